@@ -1,0 +1,45 @@
+"""Write the audit log: the one place every view, export and change is recorded."""
+
+from django.db import models
+from django.http import HttpRequest
+
+from vschool.accounts.models import AuditEntry, User
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """Return the client's address; behind a proxy, set it to pass REMOTE_ADDR through."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    user: User | None,
+    action: str,
+    obj: models.Model | None = None,
+    child_id: int | None = None,
+    summary: str = "",
+    request: HttpRequest | None = None,
+    username: str = "",
+) -> AuditEntry:
+    """Record one action by `user` on `obj` (and the child it concerns)."""
+    if obj is not None and child_id is None:
+        child_id = _child_id_of(obj)
+    return AuditEntry.objects.create(
+        user=user if user is not None and user.pk else None,
+        username=(user.username if user is not None and user.pk else username)[:150],
+        role=getattr(user, "role", "") or "",
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        child_id=child_id,
+        summary=summary[:500],
+        ip_address=client_ip(request),
+    )
+
+
+def _child_id_of(obj: models.Model) -> int | None:
+    if obj._meta.label == "cohort.Child":
+        return obj.pk
+    return getattr(obj, "child_id", None)

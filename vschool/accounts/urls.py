@@ -1,0 +1,15 @@
+from django.urls import path
+
+from vschool.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/password/", views.PasswordChange.as_view(), name="password_change"),
+    path("account/two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("audit/", views.audit_log, name="audit"),
+]

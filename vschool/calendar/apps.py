@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CalendarConfig(AppConfig):
+    name = "vschool.calendar"
+    label = "schoolcalendar"
+    verbose_name = "School calendar"

@@ -1,0 +1,122 @@
+"""Forms for the roll filters and for adding and editing children, episodes and placements."""
+
+from django import forms
+from django.conf import settings
+
+from vschool.accounts.models import Role, User
+from vschool.calendar.rules import NC_YEARS, PHASES, nc_year_label
+from vschool.codes import choices
+from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
+from vschool.pages.forms import GovukDateField, GovukForm, GovukModelForm
+
+_ANY = [("", "Any")]
+
+
+class RollFilterForm(GovukForm):
+    """The roll's filters; they live in the query string so a bookmark is a saved view."""
+
+    q = forms.CharField(label="Name, UPN or LA child ID", required=False,
+                        widget=forms.TextInput(attrs={"type": "search"}))
+    cohort = forms.ChoiceField(label="Cohort", required=False,
+                               choices=_ANY + Child.CohortType.choices)
+    phase = forms.ChoiceField(label="Phase", required=False, choices=_ANY + PHASES)
+    year = forms.TypedChoiceField(
+        label="Year group", required=False, coerce=int, empty_value=None,
+        choices=_ANY + [(n, nc_year_label(n)) for n in NC_YEARS],
+    )
+    school = forms.CharField(label="School name or URN", required=False)
+    officer = forms.ModelChoiceField(label="Education officer", required=False,
+                                     queryset=User.objects.none(), empty_label="Any")
+    area = forms.ChoiceField(label="Placement area", required=False, choices=_ANY + [
+        ("in", "In our area"), ("out", "Out of our area")])
+    legal_status = forms.ChoiceField(label="Legal status", required=False,
+                                     choices=_ANY + choices("ssda903_legal_status"))
+    sen = forms.ChoiceField(label="SEN", required=False, choices=_ANY + choices("sen_provision"))
+    uasc = forms.ChoiceField(label="UASC", required=False,
+                             choices=_ANY + [("yes", "UASC"), ("no", "Not UASC")])
+
+    def __init__(self, *args, show_officer: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if show_officer:
+            self.fields["officer"].queryset = User.objects.filter(
+                role__in=[Role.OFFICER, Role.COORDINATOR, Role.DEPUTY, Role.HEAD], is_active=True
+            )
+        else:
+            del self.fields["officer"]
+
+
+class ChildForm(GovukModelForm):
+    date_of_birth = GovukDateField(label="Date of birth")
+
+    class Meta:
+        model = Child
+        fields = [
+            "first_name", "last_name", "known_as", "date_of_birth", "sex", "la_child_id", "upn",
+            "ethnicity", "cohort_type", "responsible_la", "uasc", "sen_provision",
+            "sen_primary_need", "year_group_actual", "education_officer", "social_worker",
+        ]
+        widgets = {"sex": forms.RadioSelect, "cohort_type": forms.RadioSelect,
+                   "sen_provision": forms.RadioSelect}
+        help_texts = {
+            "upn": "13 characters, starting with the check letter; or an SSDA903 code UN1 to UN10",
+            "responsible_la": "3-digit DfE code of the authority that looks after the child",
+            "la_child_id": "The identifier in the social care system (CHILD in the SSDA903)",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["education_officer"].queryset = User.objects.filter(
+            role__in=[Role.OFFICER, Role.COORDINATOR, Role.DEPUTY, Role.HEAD])
+        self.fields["social_worker"].queryset = User.objects.filter(role=Role.SOCIAL_WORKER)
+        self.fields["year_group_actual"].widget = forms.Select(
+            choices=[("", "Same as age")] + [(n, nc_year_label(n)) for n in NC_YEARS],
+            attrs={"class": "govuk-select"})
+        self.fields["responsible_la"].initial = settings.VSCHOOL_LA_CODE
+        self.fields["responsible_la"].widget.attrs["class"] = "govuk-input govuk-input--width-4"
+        self.fields["upn"].widget.attrs["class"] = "govuk-input govuk-input--width-20"
+        self.fields["upn"].widget.attrs["spellcheck"] = "false"
+
+
+class CareEpisodeForm(GovukModelForm):
+    decom = GovukDateField(label="Start date (DECOM)")
+    dec = GovukDateField(label="End date (DEC)", required=False,
+                         help_text="Leave blank while the episode is open")
+
+    class Meta:
+        model = CareEpisode
+        fields = ["decom", "rne", "ls", "cin", "place", "place_provider", "placement_la",
+                  "pl_post", "dec", "rec", "reason_place_change"]
+        help_texts = {"placement_la": "3-digit DfE code of the authority the child lives in"}
+
+
+class SchoolPlacementForm(GovukModelForm):
+    start = GovukDateField(label="Start date")
+    end = GovukDateField(label="End date", required=False,
+                         help_text="Leave blank while the child is still there")
+    school_urn = forms.CharField(label="School URN", required=False,
+                                 help_text="Needed when the provision is a school")
+
+    class Meta:
+        model = SchoolPlacement
+        fields = ["provision", "school_urn", "provider_name", "attendance", "start", "end",
+                  "move_type", "reason_for_move"]
+        widgets = {"provision": forms.RadioSelect, "attendance": forms.RadioSelect,
+                   "move_type": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.school_id:
+            self.fields["school_urn"].initial = self.instance.school.urn
+        self.fields["school_urn"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+
+    def clean_school_urn(self):
+        urn = self.cleaned_data["school_urn"].strip()
+        if not urn:
+            self.instance.school = None
+            return ""
+        school = School.objects.filter(urn=urn).first()
+        if school is None:
+            raise forms.ValidationError("No school has this URN: check it in Get Information "
+                                        "About Schools")
+        self.instance.school = school
+        return urn

@@ -1,0 +1,238 @@
+"""Children on the roll, their care episodes, schools and school placements."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from vschool.codes import choices
+from vschool.cohort.querysets import CareEpisodeQuerySet, ChildQuerySet, SchoolPlacementQuerySet
+from vschool.cohort.upn import upn_problem
+
+UPN_UNKNOWN_CODES = {f"UN{n}" for n in range(1, 11)}
+
+
+def validate_upn(value: str) -> None:
+    """Accept a valid UPN or an SSDA903 'UPN unknown' code (UN1 to UN10)."""
+    if value in UPN_UNKNOWN_CODES:
+        return
+    problem = upn_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+class School(models.Model):
+    """A school or other setting, as listed in Get Information About Schools (GIAS)."""
+
+    urn = models.CharField("URN", max_length=8, unique=True)
+    name = models.CharField(max_length=200)
+    la_code = models.CharField("LA code", max_length=3, db_index=True)
+    establishment_number = models.CharField(max_length=4, blank=True)
+    type_code = models.CharField(
+        "type", max_length=3, blank=True, choices=choices("gias_type_of_establishment")
+    )
+    phase_code = models.CharField(
+        "phase", max_length=2, blank=True, choices=choices("gias_phase_of_education")
+    )
+    status_code = models.CharField(
+        "status", max_length=2, default="1", choices=choices("gias_establishment_status")
+    )
+    postcode = models.CharField(max_length=10, blank=True)
+    ofsted_rating = models.CharField(
+        "Ofsted rating", max_length=20, blank=True, choices=choices("gias_ofsted_rating")
+    )
+    ofsted_date = models.DateField("Ofsted inspection date", null=True, blank=True)
+    designated_teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="schools"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_in_authority(self) -> bool:
+        return self.la_code == settings.VSCHOOL_LA_CODE
+
+    @property
+    def is_open(self) -> bool:
+        return self.status_code != "2"
+
+
+class Child(models.Model):
+    """A child on the Virtual School roll, keyed by the social care system's identifier."""
+
+    class CohortType(models.TextChoices):
+        LOOKED_AFTER = "cla", "Looked after"
+        OTHER_LA = "ola", "Looked after by another LA"
+        PREVIOUSLY_LOOKED_AFTER = "plac", "Previously looked after"
+        SOCIAL_WORKER = "cwsw", "Child with a social worker"
+        CARE_LEAVER = "leaver", "Care leaver"
+
+    class Sex(models.TextChoices):
+        MALE = "M", "Male"
+        FEMALE = "F", "Female"
+
+    la_child_id = models.CharField("LA child identifier", max_length=20, unique=True)
+    upn = models.CharField("UPN", max_length=13, blank=True, validators=[validate_upn])
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, db_index=True)
+    known_as = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(db_index=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(max_length=4, blank=True, choices=choices("ssda903_ethnic"))
+    uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    sen_provision = models.CharField(
+        "SEN provision", max_length=1, default="N", choices=choices("sen_provision")
+    )
+    sen_primary_need = models.CharField(
+        "SEN primary need", max_length=4, blank=True, choices=choices("sen_primary_need")
+    )
+    responsible_la = models.CharField("responsible authority", max_length=3, blank=True)
+    cohort_type = models.CharField(
+        max_length=8, choices=CohortType.choices, default=CohortType.LOOKED_AFTER, db_index=True
+    )
+    year_group_actual = models.SmallIntegerField(
+        "year group taught in", null=True, blank=True,
+        help_text="Only when the school teaches the child out of their year group",
+    )
+    education_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="caseload",
+    )
+    social_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="allocated_children",
+    )
+    # Facts copied from the open care episode and school placement by
+    # cohort.services.children_refresh_current, so the roll filters and sorts in one query.
+    current_school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    current_legal_status = models.CharField(max_length=2, blank=True)
+    current_placement_type = models.CharField(max_length=3, blank=True)
+    current_placement_la = models.CharField(max_length=3, blank=True, db_index=True)
+    in_care = models.BooleanField(default=False, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}.{self.last_name[:1]}."
+
+    @property
+    def reference(self) -> str:
+        """The system reference used in page titles instead of the name."""
+        return f"VS-{self.pk:05d}"
+
+
+class CareEpisode(models.Model):
+    """One SSDA903 episode: a period with one legal status and one placement."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
+    decom = models.DateField("start date (DECOM)")
+    rne = models.CharField("reason for new episode (RNE)", max_length=1,
+                           choices=choices("ssda903_rne"))
+    ls = models.CharField("legal status (LS)", max_length=2,
+                          choices=choices("ssda903_legal_status"))
+    cin = models.CharField("category of need (CIN)", max_length=2,
+                           choices=choices("ssda903_category_of_need"))
+    place = models.CharField("placement type (PLACE)", max_length=3,
+                             choices=choices("ssda903_place"))
+    place_provider = models.CharField("placement provider", max_length=3, blank=True,
+                                      choices=choices("ssda903_place_provider"))
+    dec = models.DateField("end date (DEC)", null=True, blank=True)
+    rec = models.CharField("reason episode ceased (REC)", max_length=3, blank=True,
+                           choices=choices("ssda903_rec"))
+    reason_place_change = models.CharField(max_length=6, blank=True,
+                                           choices=choices("ssda903_reason_place_change"))
+    home_post = models.CharField("home postcode district", max_length=10, blank=True)
+    pl_post = models.CharField("placement postcode district", max_length=10, blank=True)
+    placement_la = models.CharField("placement authority", max_length=3, blank=True)
+    urn = models.CharField("placement URN", max_length=10, blank=True)
+
+    objects = CareEpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "decom"]
+        indexes = [models.Index(fields=["child", "decom"]), models.Index(fields=["decom"]),
+                   models.Index(fields=["dec"])]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.decom} {self.ls}/{self.place}"
+
+    def clean(self) -> None:
+        if self.dec and self.dec < self.decom:
+            raise ValidationError({"dec": "The end date must be on or after the start date"})
+        if self.dec and not self.rec:
+            raise ValidationError({"rec": "Enter why the episode ended"})
+        if self.rec and not self.dec:
+            raise ValidationError({"dec": "Enter the end date of the episode"})
+
+
+class SchoolPlacement(models.Model):
+    """Where a child is educated for a period: a school on roll or other provision."""
+
+    class Provision(models.TextChoices):
+        SCHOOL = "school", "School"
+        ALTERNATIVE = "ap", "Alternative provision"
+        EOTAS = "eotas", "Education other than at school (EOTAS)"
+        TUITION = "tuition", "Tuition"
+        NOT_ON_ROLL = "none", "Not on roll"
+
+    class Attendance(models.TextChoices):
+        FULL_TIME = "full", "Full time"
+        PART_TIME = "part", "Part time"
+
+    class MoveType(models.TextChoices):
+        IN_YEAR = "in_year", "In-year move"
+        TRANSITION = "transition", "Normal transition"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="school_placements")
+    provision = models.CharField(max_length=8, choices=Provision.choices,
+                                 default=Provision.SCHOOL)
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="placements")
+    provider_name = models.CharField("provider", max_length=200, blank=True)
+    attendance = models.CharField("full or part time", max_length=4,
+                                  choices=Attendance.choices, default=Attendance.FULL_TIME)
+    start = models.DateField("start date")
+    end = models.DateField("end date", null=True, blank=True)
+    move_type = models.CharField(max_length=10, blank=True, choices=MoveType.choices)
+    reason_for_move = models.CharField(max_length=200, blank=True)
+
+    objects = SchoolPlacementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "start"]
+        indexes = [models.Index(fields=["child", "start"]), models.Index(fields=["school", "end"])]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.setting_name} from {self.start}"
+
+    @property
+    def setting_name(self) -> str:
+        if self.school_id:
+            return self.school.name
+        return self.provider_name or self.get_provision_display()
+
+    def clean(self) -> None:
+        if self.provision == self.Provision.SCHOOL and not self.school_id:
+            raise ValidationError({"school": "Choose the school"})
+        if self.end and self.end < self.start:
+            raise ValidationError({"end": "The end date must be on or after the start date"})

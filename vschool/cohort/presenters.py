@@ -1,0 +1,91 @@
+"""Display values for children on the roll and the record; no queries, fields only."""
+
+from datetime import date
+
+from django.conf import settings
+
+from vschool.calendar.rules import age_on, key_stage, nc_year_label, nc_year_on
+from vschool.codes import label
+from vschool.cohort.models import Child
+
+_COHORT_TAG_COLOURS = {
+    Child.CohortType.LOOKED_AFTER: "govuk-tag--blue",
+    Child.CohortType.OTHER_LA: "govuk-tag--purple",
+    Child.CohortType.PREVIOUSLY_LOOKED_AFTER: "govuk-tag--green",
+    Child.CohortType.SOCIAL_WORKER: "govuk-tag--yellow",
+    Child.CohortType.CARE_LEAVER: "govuk-tag--grey",
+}
+
+
+def la_name(code: str) -> str:
+    """Name an authority by its DfE code; this installation's own code gives its own name."""
+    if not code:
+        return ""
+    if code == settings.VSCHOOL_LA_CODE:
+        return settings.VSCHOOL_AUTHORITY_NAME
+    return label("la_codes", code)
+
+
+class ChildPresenter:
+    """What the roll and the record show about one child on `today`."""
+
+    def __init__(self, child: Child, today: date):
+        self.child = child
+        self.today = today
+
+    @property
+    def age(self) -> int:
+        return age_on(self.child.date_of_birth, self.today)
+
+    @property
+    def nc_year(self) -> int:
+        return nc_year_on(self.child.date_of_birth, self.today)
+
+    @property
+    def year_group(self) -> str:
+        """'Year 5', or 'Year 5 (taught in Year 4)' when the school teaches out of year group."""
+        by_age = nc_year_label(self.nc_year)
+        actual = self.child.year_group_actual
+        if actual is not None and actual != self.nc_year:
+            return f"{by_age} (taught in {nc_year_label(actual)})"
+        return by_age
+
+    @property
+    def key_stage(self) -> str:
+        return key_stage(self.child.year_group_actual if self.child.year_group_actual is not None
+                         else self.nc_year) or ""
+
+    @property
+    def legal_status(self) -> str:
+        return label("ssda903_legal_status", self.child.current_legal_status)
+
+    @property
+    def placement_type(self) -> str:
+        return label("ssda903_place", self.child.current_placement_type)
+
+    @property
+    def placement_area(self) -> str:
+        return la_name(self.child.current_placement_la)
+
+    @property
+    def in_borough(self) -> bool | None:
+        if not self.child.current_placement_la:
+            return None
+        return self.child.current_placement_la == settings.VSCHOOL_LA_CODE
+
+    @property
+    def responsible_authority(self) -> str:
+        return la_name(self.child.responsible_la)
+
+    @property
+    def sen(self) -> str:
+        return {"N": "None", "K": "SEN support", "E": "EHC plan"}.get(
+            self.child.sen_provision, self.child.sen_provision)
+
+    @property
+    def cohort_tag_class(self) -> str:
+        return _COHORT_TAG_COLOURS.get(self.child.cohort_type, "")
+
+    @property
+    def ethnicity(self) -> str:
+        return label("ssda903_ethnic", self.child.ethnicity)

@@ -1,0 +1,68 @@
+"""Database filters for the cohort rules, so pages and reports count in one query."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
+    """Condition for 'in one of these NC years', taking a recorded actual year group first.
+
+    The year follows from the date of birth (domain.md 4), so each year is a date range.
+    """
+    from vschool.calendar.rules import dob_range_for_nc_year
+
+    condition = Q(year_group_actual__in=nc_years)
+    for year in nc_years:
+        first, last = dob_range_for_nc_year(year, academic_year)
+        condition |= Q(year_group_actual__isnull=True, date_of_birth__range=(first, last))
+    return condition
+
+
+class ChildQuerySet(models.QuerySet):
+    def looked_after_on(self, day: date):
+        """Children with an episode covering `day` (half-open [DECOM, DEC))."""
+        from vschool.cohort.models import CareEpisode
+
+        return self.filter(Exists(CareEpisode.objects.filter(child=OuterRef("pk")).covering(day)))
+
+    def new_into_care(self, start: date, end: date):
+        """Children whose period of care started (RNE S) between `start` and `end` inclusive."""
+        from vschool.cohort.models import CareEpisode
+
+        started = CareEpisode.objects.filter(child=OuterRef("pk"), rne="S",
+                                             decom__range=(start, end))
+        return self.filter(Exists(started))
+
+    def left_care(self, start: date, end: date):
+        """Children whose period of care ended between `start` and `end` inclusive."""
+        from vschool.cohort.models import CareEpisode
+        from vschool.cohort.rules import care_ending_reasons
+
+        ended = CareEpisode.objects.filter(child=OuterRef("pk"), dec__range=(start, end),
+                                           rec__in=care_ending_reasons())
+        return self.filter(Exists(ended))
+
+    def in_borough(self):
+        return self.filter(current_placement_la=settings.VSCHOOL_LA_CODE)
+
+    def out_of_borough(self):
+        return self.exclude(current_placement_la=settings.VSCHOOL_LA_CODE).exclude(
+            current_placement_la=""
+        )
+
+    def in_nc_years(self, nc_years: list[int], academic_year: int):
+        """Children in any of `nc_years` (one year, a phase or a key stage)."""
+        return self.filter(nc_years_q(nc_years, academic_year))
+
+
+class CareEpisodeQuerySet(models.QuerySet):
+    def covering(self, day: date):
+        return self.filter(Q(dec__isnull=True) | Q(dec__gt=day), decom__lte=day)
+
+
+class SchoolPlacementQuerySet(models.QuerySet):
+    def current(self, day: date):
+        return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)

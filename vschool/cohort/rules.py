@@ -1,0 +1,143 @@
+"""Statutory facts derived from care episodes and school placements (domain.md sections 1, 2, 11).
+
+Pure functions over episode-like objects (attributes decom, dec, rne, rec, ls); the
+querysets in cohort.querysets express the same rules as database filters.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from vschool.codes import code_list
+
+# RNE codes that mean the child moved placement (domain.md 2.2).
+PLACEMENT_CHANGE_RNE = frozenset({"P", "T", "B", "U"})
+# Legal statuses for short breaks: looked after, but outside the 31 March and 12-month counts.
+SHORT_BREAK_LS = frozenset({"V3", "V4"})
+# REC code for "episode ends and a new one starts the same day".
+CONTINUES = "X1"
+
+
+def care_ending_reasons() -> frozenset[str]:
+    """Return the REC codes that end a period of care (ssda903_rec.csv `ends_care`)."""
+    return frozenset(code for code, row in code_list("ssda903_rec").items()
+                     if row["ends_care"] == "yes")
+
+
+class Episode(Protocol):
+    decom: date
+    dec: date | None
+    rne: str
+    rec: str
+    ls: str
+
+
+@dataclass(frozen=True)
+class PeriodOfCare:
+    start: date
+    end: date | None  # the DEC of the last episode; None while still looked after
+
+
+def looked_after_on(episodes: Iterable[Episode], day: date) -> bool:
+    """Is the child looked after on `day`? Episodes are half-open: [DECOM, DEC) (domain.md 2)."""
+    return any(ep.decom <= day and (ep.dec is None or day < ep.dec) for ep in episodes)
+
+
+def periods_of_care(episodes: Iterable[Episode]) -> list[PeriodOfCare]:
+    """Join episodes into periods of care: an X1 end continues into an episode starting that day.
+
+    Any other end, or a gap (even of one day), closes the period; the next episode opens a
+    new one (domain.md 2).
+    """
+    periods: list[PeriodOfCare] = []
+    start: date | None = None
+    end: date | None = None
+    continues = False
+    for ep in sorted(episodes, key=lambda e: e.decom):
+        if start is not None and continues and end == ep.decom:
+            end = ep.dec
+        else:
+            if start is not None:
+                periods.append(PeriodOfCare(start, end))
+            start, end = ep.decom, ep.dec
+        continues = ep.rec == CONTINUES
+    if start is not None:
+        periods.append(PeriodOfCare(start, end))
+    return periods
+
+
+def continuously_looked_after_12_months(
+    episodes: Sequence[Episode], year_ending: int, *, admit_ending_on_31_march: bool = False
+) -> bool:
+    """Is the child in the DfE 12-month cohort at 31 March `year_ending`? (domain.md 2.1)
+
+    Looked after every day from 1 April of the year before to 31 March inclusive, in one
+    period of care that started on or before 1 April, with no short-break episode (LS V3
+    or V4) in the year. Under the project convention an episode ending on 31 March ends
+    care that day; `admit_ending_on_31_march` follows the 903 validator instead.
+    """
+    first = date(year_ending - 1, 4, 1)
+    last = date(year_ending, 3, 31)
+    in_year = [ep for ep in episodes if ep.decom <= last and (ep.dec is None or ep.dec >= first)]
+    if any(ep.ls in SHORT_BREAK_LS for ep in in_year):
+        return False
+    for period in periods_of_care(episodes):
+        if period.start > first:
+            continue
+        if period.end is None or period.end > last:
+            return True
+        if admit_ending_on_31_march and period.end == last:
+            return True
+    return False
+
+
+def placement_moves(episodes: Iterable[Episode], start: date, end: date) -> int:
+    """Count placement changes (episodes starting with RNE P, T, B or U) in [start, end]."""
+    return sum(1 for ep in episodes
+               if ep.rne in PLACEMENT_CHANGE_RNE and start <= ep.decom <= end)
+
+
+def started_care_between(episodes: Iterable[Episode], start: date, end: date) -> bool:
+    """Did a period of care start (RNE S) in [start, end]? ("new into care")"""
+    return any(ep.rne == "S" and start <= ep.decom <= end for ep in episodes)
+
+
+def left_care_between(episodes: Iterable[Episode], start: date, end: date) -> bool:
+    """Did a period of care end (a REC that ends care) in [start, end]? ("left care")"""
+    ending = care_ending_reasons()
+    return any(ep.dec is not None and start <= ep.dec <= end and ep.rec in ending
+               for ep in episodes)
+
+
+class Placement(Protocol):
+    start: date
+    end: date | None
+    school_id: int | None
+    move_type: str
+
+
+def school_moves(placements: Iterable[Placement], start: date, end: date) -> int:
+    """Count school moves in [start, end] (domain.md 11).
+
+    A move is a change of setting that starts in the period after an earlier one, other
+    than a normal transition between phases. Returning to the same school is no move.
+    """
+    ordered = sorted(placements, key=lambda p: p.start)
+    moves = 0
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if not start <= after.start <= end:
+            continue
+        if after.move_type == "transition" or after.school_id == before.school_id:
+            continue
+        moves += 1
+    return moves
+
+
+def is_in_borough(placement_la: str, our_la: str) -> bool | None:
+    """Is the placement inside the authority? None when the placement area is not known."""
+    if not placement_la:
+        return None
+    return placement_la == our_la
+
+

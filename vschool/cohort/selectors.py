@@ -1,0 +1,184 @@
+"""Reads that shape cohort data for pages, exports and reports; each takes a scoped queryset."""
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from vschool.calendar.rules import (
+    NC_YEARS,
+    PHASES,
+    academic_year_bounds,
+    academic_year_label,
+    academic_year_start,
+    nc_year_label,
+    nc_years_for_phase,
+)
+from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
+from vschool.cohort.querysets import nc_years_q
+from vschool.cohort.rules import looked_after_on, periods_of_care, placement_moves, school_moves
+
+
+@dataclass
+class Dashboard:
+    total: int
+    in_care: int
+    by_cohort: list[tuple[str, str, int]]
+    by_phase: list[tuple[str, str, int]]
+    by_year_group: list[tuple[int, str, int]]
+    in_borough: int
+    out_of_borough: int
+    placement_area_unknown: int
+    new_into_care: int
+    left_care: int
+    no_current_school: int
+    academic_year: int
+
+
+def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
+    """Count the roll for the home page in two queries, whatever the cohort size."""
+    year = academic_year_start(today)
+    first, last = academic_year_bounds(year)
+    our_la = settings.VSCHOOL_LA_CODE
+    school_age = nc_years_q(list(range(0, 14)), year)
+    counts = {
+        "total": Count("pk"),
+        "in_care": Count("pk", filter=Q(in_care=True)),
+        "in_borough": Count("pk", filter=Q(in_care=True, current_placement_la=our_la)),
+        "out_of_borough": Count(
+            "pk", filter=Q(in_care=True) & ~Q(current_placement_la__in=[our_la, ""])
+        ),
+        "placement_area_unknown": Count("pk", filter=Q(in_care=True, current_placement_la="")),
+        "no_current_school": Count(
+            "pk", filter=Q(in_care=True, current_school__isnull=True) & school_age
+        ),
+        "new_into_care": Count("pk", filter=Q(pk__in=Child.objects.new_into_care(first, last)
+                                              .values("pk"))),
+        "left_care": Count("pk", filter=Q(pk__in=Child.objects.left_care(first, last)
+                                          .values("pk"))),
+    }
+    for n in NC_YEARS:
+        counts[f"year_{n}"] = Count("pk", filter=nc_years_q([n], year))
+    for cohort, _label in Child.CohortType.choices:
+        counts[f"cohort_{cohort}"] = Count("pk", filter=Q(cohort_type=cohort))
+    row = children.aggregate(**counts)
+    by_year = [(n, nc_year_label(n), row[f"year_{n}"]) for n in NC_YEARS]
+    by_phase = [
+        (value, label, sum(row[f"year_{n}"] for n in nc_years_for_phase(value)))
+        for value, label in PHASES
+    ]
+    return Dashboard(
+        total=row["total"], in_care=row["in_care"],
+        by_cohort=[(c, label, row[f"cohort_{c}"]) for c, label in Child.CohortType.choices],
+        by_phase=by_phase, by_year_group=by_year,
+        in_borough=row["in_borough"], out_of_borough=row["out_of_borough"],
+        placement_area_unknown=row["placement_area_unknown"],
+        new_into_care=row["new_into_care"], left_care=row["left_care"],
+        no_current_school=row["no_current_school"], academic_year=year,
+    )
+
+
+@dataclass
+class CarePeriodView:
+    """A period of care for the timeline: its episodes newest first, and how it ended."""
+
+    start: date
+    end: date | None
+    episodes: list[CareEpisode]
+
+    @property
+    def ended_by(self) -> str:
+        return self.episodes[0].get_rec_display() if self.end else ""
+
+
+def care_timeline(child: Child) -> list[CarePeriodView]:
+    """Group the child's episodes into periods of care, newest period first (one query)."""
+    episodes = list(child.episodes.order_by("decom"))
+    periods = periods_of_care(episodes)
+    starts = [period.start for period in periods]
+    grouped: list[list[CareEpisode]] = [[] for _ in periods]
+    for episode in episodes:
+        grouped[bisect_right(starts, episode.decom) - 1].insert(0, episode)
+    views = [CarePeriodView(p.start, p.end, eps) for p, eps in zip(periods, grouped, strict=True)]
+    return list(reversed(views))
+
+
+@dataclass
+class OverviewFacts:
+    current_episode: CareEpisode | None
+    current_placement: SchoolPlacement | None
+    placement_moves: int
+    school_moves: int
+    looked_after_today: bool
+    academic_year_label: str
+
+
+def child_overview_facts(child: Child, today: date) -> dict:
+    """The facts the overview shows: current care and education, moves this academic year."""
+    episodes = list(child.episodes.all())
+    placements = list(child.school_placements.select_related("school"))
+    first, last = academic_year_bounds(academic_year_start(today))
+    open_episodes = [ep for ep in episodes if ep.dec is None]
+    open_placements = [p for p in placements if p.end is None or p.end >= today]
+    return {"facts": OverviewFacts(
+        current_episode=max(open_episodes, key=lambda ep: ep.decom, default=None),
+        current_placement=max(open_placements, key=lambda p: p.start, default=None),
+        placement_moves=placement_moves(episodes, first, last),
+        school_moves=school_moves(placements, first, last),
+        looked_after_today=looked_after_on(episodes, today),
+        academic_year_label=academic_year_label(academic_year_start(today)),
+    )}
+
+
+def child_school_placements(child: Child) -> list[SchoolPlacement]:
+    return list(child.school_placements.select_related("school").order_by("-start"))
+
+
+# Sort keys the roll accepts, mapped to database orderings (name is the tie-breaker).
+ROLL_SORTS = {
+    "name": ["last_name", "first_name", "id"],
+    "dob": ["date_of_birth", "id"],
+    "school": ["current_school__name", "last_name", "id"],
+    "area": ["current_placement_la", "last_name", "id"],
+    "legal_status": ["current_legal_status", "last_name", "id"],
+    "officer": ["education_officer__last_name", "last_name", "id"],
+}
+
+
+def roll_for(children: QuerySet[Child], filters: dict, sort: str, today: date) -> QuerySet[Child]:
+    """Apply the roll's filters, search and sort to a scoped queryset of children."""
+    year = academic_year_start(today)
+    if text := (filters.get("q") or "").strip():
+        every_word = Q()
+        for word in text.split():
+            every_word &= (Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                           | Q(known_as__icontains=word))
+        children = children.filter(every_word | Q(la_child_id__iexact=text) | Q(upn__iexact=text))
+    if value := filters.get("cohort"):
+        children = children.filter(cohort_type=value)
+    if value := filters.get("phase"):
+        children = children.filter(nc_years_q(nc_years_for_phase(value), year))
+    if (value := filters.get("year")) is not None:
+        children = children.filter(nc_years_q([value], year))
+    if value := (filters.get("school") or "").strip():
+        children = children.filter(Q(current_school__urn=value) |
+                                   Q(current_school__name__icontains=value))
+    if value := filters.get("officer"):
+        children = children.filter(education_officer=value)
+    if filters.get("area") == "in":
+        children = children.in_borough()
+    elif filters.get("area") == "out":
+        children = children.out_of_borough()
+    if value := filters.get("legal_status"):
+        children = children.filter(current_legal_status=value)
+    if value := filters.get("sen"):
+        children = children.filter(sen_provision=value)
+    if value := filters.get("uasc"):
+        children = children.filter(uasc=value == "yes")
+    key = sort.lstrip("-")
+    ordering = ROLL_SORTS.get(key, ROLL_SORTS["name"])
+    if sort.startswith("-") and key in ROLL_SORTS:
+        ordering = [f"-{field}" for field in ordering]
+    return children.select_related("current_school", "education_officer").order_by(*ordering)

@@ -1,0 +1,202 @@
+"""The roll, the child record, school pages and the forms that change them."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.vary import vary_on_headers
+
+from vschool.accounts.audit import audit_record
+from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.scoping import children_for_user, get_child_for_user, schools_for_user
+from vschool.cohort import services
+from vschool.cohort.exports import roll_csv, roll_xlsx
+from vschool.cohort.forms import CareEpisodeForm, ChildForm, RollFilterForm, SchoolPlacementForm
+from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
+from vschool.cohort.presenters import ChildPresenter
+from vschool.cohort.selectors import (
+    care_timeline,
+    child_overview_facts,
+    child_school_placements,
+    roll_for,
+)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _require_children(user):
+    if not user.sees_children:
+        raise Http404
+
+
+def _require_editor(user):
+    if not user.may_edit_roll:
+        raise Http404
+
+
+@vary_on_headers("HX-Request")
+def children(request):
+    """The roll: scoped, filtered, searched, sorted and paginated; downloads are audited."""
+    user = request.user
+    _require_children(user)
+    today = _today()
+    form = RollFilterForm(request.GET or None, show_officer=user.is_virtual_school_staff)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = request.GET.get("sort", "name")
+    roll = roll_for(children_for_user(user), filters, sort, today)
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        count = roll.count()
+        audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
+                     summary=f"Downloaded the roll ({count} children, {export.upper()}) "
+                             f"with filters: {request.GET.urlencode() or 'none'}")
+        name = f"children-{today.isoformat()}"
+        return roll_csv(roll, today, name) if export == "csv" else roll_xlsx(roll, today, name)
+    page = Paginator(roll, settings.VSCHOOL_ROLL_PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": [ChildPresenter(child, today) for child in page.object_list],
+        "sort": sort,
+        "querystring": params,
+        "active_filters": [(form[name].label, form[name].value()) for name in form.fields
+                           if filters.get(name) not in (None, "")],
+    }
+    template = "cohort/children_results.html" if request.htmx else "cohort/children.html"
+    return render(request, template, context)
+
+
+def _child_page(request, pk: int, tab: str, extra=None):
+    """Render one tab of the child record, after scoping and auditing the view."""
+    child = get_child_for_user(request.user, pk)
+    audit_record(user=request.user, action=AuditEntry.Action.VIEWED, obj=child,
+                 request=request, summary=f"Viewed {tab}")
+    today = _today()
+    context = {"child": child, "shown": ChildPresenter(child, today), "tab": tab,
+               "today": today}
+    context.update(extra(child, today) if extra else {})
+    return render(request, f"cohort/child_{tab}.html", context)
+
+
+def child_overview(request, pk: int):
+    return _child_page(request, pk, "overview", child_overview_facts)
+
+
+def child_care(request, pk: int):
+    return _child_page(request, pk, "care",
+                       lambda child, today: {"periods": care_timeline(child)})
+
+
+def child_education(request, pk: int):
+    return _child_page(request, pk, "education",
+                       lambda child, today: {"placements": child_school_placements(child)})
+
+
+@vary_on_headers("HX-Request")
+def schools(request):
+    """Schools the user may open, searchable by name, URN or LA code."""
+    if not (request.user.is_virtual_school_staff
+            or request.user.role == Role.DESIGNATED_TEACHER):
+        raise Http404
+    query = request.GET.get("q", "").strip()
+    found = schools_for_user(request.user).annotate(on_roll=Count("children"))
+    if query:
+        found = found.filter(Q(name__icontains=query) | Q(urn=query) | Q(la_code=query))
+    page = Paginator(found.order_by("-on_roll", "name"), 50).get_page(request.GET.get("page"))
+    return render(request, "cohort/schools.html", {"page": page, "query": query})
+
+
+def school_detail(request, pk: int):
+    """A school and the children on its roll that the user may see."""
+    school = get_object_or_404(schools_for_user(request.user), pk=pk)
+    today = _today()
+    on_roll = children_for_user(request.user).filter(current_school=school).select_related(
+        "education_officer").order_by("last_name", "first_name")
+    rows = [ChildPresenter(child, today) for child in on_roll]
+    return render(request, "cohort/school_detail.html", {"school": school, "rows": rows})
+
+
+def child_add(request):
+    _require_editor(request.user)
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        child = services.child_create(user=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"{child.full_name} was added to the roll")
+        return redirect("cohort:child", pk=child.pk)
+    return render(request, "cohort/child_form.html", {"form": form, "child": None})
+
+
+def child_edit(request, pk: int):
+    _require_editor(request.user)
+    child = get_child_for_user(request.user, pk)
+    form = ChildForm(request.POST or None, instance=child)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        version = int(request.POST.get("version") or 0)
+        fields = {name: form.cleaned_data[name] for name in ChildForm.Meta.fields}
+        try:
+            services.child_update(child=Child.objects.get(pk=pk), user=request.user,
+                                  version=version, request=request, **fields)
+        except services.EditConflict:
+            conflict = True
+            child.refresh_from_db()
+        else:
+            messages.success(request, "The child's details were saved")
+            return redirect("cohort:child", pk=pk)
+    return render(request, "cohort/child_form.html",
+                  {"form": form, "child": child, "conflict": conflict,
+                   "version": child.version})
+
+
+def episode_edit(request, pk: int, episode_pk: int | None = None):
+    _require_editor(request.user)
+    child = get_child_for_user(request.user, pk)
+    episode = (get_object_or_404(CareEpisode, pk=episode_pk, child=child) if episode_pk
+               else CareEpisode(child=child))
+    form = CareEpisodeForm(request.POST or None, instance=episode)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_save(episode=form.instance, user=request.user, request=request)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The care episode was saved")
+            return redirect("cohort:child_care", pk=pk)
+    return render(request, "cohort/episode_form.html", {"form": form, "child": child,
+                                                        "episode": episode})
+
+
+def placement_edit(request, pk: int, placement_pk: int | None = None):
+    _require_editor(request.user)
+    child = get_child_for_user(request.user, pk)
+    placement = (get_object_or_404(SchoolPlacement, pk=placement_pk, child=child)
+                 if placement_pk else SchoolPlacement(child=child))
+    form = SchoolPlacementForm(request.POST or None, instance=placement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_placement_save(placement=form.instance, user=request.user,
+                                           request=request)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The school placement was saved")
+            return redirect("cohort:child_education", pk=pk)
+    return render(request, "cohort/placement_form.html", {"form": form, "child": child,
+                                                          "placement": placement})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's validation error on the form's fields, or at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

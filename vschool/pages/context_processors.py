@@ -1,0 +1,40 @@
+"""Service name and the role's navigation, for the page frame."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from vschool.accounts.models import Role
+
+# (label, url name, roles that see it); screens.md 1.1, limited to the pages that exist.
+_NAVIGATION = [
+    ("Home", "pages:home", None),
+    ("Children", "cohort:children", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER,
+                                    Role.DATA_OFFICER, Role.DESIGNATED_TEACHER}),
+    ("My children", "cohort:children", {Role.SOCIAL_WORKER}),
+    ("Schools", "cohort:schools", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER,
+                                  Role.DATA_OFFICER}),
+    ("Audit", "accounts:audit", {Role.HEAD, Role.DEPUTY}),
+]
+
+
+def navigation_for(user, path: str) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for label, name, roles in _NAVIGATION:
+        if roles is not None and user.role not in roles:
+            continue
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"label": label, "url": url, "active": active})
+    return items
+
+
+def service(request):
+    name = f"{settings.VSCHOOL_AUTHORITY_NAME} Virtual School"
+    return {
+        "service_name": name,
+        "authority_name": f"{settings.VSCHOOL_AUTHORITY_NAME} Council",
+        "demo_mode": settings.DEMO_MODE,
+        "navigation": navigation_for(request.user, request.path) if hasattr(request, "user") else [],
+    }

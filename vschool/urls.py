@@ -1,0 +1,13 @@
+"""URL configuration: each app owns its own URLs."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("vschool.pages.urls")),
+    path("", include("vschool.accounts.urls")),
+    path("", include("vschool.cohort.urls")),
+]
+
+handler404 = "vschool.pages.views.errors.page_not_found"
+handler500 = "vschool.pages.views.errors.server_error"
+handler403 = "vschool.pages.views.errors.page_not_found"
