@@ -8,7 +8,7 @@ from django.db import models
 
 from vschool.calendar import rules
 
-
+# Academic years the LA calendar holds; the bound also keeps date arithmetic in range.
 YEARS = range(2000, 2100)
 
 

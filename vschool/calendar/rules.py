@@ -206,7 +206,9 @@ def _nth_day_after(d: date, n: int, counts: Callable[[date], bool], last: date) 
     while n:
         d += ONE_DAY
         if d > last:
-            raise ValueError(f"Counting runs past the end of the calendar on {last.day} {last:%B %Y}.")
+            raise ValueError(
+                f"Counting runs past the end of the calendar on {last.day} {last:%B %Y}."
+            )
         if counts(d):
             n -= 1
     return d

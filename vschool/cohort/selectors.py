@@ -44,39 +44,40 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
     our_la = settings.VSCHOOL_LA_CODE
     school_age = nc_years_q(list(range(0, 14)), year)
     counts = {
-        "total": Count("pk"),
-        "in_care": Count("pk", filter=Q(in_care=True)),
-        "in_borough": Count("pk", filter=Q(in_care=True, current_placement_la=our_la)),
-        "out_of_borough": Count(
+        # Aliases carry an n_ prefix: an aggregate may not share a model field's name.
+        "n_total": Count("pk"),
+        "n_in_care": Count("pk", filter=Q(in_care=True)),
+        "n_in_borough": Count("pk", filter=Q(in_care=True, current_placement_la=our_la)),
+        "n_out_of_borough": Count(
             "pk", filter=Q(in_care=True) & ~Q(current_placement_la__in=[our_la, ""])
         ),
-        "placement_area_unknown": Count("pk", filter=Q(in_care=True, current_placement_la="")),
-        "no_current_school": Count(
+        "n_placement_area_unknown": Count("pk", filter=Q(in_care=True, current_placement_la="")),
+        "n_no_current_school": Count(
             "pk", filter=Q(in_care=True, current_school__isnull=True) & school_age
         ),
-        "new_into_care": Count("pk", filter=Q(pk__in=Child.objects.new_into_care(first, last)
+        "n_new_into_care": Count("pk", filter=Q(pk__in=Child.objects.new_into_care(first, last)
                                               .values("pk"))),
-        "left_care": Count("pk", filter=Q(pk__in=Child.objects.left_care(first, last)
+        "n_left_care": Count("pk", filter=Q(pk__in=Child.objects.left_care(first, last)
                                           .values("pk"))),
     }
     for n in NC_YEARS:
-        counts[f"year_{n}"] = Count("pk", filter=nc_years_q([n], year))
+        counts[f"n_year_{n}"] = Count("pk", filter=nc_years_q([n], year))
     for cohort, _label in Child.CohortType.choices:
-        counts[f"cohort_{cohort}"] = Count("pk", filter=Q(cohort_type=cohort))
+        counts[f"n_cohort_{cohort}"] = Count("pk", filter=Q(cohort_type=cohort))
     row = children.aggregate(**counts)
-    by_year = [(n, nc_year_label(n), row[f"year_{n}"]) for n in NC_YEARS]
+    by_year = [(n, nc_year_label(n), row[f"n_year_{n}"]) for n in NC_YEARS]
     by_phase = [
-        (value, label, sum(row[f"year_{n}"] for n in nc_years_for_phase(value)))
+        (value, label, sum(row[f"n_year_{n}"] for n in nc_years_for_phase(value)))
         for value, label in PHASES
     ]
     return Dashboard(
-        total=row["total"], in_care=row["in_care"],
-        by_cohort=[(c, label, row[f"cohort_{c}"]) for c, label in Child.CohortType.choices],
+        total=row["n_total"], in_care=row["n_in_care"],
+        by_cohort=[(c, label, row[f"n_cohort_{c}"]) for c, label in Child.CohortType.choices],
         by_phase=by_phase, by_year_group=by_year,
-        in_borough=row["in_borough"], out_of_borough=row["out_of_borough"],
-        placement_area_unknown=row["placement_area_unknown"],
-        new_into_care=row["new_into_care"], left_care=row["left_care"],
-        no_current_school=row["no_current_school"], academic_year=year,
+        in_borough=row["n_in_borough"], out_of_borough=row["n_out_of_borough"],
+        placement_area_unknown=row["n_placement_area_unknown"],
+        new_into_care=row["n_new_into_care"], left_care=row["n_left_care"],
+        no_current_school=row["n_no_current_school"], academic_year=year,
     )
 
 

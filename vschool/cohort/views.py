@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
@@ -74,6 +75,14 @@ def children(request):
     return render(request, template, context)
 
 
+# The record's sub navigation: (tab, label, URL name).
+CHILD_TABS = [
+    ("overview", "Overview", "cohort:child"),
+    ("care", "Care", "cohort:child_care"),
+    ("education", "Education", "cohort:child_education"),
+]
+
+
 def _child_page(request, pk: int, tab: str, extra=None):
     """Render one tab of the child record, after scoping and auditing the view."""
     child = get_child_for_user(request.user, pk)
@@ -81,7 +90,7 @@ def _child_page(request, pk: int, tab: str, extra=None):
                  request=request, summary=f"Viewed {tab}")
     today = _today()
     context = {"child": child, "shown": ChildPresenter(child, today), "tab": tab,
-               "today": today}
+               "today": today, "child_tabs": CHILD_TABS}
     context.update(extra(child, today) if extra else {})
     return render(request, f"cohort/child_{tab}.html", context)
 
@@ -131,7 +140,8 @@ def child_add(request):
         child = services.child_create(user=request.user, request=request, **form.cleaned_data)
         messages.success(request, f"{child.full_name} was added to the roll")
         return redirect("cohort:child", pk=child.pk)
-    return render(request, "cohort/child_form.html", {"form": form, "child": None})
+    return render(request, "cohort/child_form.html",
+                  {"form": form, "child": None, "back_url": reverse("cohort:children")})
 
 
 def child_edit(request, pk: int):
@@ -153,7 +163,7 @@ def child_edit(request, pk: int):
             return redirect("cohort:child", pk=pk)
     return render(request, "cohort/child_form.html",
                   {"form": form, "child": child, "conflict": conflict,
-                   "version": child.version})
+                   "version": child.version, "back_url": reverse("cohort:child", args=[pk])})
 
 
 def episode_edit(request, pk: int, episode_pk: int | None = None):
@@ -170,8 +180,9 @@ def episode_edit(request, pk: int, episode_pk: int | None = None):
         else:
             messages.success(request, "The care episode was saved")
             return redirect("cohort:child_care", pk=pk)
-    return render(request, "cohort/episode_form.html", {"form": form, "child": child,
-                                                        "episode": episode})
+    return render(request, "cohort/episode_form.html", {
+        "form": form, "child": child, "episode": episode,
+        "back_url": reverse("cohort:child_care", args=[pk])})
 
 
 def placement_edit(request, pk: int, placement_pk: int | None = None):
@@ -189,8 +200,9 @@ def placement_edit(request, pk: int, placement_pk: int | None = None):
         else:
             messages.success(request, "The school placement was saved")
             return redirect("cohort:child_education", pk=pk)
-    return render(request, "cohort/placement_form.html", {"form": form, "child": child,
-                                                          "placement": placement})
+    return render(request, "cohort/placement_form.html", {
+        "form": form, "child": child, "placement": placement,
+        "back_url": reverse("cohort:child_education", args=[pk])})
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -69,3 +69,10 @@ def sort_header(label, key, current, querystring):
         '<a class="govuk-link app-sort-link" href="?{}">{}</a></th>',
         aria, params.urlencode(), label,
     )
+
+
+@register.filter
+def elided_pages(page):
+    """Page numbers around the current page, with None where GOV.UK shows an ellipsis."""
+    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    return [n if isinstance(n, int) else None for n in numbers]

@@ -1,5 +1,6 @@
 """The home page: the roll's headline counts for everyone, scoped to what the role may see."""
 
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -14,4 +15,7 @@ def home(request):
     return render(request, "pages/home.html", {
         "dashboard": dashboard, "year_label": academic_year_label(dashboard.academic_year),
         "today": today,
+        "show_links": request.user.sees_children,
+        "suppress": not request.user.sees_children,
+        "suppress_below": settings.VSCHOOL_SUPPRESS_BELOW,
     })
