@@ -25,7 +25,6 @@ PASSWORD = "correct-horse-battery"
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.VSCHOOL_REQUIRE_2FA = False
-    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

@@ -109,6 +109,13 @@ class SchoolPlacementForm(GovukModelForm):
             self.fields["school_urn"].initial = self.instance.school.urn
         self.fields["school_urn"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
+    def add_error(self, field, error):
+        """Show the model's error about the school on the URN box the user typed in."""
+        if isinstance(error, forms.ValidationError) and hasattr(error, "error_dict"):
+            error = forms.ValidationError({"school_urn" if name == "school" else name: errors
+                                           for name, errors in error.error_dict.items()})
+        super().add_error("school_urn" if field == "school" else field, error)
+
     def clean_school_urn(self):
         urn = self.cleaned_data["school_urn"].strip()
         if not urn:
