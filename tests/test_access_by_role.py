@@ -1,0 +1,122 @@
+"""Walk every URL pattern as every role: each gets exactly the pages its role allows.
+
+A child outside the user's scope gets the same 404 as a missing one. A new URL pattern
+fails this test until its access rule is added to EXPECTED.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from vschool.accounts.models import Role
+
+STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
+ALL = set(Role)
+HEADS = {Role.HEAD, Role.DEPUTY}
+
+# url name -> (roles given 200 for the in-scope target, roles given 200 for the other target)
+# Targets: "a" is the child/school of the DT and social worker personas; "b" is neither's.
+EXPECTED = {
+    "pages:home": (ALL, ALL),
+    "pages:help": (ALL, ALL),
+    "pages:accessibility": (ALL, ALL),
+    "pages:privacy": (ALL, ALL),
+    "accounts:account": (ALL, ALL),
+    "accounts:password_change": (ALL, ALL),
+    "accounts:audit": (HEADS, HEADS),
+    "cohort:children": (ALL - {Role.GOVERNOR}, ALL - {Role.GOVERNOR}),
+    "cohort:child_add": (STAFF, STAFF),
+    "cohort:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "cohort:child_care": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "cohort:child_education": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "cohort:child_edit": (STAFF, STAFF),
+    "cohort:episode_add": (STAFF, STAFF),
+    "cohort:episode_edit": (STAFF, STAFF),
+    "cohort:placement_add": (STAFF, STAFF),
+    "cohort:placement_edit": (STAFF, STAFF),
+    "cohort:schools": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF | {Role.DESIGNATED_TEACHER}),
+    "cohort:school": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF),
+}
+# Pages anyone may open without signing in.
+PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
+# Pages with their own tests: sign-in/out and the two-factor flow.
+FLOWS = {"accounts:login", "accounts:logout", "accounts:two_factor_setup",
+         "accounts:two_factor_done", "accounts:two_factor_verify"}
+
+
+def _patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+ALL_NAMES = sorted({name for name, _ in _patterns()})
+
+
+def _url(name, pattern, target):
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        kwargs[key] = target[(name, key)] if (name, key) in target else target[key]
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.fixture
+def targets(roll):
+    """Path arguments for the in-scope ("a") and out-of-scope ("b") records."""
+
+    def for_child(child, school):
+        return {"pk": child.pk, "episode_pk": child.episodes.first().pk,
+                "placement_pk": child.school_placements.first().pk,
+                ("cohort:school", "pk"): school.pk}
+
+    return {"a": for_child(roll["at_a"], roll["school_a"]),
+            "b": for_child(roll["at_b"], roll["school_b"])}
+
+
+def test_every_url_pattern_has_an_access_rule():
+    assert set(ALL_NAMES) - set(EXPECTED) - FLOWS == set()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_exactly_its_pages(login, personas, targets, role):
+    client = login(personas[role])
+    wrong = []
+    for name, pattern in _patterns():
+        if name in FLOWS:
+            continue
+        for which, allowed in zip("ab", EXPECTED[name], strict=True):
+            status = client.get(_url(name, pattern, targets[which])).status_code
+            expected = 200 if role in allowed else 404
+            if status != expected:
+                wrong.append(f"{name} ({which}): {status}, expected {expected}")
+    assert wrong == []
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, targets):
+    for name, pattern in _patterns():
+        if name in FLOWS:
+            continue
+        response = client.get(_url(name, pattern, targets["a"]))
+        if name in PUBLIC:
+            assert response.status_code == 200, name
+        else:
+            assert response.status_code == 302, name
+            assert response["Location"].startswith(reverse("accounts:login")), name
+
+
+@pytest.mark.parametrize("role", [Role.GOVERNOR])
+def test_governors_cannot_download_the_roll(login, personas, roll, role):
+    client = login(personas[role])
+    assert client.get("/children/?format=csv").status_code == 404
+    assert client.get("/children/?format=xlsx").status_code == 404
+
+
+def test_a_designated_teacher_cannot_see_another_schools_child_anywhere(login, personas, roll):
+    client = login(personas[Role.DESIGNATED_TEACHER])
+    assert "Brown" not in client.get("/children/").content.decode()
+    assert "Brown, Ben" not in client.get("/children/?q=Brown").content.decode()
+    assert "Brown" not in b"".join(client.get("/children/?format=csv").streaming_content).decode()
+    assert "Showing 1 to 1 of 1 children" in client.get("/children/").content.decode()
