@@ -35,6 +35,8 @@ EXPECTED = {
     "cohort:placement_edit": (STAFF, STAFF),
     "cohort:schools": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF | {Role.DESIGNATED_TEACHER}),
     "cohort:school": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF),
+    "calendar:term_dates": (STAFF, STAFF),
+    "calendar:term_dates_edit": (STAFF, STAFF),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
@@ -70,6 +72,7 @@ def targets(roll):
     def for_child(child, school):
         return {"pk": child.pk, "episode_pk": child.episodes.first().pk,
                 "placement_pk": child.school_placements.first().pk,
+                "year": 2025, "term": "autumn",
                 ("cohort:school", "pk"): school.pk}
 
     return {"a": for_child(roll["at_a"], roll["school_a"]),

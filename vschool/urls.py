@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("vschool.pages.urls")),
     path("", include("vschool.accounts.urls")),
     path("", include("vschool.cohort.urls")),
+    path("calendar/", include("vschool.calendar.urls")),
 ]
 
 handler404 = "vschool.pages.views.errors.page_not_found"

@@ -44,3 +44,12 @@ def la_school_calendar(start: date, end: date) -> rules.SchoolCalendar:
         "date", flat=True
     )
     return rules.school_calendar_from_terms(terms, closures)
+
+
+def term_dates_with_source(academic_year_start: int) -> list[tuple[rules.TermPeriod, bool]]:
+    """Return each term of the year with whether the LA set it (True) or it is the default."""
+    set_terms = set(
+        TermDates.objects.filter(academic_year=academic_year_start).values_list("term", flat=True)
+    )
+    return [(period, period.term.value in set_terms)
+            for period in term_dates_for_year(academic_year_start)]

@@ -4,6 +4,8 @@ from datetime import date
 
 from django.db import transaction
 
+from vschool.accounts.audit import audit_record
+from vschool.accounts.models import AuditEntry
 from vschool.calendar.models import TermDates
 
 _DATE_FIELDS = ["start", "end", "half_term_start", "half_term_end"]
@@ -34,5 +36,8 @@ def term_dates_set(
     term_dates.half_term_start, term_dates.half_term_end = half_term_start, half_term_end
     term_dates.full_clean()
     term_dates.save(update_fields=None if created else _DATE_FIELDS)
-    # The audit entry for this change, by `user`, belongs here, inside the transaction.
+    audit_record(
+        user=user, action=AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
+        obj=term_dates, summary=f"Set {term} term {academic_year} dates: {start} to {end}",
+    )
     return term_dates
