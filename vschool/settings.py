@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 
 from vschool.env import env_bool, env_int, env_list, env_str
 
@@ -139,7 +140,7 @@ X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
@@ -156,6 +157,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "vschool" / "static"]
 # Only for `collectstatic` behind a web server; whitenoise serves from the apps otherwise.
 STATIC_ROOT = env_str("STATIC_ROOT", "") or None
 STORAGES = {

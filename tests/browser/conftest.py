@@ -43,12 +43,16 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
-    settings.SECURE_SSL_REDIRECT = False
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
+    # A script blocked by the content security policy, or one that fails, is a bug.
+    assert errors == [], errors
 
 
 @pytest.fixture

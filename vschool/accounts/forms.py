@@ -14,7 +14,9 @@ _PASSWORD_CLASSES = "govuk-input govuk-password-input__input govuk-js-password-i
 
 def _style_password(field: forms.Field, autocomplete: str) -> None:
     field.widget.attrs = {
-        "class": _PASSWORD_CLASSES, "autocomplete": autocomplete, "spellcheck": "false",
+        "class": _PASSWORD_CLASSES,
+        "autocomplete": autocomplete,
+        "spellcheck": "false",
         "autocapitalize": "none",
     }
 
@@ -32,7 +34,9 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs.update(
             {"class": "govuk-input", "autocomplete": "username", "spellcheck": "false"}
         )
-        self.fields["username"].widget.attrs.pop("autofocus", None)
+        # No autofocus (it moves screen readers past the page) and no maxlength (it hides the error).
+        for attribute in ("autofocus", "maxlength"):
+            self.fields["username"].widget.attrs.pop(attribute, None)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         _style_password(self.fields["password"], "current-password")
@@ -83,10 +87,14 @@ class TotpCodeForm(GovukForm):
     code = forms.CharField(
         label="Enter the 6-digit code from your authenticator app",
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
-        widget=forms.TextInput(attrs={
-            "class": "govuk-input govuk-input--width-5 govuk-input--extra-letter-spacing",
-            "inputmode": "numeric", "autocomplete": "one-time-code", "spellcheck": "false",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-5 govuk-input--extra-letter-spacing",
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     def clean_code(self) -> str:
@@ -101,10 +109,14 @@ class RecoveryCodeForm(GovukForm):
         label="Recovery code",
         help_text="One of the codes you saved when you set up two-factor authentication",
         error_messages={"required": "Enter a recovery code"},
-        widget=forms.TextInput(attrs={
-            "class": "govuk-input govuk-input--width-10", "autocomplete": "off",
-            "spellcheck": "false", "autocapitalize": "none",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "class": "govuk-input govuk-input--width-10",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
     )
 
     def clean_recovery_code(self) -> str:
@@ -117,12 +129,15 @@ _CHILD_REFERENCE = re.compile(r"(?:VS-?)?0*(\d{1,12})", re.IGNORECASE)
 class AuditFilterForm(GovukForm):
     """The audit log's filters; they live in the query string so a search can be bookmarked."""
 
-    user = forms.CharField(label="Username", required=False,
-                           widget=forms.TextInput(attrs={"spellcheck": "false"}))
-    child = forms.CharField(label="Child reference", required=False,
-                            help_text="For example, VS-00012")
-    action = forms.ChoiceField(label="Action", required=False,
-                               choices=[("", "Any")] + AuditEntry.Action.choices)
+    user = forms.CharField(
+        label="Username", required=False, widget=forms.TextInput(attrs={"spellcheck": "false"})
+    )
+    child = forms.CharField(
+        label="Child reference", required=False, help_text="For example, VS-00012"
+    )
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=[("", "Any")] + AuditEntry.Action.choices
+    )
     date_from = GovukDateField(label="Date from", required=False)
     date_to = GovukDateField(label="Date to", required=False)
 

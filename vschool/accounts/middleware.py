@@ -1,13 +1,19 @@
-"""Require TOTP two-factor verification for Virtual School staff when the setting is on."""
+"""Ask for a TOTP code once per sign-in from staff, and from anyone who has set up an app."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from vschool.accounts import two_factor
+
 
 class TwoFactorRequiredMiddleware:
-    """Send staff who have not passed a TOTP check to set up or enter their code.
+    """Send users who have not passed a TOTP check this session to set up or enter their code.
 
+    Virtual School staff must use an app when `VSCHOOL_REQUIRE_2FA` is on. Anyone else who
+    chose to set one up is asked for its code too, or setting it up would protect nothing.
     Pages marked with `login_not_required`, the two-factor pages themselves and sign-out
     stay reachable, so a user can never be trapped.
     """
@@ -21,20 +27,19 @@ class TwoFactorRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if not settings.VSCHOOL_REQUIRE_2FA:
-            return None
         user = request.user
-        if not user.is_authenticated or not user.is_virtual_school_staff:
-            return None
-        if request.user.is_verified():
+        if not user.is_authenticated or user.is_verified():
             return None
         match = request.resolver_match
         if match and match.namespace == "accounts" and match.url_name in self.exempt_url_names:
             return None
         if not getattr(view_func, "login_required", True):
             return None
-        from django_otp import devices_for_user
-
-        has_device = any(True for _ in devices_for_user(user, confirmed=True))
-        target = "accounts:two_factor_verify" if has_device else "accounts:two_factor_setup"
-        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        if settings.VSCHOOL_REQUIRE_2FA and user.is_virtual_school_staff:
+            has_app = two_factor.has_app(user)
+        elif request.session.get(two_factor.HAS_APP_SESSION_KEY):
+            has_app = True
+        else:
+            return None
+        target = "accounts:two_factor_verify" if has_app else "accounts:two_factor_setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -41,6 +41,11 @@ class User(AbstractUser):
         return self.is_virtual_school_staff
 
     @property
+    def may_read_audit_log(self) -> bool:
+        """The Virtual School head and deputy answer for data protection (screens.md 2.12)."""
+        return self.role in (Role.HEAD, Role.DEPUTY)
+
+    @property
     def sees_children(self) -> bool:
         """Governors see aggregates only; every other role sees some children."""
         return self.role != Role.GOVERNOR
@@ -62,7 +67,10 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="audit_entries",
     )
     username = models.CharField(max_length=150, blank=True)

@@ -21,6 +21,8 @@ def _signed_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     audit_record(
-        user=None, username=str(credentials.get("username", ""))[:150],
-        action=AuditEntry.Action.SIGN_IN_FAILED, request=request,
+        user=None,
+        username=str(credentials.get("username", ""))[:150],
+        action=AuditEntry.Action.SIGN_IN_FAILED,
+        request=request,
     )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/password/", views.PasswordChange.as_view(), name="password_change"),
     path("account/two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/set-up/done/", views.two_factor_done, name="two_factor_done"),
     path("account/two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("audit/", views.audit_log, name="audit"),
 ]

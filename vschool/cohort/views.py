@@ -25,6 +25,7 @@ from vschool.cohort.selectors import (
     child_school_placements,
     roll_for,
 )
+from vschool.pages.pagination import pagination
 
 
 def _today():
@@ -65,6 +66,7 @@ def children(request):
     context = {
         "form": form,
         "page": page,
+        "pagination": pagination(page, params),
         "rows": [ChildPresenter(child, today) for child in page.object_list],
         "sort": sort,
         "querystring": params,
@@ -120,7 +122,10 @@ def schools(request):
     if query:
         found = found.filter(Q(name__icontains=query) | Q(urn=query) | Q(la_code=query))
     page = Paginator(found.order_by("-on_roll", "name"), 50).get_page(request.GET.get("page"))
-    return render(request, "cohort/schools.html", {"page": page, "query": query})
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "cohort/schools.html",
+                  {"page": page, "query": query, "pagination": pagination(page, params)})
 
 
 def school_detail(request, pk: int):

@@ -89,8 +89,8 @@ class GovukForm(forms.Form):
         super().__init__(*args, **kwargs)
         _style_fields(self)
 
-    def full_clean(self):
-        super().full_clean()
+    def add_error(self, field, error):
+        super().add_error(field, error)
         _mark_errors(self)
 
 
@@ -101,8 +101,8 @@ class GovukModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         _style_fields(self)
 
-    def full_clean(self):
-        super().full_clean()
+    def add_error(self, field, error):
+        super().add_error(field, error)
         _mark_errors(self)
 
 

@@ -23,7 +23,7 @@ def govuk_widget(field, **attrs):
     return field.as_widget(attrs=attrs)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def govuk_date(value, style="long"):
     """Format a date as '3 March 2026' (text) or '3 Mar 2026' (tables)."""
     if not value:
@@ -69,10 +69,3 @@ def sort_header(label, key, current, querystring):
         '<a class="govuk-link app-sort-link" href="?{}">{}</a></th>',
         aria, params.urlencode(), label,
     )
-
-
-@register.filter
-def elided_pages(page):
-    """Page numbers around the current page, with None where GOV.UK shows an ellipsis."""
-    numbers = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-    return [n if isinstance(n, int) else None for n in numbers]

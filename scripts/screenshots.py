@@ -1,0 +1,51 @@
+"""Take the README's screenshots from a running demo (./run), with Debian's Chromium.
+
+Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [outdir]
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def sign_in(page, username: str) -> None:
+    page.goto(f"{BASE}/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill("demo")
+    page.get_by_role("button", name="Continue").click()
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{BASE}/sign-in/")
+        page.screenshot(path=OUT / "sign-in.png")
+        sign_in(page, "head")
+        page.screenshot(path=OUT / "home.png", full_page=True)
+        page.goto(f"{BASE}/children/?area=out&sort=school")
+        page.screenshot(path=OUT / "roll.png")
+        page.locator("tbody").get_by_role("link").first.click()
+        page.screenshot(path=OUT / "child.png", full_page=True)
+        page.get_by_role("link", name="Care", exact=True).click()
+        page.screenshot(path=OUT / "child-care.png")
+        page.get_by_role("link", name="Education", exact=True).click()
+        page.screenshot(path=OUT / "child-education.png")
+        page.goto(f"{BASE}/audit/")
+        page.screenshot(path=OUT / "audit.png")
+        page.context.clear_cookies()
+        sign_in(page, "dt")
+        page.goto(f"{BASE}/children/")
+        page.screenshot(path=OUT / "roll-designated-teacher.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

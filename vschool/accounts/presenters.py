@@ -1,0 +1,67 @@
+"""Shape audit entries, filters and pages for display; nothing here queries the database."""
+
+from datetime import timedelta
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+
+from vschool.accounts.models import AuditEntry, Role
+from vschool.cohort.models import Child
+from vschool.pages.templatetags.govuk import govuk_date
+
+_ROLE_LABELS = dict(Role.choices)
+
+
+def child_reference(child_id: int) -> str:
+    """Return the system reference ("VS-00012") for a child id, without loading the child."""
+    return Child(pk=child_id).reference
+
+
+class AuditEntryPresenter:
+    """One row of the audit log table."""
+
+    def __init__(self, entry: AuditEntry):
+        local = timezone.localtime(entry.at)
+        self.when = govuk_date(local, "time")
+        self.when_iso = local.isoformat()
+        self.who = entry.username or "Unknown"
+        self.role = _ROLE_LABELS.get(entry.role, entry.role)
+        self.action = entry.get_action_display()
+        self.record = f"{entry.object_type} {entry.object_id}".strip()
+        self.summary = entry.summary
+        self.ip_address = entry.ip_address or ""
+        self.child_reference = child_reference(entry.child_id) if entry.child_id else ""
+        self.child_url = reverse("cohort:child", args=[entry.child_id]) if entry.child_id else ""
+
+
+def selected_filters(cleaned: dict, params: QueryDict) -> list[dict]:
+    """List the applied filters for the MoJ filter's tags, each with a link that removes it."""
+    shown = {
+        "user": ("Username", lambda value: value),
+        "child": ("Child reference", child_reference),
+        "action": ("Action", lambda value: AuditEntry.Action(value).label),
+        "date_from": ("Date from", govuk_date),
+        "date_to": ("Date to", govuk_date),
+    }
+    selected = []
+    for name, (heading, text) in shown.items():
+        value = cleaned.get(name)
+        if value in (None, ""):
+            continue
+        remaining = params.copy()
+        for key in (name, f"{name}_0", f"{name}_1", f"{name}_2", "page"):
+            remaining.pop(key, None)
+        selected.append(
+            {"heading": heading, "text": text(value), "href": f"?{remaining.urlencode()}"}
+        )
+    return selected
+
+
+def wait_text(wait: timedelta | None) -> str:
+    """Say how long to wait before trying again: "15 minutes", "1 hour"."""
+    minutes = max(1, round((wait or timedelta(minutes=1)).total_seconds() / 60))
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours > 1 else ''}"
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"

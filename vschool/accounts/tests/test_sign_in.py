@@ -1,0 +1,117 @@
+"""Sign in, lockout after repeated failures, and sign out (screens.md 2.1)."""
+
+import pytest
+from django.urls import reverse
+
+from vschool.accounts.models import AuditEntry, Role
+
+PASSWORD = "correct-horse-battery"
+ONE_MESSAGE = "Enter a correct username and password"
+
+
+def sign_in(client, username, password=PASSWORD, **data):
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password, **data}
+    )
+
+
+def test_the_page_offers_username_and_a_password_input(client, db):
+    response = client.get(reverse("accounts:login"))
+    page = response.content.decode()
+    assert "<title>Sign in – Anytown Virtual School</title>" in page
+    assert 'autocomplete="username"' in page
+    assert 'data-module="govuk-password-input"' in page
+    assert 'autocomplete="current-password"' in page
+    assert "maxlength" not in page
+
+
+def test_it_signs_in_and_records_it(client, personas):
+    response = sign_in(client, "officer")
+    assert response.status_code == 302
+    assert response.url == reverse("pages:home")
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SIGNED_IN)
+    assert entry.user == personas[Role.OFFICER]
+    assert entry.role == Role.OFFICER
+    assert entry.ip_address == "127.0.0.1"
+
+
+def test_it_goes_on_to_a_safe_next_page_only(client, personas):
+    assert sign_in(client, "officer", next="/account/").url == "/account/"
+    client.post(reverse("accounts:logout"))
+    assert sign_in(client, "officer", next="https://evil.example/").url == reverse("pages:home")
+
+
+@pytest.mark.parametrize("username", ["officer", "nobody"])
+def test_a_wrong_password_and_an_unknown_username_get_one_and_the_same_message(
+    client, personas, username
+):
+    response = sign_in(client, username, "not-the-password")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count(ONE_MESSAGE) == 1
+    assert "<title>Error: Sign in" in page
+    assert response.context["form"].errors.as_data()["__all__"][0].message == ONE_MESSAGE
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.username, entry.user) == (
+        AuditEntry.Action.SIGN_IN_FAILED,
+        username,
+        None,
+    )
+
+
+@pytest.mark.parametrize("username", ["officer", "nobody"])
+def test_the_sixth_wrong_attempt_is_locked_out_and_says_how_long_to_wait(
+    client, personas, username
+):
+    """django-axes locks the username at this address on reaching AXES_FAILURE_LIMIT (5).
+
+    The fifth failure already gets the lockout page; the sixth, and any attempt in the next
+    15 minutes, stays locked out. An unknown username is treated the same, so the page
+    does not tell anyone which usernames exist.
+    """
+    for _ in range(4):
+        assert sign_in(client, username, "not-the-password").status_code == 200
+    assert sign_in(client, username, "not-the-password").status_code == 429
+    response = sign_in(client, username, "not-the-password")
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "Too many attempts to sign in" in page
+    assert "Wait 15 minutes, then" in page
+    assert ONE_MESSAGE not in page
+    assert response["Retry-After"] == "900"
+    assert (
+        AuditEntry.objects.filter(
+            action=AuditEntry.Action.SIGN_IN_FAILED, username=username
+        ).count()
+        == 6
+    )
+
+
+def test_the_lockout_holds_even_with_the_right_password(client, personas):
+    for _ in range(6):
+        sign_in(client, "officer", "not-the-password")
+    response = sign_in(client, "officer")
+    assert response.status_code == 429
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.SIGNED_IN).exists()
+
+
+def test_the_lockout_is_for_that_username_only(client, personas):
+    for _ in range(6):
+        sign_in(client, "officer", "not-the-password")
+    assert sign_in(client, "head").status_code == 302
+
+
+def test_sign_out_is_post_only_and_recorded(client, personas, login):
+    login(personas[Role.OFFICER])
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+    assert response.url == reverse("accounts:login")
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.SIGNED_OUT)
+    assert entry.username == "officer"
+    assert client.get(reverse("accounts:account")).url.startswith(reverse("accounts:login"))
+
+
+def test_signing_out_when_already_signed_out_goes_to_sign_in(client, db):
+    response = client.post(reverse("accounts:logout"))
+    assert response.url == reverse("accounts:login")
+    assert not AuditEntry.objects.exists()
