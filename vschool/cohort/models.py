@@ -122,6 +122,7 @@ class Child(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["last_name", "first_name", "id"])]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:

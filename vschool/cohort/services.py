@@ -22,13 +22,15 @@ def children_refresh_current(child_ids: list[int] | None = None) -> int:
     """Copy each child's open care episode and school placement onto the child row.
 
     One UPDATE for any number of children, so imports and the demo can call it once
-    after bulk writes. The open episode is the latest one without an end date.
+    after bulk writes. The open episode is the latest one without an end date; the
+    current school the latest open placement at a school, so a part-time alternative
+    provision beside it leaves the child on that school's roll.
     """
     open_episode = CareEpisode.objects.filter(child=OuterRef("pk"), dec__isnull=True).order_by(
         "-decom"
     )
     open_school = SchoolPlacement.objects.filter(
-        child=OuterRef("pk"), end__isnull=True
+        child=OuterRef("pk"), end__isnull=True, school__isnull=False
     ).order_by("-start")
     children = Child.objects.all()
     if child_ids is not None:
