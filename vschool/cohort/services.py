@@ -125,14 +125,23 @@ def episode_delete(*, episode: CareEpisode, user: User, request: HttpRequest | N
 def school_placement_save(
     *, placement: SchoolPlacement, user: User, request: HttpRequest | None = None
 ) -> SchoolPlacement:
-    """Add or change a school placement; a new open placement ends the previous open one."""
+    """Add or change a school placement, ending the placements a new one replaces.
+
+    A new school replaces the previous school; EOTAS or "not on roll" replaces every open
+    placement; alternative provision and tuition run beside the school, so end nothing.
+    """
     creating = placement.pk is None
     placement.full_clean()
     if creating and placement.end is None:
-        previous = SchoolPlacement.objects.filter(
+        replaced = SchoolPlacement.objects.filter(
             child=placement.child_id, end__isnull=True, start__lt=placement.start
         )
-        previous.update(end=placement.start - timedelta(days=1))
+        kind = SchoolPlacement.Provision
+        if placement.provision == kind.SCHOOL:
+            replaced = replaced.filter(provision=kind.SCHOOL)
+        elif placement.provision not in (kind.EOTAS, kind.NOT_ON_ROLL):
+            replaced = replaced.none()
+        replaced.update(end=placement.start - timedelta(days=1))
     placement.save()
     children_refresh_current([placement.child_id])
     audit_record(

@@ -138,3 +138,19 @@ def test_refresh_current_is_one_statement_for_any_number_of_children(
     with django_assert_num_queries(1):
         assert services.children_refresh_current() == 5
     assert Child.objects.filter(in_care=True).count() == 5
+
+
+@pytest.mark.parametrize(
+    ("provision", "school_stays_open"),
+    [("ap", True), ("tuition", True), ("eotas", False), ("none", False)],
+)
+def test_provision_beside_a_school_leaves_it_open_and_eotas_replaces_it(
+        personas, roll, provision, school_stays_open):
+    child = roll["at_a"]
+    services.school_placement_save(placement=SchoolPlacement(
+        child=child, provision=provision, provider_name="Hillside", start=date(2025, 3, 3)),
+        user=personas[Role.OFFICER])
+    school = SchoolPlacement.objects.get(child=child, school=roll["school_a"])
+    assert (school.end is None) is school_stays_open
+    child.refresh_from_db()
+    assert (child.current_school == roll["school_a"]) is school_stays_open
