@@ -171,43 +171,37 @@ def child_edit(request, pk: int):
                    "version": child.version, "back_url": reverse("cohort:child", args=[pk])})
 
 
-def episode_edit(request, pk: int, episode_pk: int | None = None):
+def _child_item_edit(request, pk, item_pk, *, model, form_class, save, tab, noun):
+    """Add or change one of a child's episodes or placements through its service."""
     _require_editor(request.user)
     child = get_child_for_user(request.user, pk)
-    episode = (get_object_or_404(CareEpisode, pk=episode_pk, child=child) if episode_pk
-               else CareEpisode(child=child))
-    form = CareEpisodeForm(request.POST or None, instance=episode)
+    item = get_object_or_404(model, pk=item_pk, child=child) if item_pk else model(child=child)
+    form = form_class(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.episode_save(episode=form.instance, user=request.user, request=request)
+            save(form.instance, user=request.user, request=request)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "The care episode was saved")
-            return redirect("cohort:child_care", pk=pk)
-    return render(request, "cohort/episode_form.html", {
-        "form": form, "child": child, "episode": episode,
-        "back_url": reverse("cohort:child_care", args=[pk])})
+            messages.success(request, f"The {noun} was saved")
+            return redirect(f"cohort:child_{tab}", pk=pk)
+    return render(request, f"cohort/{model._meta.model_name}_form.html", {
+        "form": form, "child": child, "item": item,
+        "back_url": reverse(f"cohort:child_{tab}", args=[pk])})
+
+
+def episode_edit(request, pk: int, episode_pk: int | None = None):
+    return _child_item_edit(
+        request, pk, episode_pk, model=CareEpisode, form_class=CareEpisodeForm, tab="care",
+        noun="care episode",
+        save=lambda item, **kw: services.episode_save(episode=item, **kw))
 
 
 def placement_edit(request, pk: int, placement_pk: int | None = None):
-    _require_editor(request.user)
-    child = get_child_for_user(request.user, pk)
-    placement = (get_object_or_404(SchoolPlacement, pk=placement_pk, child=child)
-                 if placement_pk else SchoolPlacement(child=child))
-    form = SchoolPlacementForm(request.POST or None, instance=placement)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.school_placement_save(placement=form.instance, user=request.user,
-                                           request=request)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "The school placement was saved")
-            return redirect("cohort:child_education", pk=pk)
-    return render(request, "cohort/placement_form.html", {
-        "form": form, "child": child, "placement": placement,
-        "back_url": reverse("cohort:child_education", args=[pk])})
+    return _child_item_edit(
+        request, pk, placement_pk, model=SchoolPlacement, form_class=SchoolPlacementForm,
+        tab="education", noun="school placement",
+        save=lambda item, **kw: services.school_placement_save(placement=item, **kw))
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -82,8 +82,8 @@ class GovukDateField(forms.Field):
         return parsed
 
 
-class GovukForm(forms.Form):
-    """A form whose widgets carry GOV.UK classes and error states."""
+class GovukFormMixin:
+    """Give a form's widgets GOV.UK classes, and error states whenever an error is added."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,16 +94,12 @@ class GovukForm(forms.Form):
         _mark_errors(self)
 
 
-class GovukModelForm(forms.ModelForm):
-    """A model form whose widgets carry GOV.UK classes and error states."""
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _style_fields(self)
 
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        _mark_errors(self)
+class GovukModelForm(GovukFormMixin, forms.ModelForm):
+    pass
 
 
 def _style_fields(form: forms.BaseForm) -> None:
