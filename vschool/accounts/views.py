@@ -218,6 +218,7 @@ def audit_log(request):
         {
             "form": form,
             "page": page,
+            "wide": True,
             "rows": [AuditEntryPresenter(entry) for entry in page.object_list],
             "pagination": pagination(page, params),
             "selected_filters": selected_filters(form.cleaned_data, params),

@@ -17,6 +17,16 @@ _COHORT_TAG_COLOURS = {
 }
 
 
+# Short names of legal statuses for tables; the record shows the full SSDA903 label.
+_LEGAL_STATUS_SHORT = {
+    "C1": "Interim care order", "C2": "Care order", "D1": "Freeing order",
+    "E1": "Placement order", "V2": "Section 20", "V3": "Short breaks", "V4": "Short breaks",
+    "L1": "Police protection", "L2": "Emergency protection order",
+    "L3": "Child assessment order", "J1": "Remand", "J2": "PACE accommodation",
+    "J3": "Youth rehabilitation order",
+}
+
+
 def la_name(code: str) -> str:
     """Name an authority by its DfE code; this installation's own code gives its own name."""
     if not code:
@@ -58,6 +68,11 @@ class ChildPresenter:
     @property
     def legal_status(self) -> str:
         return label("ssda903_legal_status", self.child.current_legal_status)
+
+    @property
+    def legal_status_short(self) -> str:
+        code = self.child.current_legal_status
+        return _LEGAL_STATUS_SHORT.get(code, code)
 
     @property
     def placement_type(self) -> str:

@@ -64,6 +64,7 @@ def children(request):
     params = request.GET.copy()
     params.pop("page", None)
     context = {
+        "wide": True,
         "form": form,
         "page": page,
         "pagination": pagination(page, params),
