@@ -32,18 +32,13 @@ class ChildQuerySet(models.QuerySet):
         """Children whose period of care started (RNE S) between `start` and `end` inclusive."""
         from vschool.cohort.models import CareEpisode
 
-        started = CareEpisode.objects.filter(child=OuterRef("pk"), rne="S",
-                                             decom__range=(start, end))
-        return self.filter(Exists(started))
+        return self.filter(pk__in=CareEpisode.objects.starting_care(start, end).values("child_id"))
 
     def left_care(self, start: date, end: date):
         """Children whose period of care ended between `start` and `end` inclusive."""
         from vschool.cohort.models import CareEpisode
-        from vschool.cohort.rules import care_ending_reasons
 
-        ended = CareEpisode.objects.filter(child=OuterRef("pk"), dec__range=(start, end),
-                                           rec__in=care_ending_reasons())
-        return self.filter(Exists(ended))
+        return self.filter(pk__in=CareEpisode.objects.ending_care(start, end).values("child_id"))
 
     def in_borough(self):
         return self.filter(current_placement_la=settings.VSCHOOL_LA_CODE)
@@ -59,6 +54,16 @@ class ChildQuerySet(models.QuerySet):
 
 
 class CareEpisodeQuerySet(models.QuerySet):
+    def starting_care(self, start: date, end: date):
+        """Episodes that start a period of care (RNE S) in [start, end]."""
+        return self.filter(rne="S", decom__range=(start, end))
+
+    def ending_care(self, start: date, end: date):
+        """Episodes whose end closes a period of care in [start, end]."""
+        from vschool.cohort.rules import care_ending_reasons
+
+        return self.filter(dec__range=(start, end), rec__in=care_ending_reasons())
+
     def covering(self, day: date):
         return self.filter(Q(dec__isnull=True) | Q(dec__gt=day), decom__lte=day)
 

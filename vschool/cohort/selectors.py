@@ -55,10 +55,10 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
         "n_no_current_school": Count(
             "pk", filter=Q(in_care=True, current_school__isnull=True) & school_age
         ),
-        "n_new_into_care": Count("pk", filter=Q(pk__in=Child.objects.new_into_care(first, last)
-                                              .values("pk"))),
-        "n_left_care": Count("pk", filter=Q(pk__in=Child.objects.left_care(first, last)
-                                          .values("pk"))),
+        "n_new_into_care": Count("pk", filter=Q(
+            pk__in=CareEpisode.objects.starting_care(first, last).values("child_id"))),
+        "n_left_care": Count("pk", filter=Q(
+            pk__in=CareEpisode.objects.ending_care(first, last).values("child_id"))),
     }
     for n in NC_YEARS:
         counts[f"n_year_{n}"] = Count("pk", filter=nc_years_q([n], year))
