@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "vschool.calendar",
     "vschool.accounts",
     "vschool.cohort",
+    "vschool.exchange",
     "vschool.demo",
     "vschool.pages",
 ]

@@ -60,6 +60,7 @@ class AuditEntry(models.Model):
         CHANGED = "changed", "Changed"
         DELETED = "deleted", "Deleted"
         EXPORTED = "exported", "Exported"
+        IMPORTED = "imported", "Imported"
         SIGNED_IN = "signed_in", "Signed in"
         SIGNED_OUT = "signed_out", "Signed out"
         SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"

@@ -12,10 +12,16 @@ _DIR = Path(__file__).parent
 
 
 @cache
+def code_rows(name: str) -> tuple[dict[str, str], ...]:
+    """Return every row of list `name` in file order (a `code` may repeat, e.g. column lists)."""
+    with open(_DIR / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+@cache
 def code_list(name: str) -> dict[str, dict[str, str]]:
     """Return the rows of code list `name` keyed by code, in file order."""
-    with open(_DIR / f"{name}.csv", encoding="utf-8", newline="") as handle:
-        return {row["code"]: row for row in csv.DictReader(handle)}
+    return {row["code"]: row for row in code_rows(name)}
 
 
 def choices(name: str) -> list[tuple[str, str]]:

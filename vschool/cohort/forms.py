@@ -65,6 +65,9 @@ class ChildForm(GovukModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Names are required when a person adds a child, though an import may leave them out.
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
         self.fields["education_officer"].queryset = User.objects.filter(
             role__in=[Role.OFFICER, Role.COORDINATOR, Role.DEPUTY, Role.HEAD])
         self.fields["social_worker"].queryset = User.objects.filter(role=Role.SOCIAL_WORKER)

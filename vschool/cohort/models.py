@@ -76,11 +76,12 @@ class Child(models.Model):
 
     la_child_id = models.CharField("LA child identifier", max_length=20, unique=True)
     upn = models.CharField("UPN", max_length=13, blank=True, validators=[validate_upn])
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100, db_index=True)
+    # The SSDA903 return carries no names: an imported child has none until someone adds them.
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True, db_index=True)
     known_as = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(db_index=True)
-    sex = models.CharField(max_length=1, choices=Sex.choices)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
     ethnicity = models.CharField(max_length=4, blank=True, choices=choices("ssda903_ethnic"))
     uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
     sen_provision = models.CharField(
@@ -130,10 +131,19 @@ class Child(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return f"{self.first_name} {self.last_name}".strip() or f"Child {self.la_child_id}"
+
+    @property
+    def sort_name(self) -> str:
+        """'Last, First' for lists, or the identifier when no name is recorded."""
+        if self.first_name or self.last_name:
+            return ", ".join(part for part in (self.last_name, self.first_name) if part)
+        return f"Child {self.la_child_id}"
 
     @property
     def initials(self) -> str:
+        if not (self.first_name or self.last_name):
+            return "N.K."
         return f"{self.first_name[:1]}.{self.last_name[:1]}."
 
     @property
@@ -237,3 +247,23 @@ class SchoolPlacement(models.Model):
             raise ValidationError({"school": "Choose the school"})
         if self.end and self.end < self.start:
             raise ValidationError({"end": "The end date must be on or after the start date"})
+
+
+class CareLeaverContact(models.Model):
+    """A care leaver's SSDA903 OC3 record: in touch, main activity, accommodation (domain.md 10)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_leaver_contacts")
+    collection_year = models.PositiveSmallIntegerField(
+        help_text="Year the SSDA903 collection ends on 31 March")
+    in_touch = models.CharField(max_length=4, choices=choices("ssda903_oc3_in_touch"))
+    activity = models.CharField(max_length=2, blank=True, choices=choices("ssda903_oc3_activ"))
+    accommodation = models.CharField(max_length=2, blank=True,
+                                     choices=choices("ssda903_oc3_accom"))
+
+    class Meta:
+        ordering = ["child", "-collection_year"]
+        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
+                                               name="one_oc3_per_child_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.collection_year} {self.in_touch}/{self.activity}"

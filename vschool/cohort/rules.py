@@ -141,3 +141,25 @@ def is_in_borough(placement_la: str, our_la: str) -> bool | None:
     return placement_la == our_la
 
 
+
+
+# REC codes by which a child leaves care for adoption, a special guardianship order or a
+# child arrangements order: the child becomes previously looked after (domain.md 1).
+PREVIOUSLY_LOOKED_AFTER_REC = frozenset({"E11", "E12", "E41", "E45", "E46", "E47", "E48"})
+
+
+def cohort_from_episodes(episodes: Sequence[Episode], has_care_leaver_record: bool) -> str:
+    """Return the cohort an SSDA903 child belongs to: looked after, PLAC or care leaver.
+
+    Looked after while an episode is open; previously looked after when the last episode
+    ended in adoption, an SGO or a CAO; a care leaver when the return has an OC3 record;
+    otherwise still counted with the looked-after cohort (care ended, e.g. home to parents).
+    """
+    if any(ep.dec is None for ep in episodes):
+        return "cla"
+    last = max(episodes, key=lambda ep: ep.decom, default=None)
+    if last is not None and last.rec in PREVIOUSLY_LOOKED_AFTER_REC:
+        return "plac"
+    if has_care_leaver_record:
+        return "leaver"
+    return "cla"

@@ -4,7 +4,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -18,11 +18,23 @@ class EditConflict(Exception):
     """Someone else saved the record after this form was opened."""
 
 
+def analyze_tables(*models) -> None:
+    """Refresh the query planner's statistics after the bulk load.
+
+    ANALYZE is the same statement in SQLite and PostgreSQL. Without fresh statistics
+    PostgreSQL believes the new tables empty and plans children_refresh_current's
+    per-child subqueries as sequential scans: minutes, not seconds, at 80,000 children.
+    """
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def children_refresh_current(child_ids: list[int] | None = None) -> int:
     """Copy each child's open care episode and school placement onto the child row.
 
-    One UPDATE for any number of children, so imports and the demo can call it once
-    after bulk writes. The open episode is the latest one without an end date; the
+    One UPDATE for all children, or one per 10,000 named (SQLite limits the variables in a
+    statement), so imports and the demo call it once after bulk writes. The open episode is the latest one without an end date; the
     current school the latest open placement at a school, so a part-time alternative
     provision beside it leaves the child on that school's roll.
     """
@@ -32,16 +44,17 @@ def children_refresh_current(child_ids: list[int] | None = None) -> int:
     open_school = SchoolPlacement.objects.filter(
         child=OuterRef("pk"), end__isnull=True, school__isnull=False
     ).order_by("-start")
-    children = Child.objects.all()
-    if child_ids is not None:
-        children = children.filter(pk__in=child_ids)
-    return children.update(
-        current_school=Subquery(open_school.values("school")[:1]),
-        current_legal_status=_or_blank(open_episode.values("ls")[:1]),
-        current_placement_type=_or_blank(open_episode.values("place")[:1]),
-        current_placement_la=_or_blank(open_episode.values("placement_la")[:1]),
-        in_care=Q(pk__in=CareEpisode.objects.filter(dec__isnull=True).values("child")),
-    )
+    facts = {
+        "current_school": Subquery(open_school.values("school")[:1]),
+        "current_legal_status": _or_blank(open_episode.values("ls")[:1]),
+        "current_placement_type": _or_blank(open_episode.values("place")[:1]),
+        "current_placement_la": _or_blank(open_episode.values("placement_la")[:1]),
+        "in_care": Q(pk__in=CareEpisode.objects.filter(dec__isnull=True).values("child")),
+    }
+    if child_ids is None:
+        return Child.objects.update(**facts)
+    return sum(Child.objects.filter(pk__in=child_ids[start:start + 10000]).update(**facts)
+               for start in range(0, len(child_ids), 10000))
 
 
 def _or_blank(subquery):

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
-from vschool.cohort.services import children_refresh_current
+from vschool.cohort.services import analyze_tables, children_refresh_current
 from vschool.demo.care import CareHistories
 from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
@@ -96,7 +96,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
                 one.child.social_worker = users.get(social_workers[i])
             episodes += _save(made)
             placements += _save_placements(made, on_roll, areas.ours)
-        _analyze(Child, CareEpisode, SchoolPlacement, School)
+        analyze_tables(Child, CareEpisode, SchoolPlacement, School)
         children_refresh_current()
         dt_school = _designated_teacher_school(schools, on_roll)
         dt_school.designated_teachers.add(users["dt"])
@@ -192,18 +192,6 @@ def _save_placements(made: list[MadeChild], on_roll: Counter, our_la: str) -> in
         if p.end is None and p.school and p.school.la_code == our_la
     )
     return len(placements)
-
-
-def _analyze(*models) -> None:
-    """Refresh the query planner's statistics after the bulk load.
-
-    ANALYZE is the same statement in SQLite and PostgreSQL. Without fresh statistics
-    PostgreSQL believes the new tables empty and plans children_refresh_current's
-    per-child subqueries as sequential scans: minutes, not seconds, at 80,000 children.
-    """
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _designated_teacher_school(schools: list[School], on_roll: Counter) -> School:

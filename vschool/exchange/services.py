@@ -1,0 +1,87 @@
+"""Run imports: check every row, change nothing unless all pass (or rejects are skipped),
+record the run with its counts and rejects, and audit it."""
+
+from pathlib import Path
+
+from vschool.accounts.audit import audit_record
+from vschool.accounts.models import AuditEntry, User
+from vschool.exchange.models import ImportReject, ImportRun
+from vschool.exchange.problems import Reject
+from vschool.exchange.reading import read_table
+from vschool.exchange.ssda903.apply import CHANGE_LABELS, apply_return, collection_year_of
+from vschool.exchange.ssda903.parse import parse_return
+from vschool.exchange.ssda903.spec import FILES
+
+
+def ssda903_file_name(filename: str) -> str | None:
+    """Name the SSDA903 file a path holds ("header", "episodes"...), or None if not read."""
+    stem = Path(filename).stem.lower()
+    for spec in FILES:
+        if stem == spec.name or stem.startswith((f"{spec.name}_", f"{spec.name}-")):
+            return spec.name
+    return None
+
+
+def files_from_paths(paths: list[Path]) -> dict[str, bytes]:
+    """Read the files named, or every CSV file in the folders named."""
+    found: dict[str, bytes] = {}
+    for path in paths:
+        members = sorted(path.glob("*.csv")) + sorted(path.glob("*.CSV")) if path.is_dir() \
+            else [path]
+        for member in members:
+            found[member.name] = member.read_bytes()
+    return found
+
+
+def ssda903_import(*, files: dict[str, bytes], user: User | None, skip_invalid: bool = False,
+                   collection_year: int | None = None, request=None) -> ImportRun:
+    """Import an SSDA903 return given as {file name: bytes}; return the recorded run."""
+    tables = {}
+    for filename, data in files.items():
+        name = ssda903_file_name(filename)
+        if name is not None:
+            tables[name] = read_table(f"{name}.csv", data)
+    parsed = parse_return(tables)
+    rejects = sorted(parsed.rejects)
+    if rejects and not skip_invalid:
+        counts: dict[str, int] = {}
+        status = ImportRun.Status.REJECTED
+        summary = (f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} "
+                   "with errors. Nothing changed.")
+    else:
+        year = collection_year or collection_year_of(parsed)
+        changes = apply_return(parsed, collection_year=year)
+        counts = {key: changes.counts[key] for key in CHANGE_LABELS if changes.counts[key]}
+        status = ImportRun.Status.IMPORTED if changes.any else ImportRun.Status.UNCHANGED
+        summary = _summary(counts, rejects)
+    return _record(ImportRun.Kind.SSDA903, status, files, parsed.rows_read, counts, summary,
+                   rejects, user, request)
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row{'s' if n != 1 else ''}"
+
+
+def _summary(counts: dict[str, int], rejects: list[Reject]) -> str:
+    if not counts:
+        text = "No changes: the roll already matches these files."
+    else:
+        text = "Imported: " + ", ".join(f"{n:,} {CHANGE_LABELS[key]}" for key, n in counts.items())
+        text += "."
+    if rejects:
+        text += f" Skipped {_rows(len({(r.file, r.line) for r in rejects}))} with errors."
+    return text
+
+
+def _record(kind, status, files, rows_read, counts, summary, rejects, user, request) -> ImportRun:
+    run = ImportRun.objects.create(
+        kind=kind, status=status, user=user if user is not None and user.pk else None,
+        files=", ".join(sorted(files))[:1000], rows_read=rows_read, counts=counts,
+        summary=summary[:500])
+    ImportReject.objects.bulk_create(
+        [ImportReject(run=run, file=r.file, line=r.line, column=r.column, value=r.value[:200],
+                      reason=r.reason[:500]) for r in rejects], batch_size=2000)
+    run.reject_list = rejects
+    audit_record(user=user, action=AuditEntry.Action.IMPORTED, obj=run, request=request,
+                 summary=f"{run.get_kind_display()}: {summary}", username="command line")
+    return run

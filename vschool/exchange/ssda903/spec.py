@@ -1,0 +1,54 @@
+"""The SSDA903 CSV files this system reads and writes: names, columns, keys and checks.
+
+Column names and code lists are the DfE's (vschool/codes/ssda903_*.csv).
+"""
+
+from dataclasses import dataclass
+
+from vschool.codes import code_list, code_rows
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    name: str  # the file's standard name without .csv
+    table: str  # its name in ssda903_columns.csv
+    key: tuple[str, ...]  # columns that identify a row: a repeat is a duplicate
+    required: bool  # must the return include this file?
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def columns(self) -> list[str]:
+        rows = [row for row in code_rows("ssda903_columns") if row["file"] == self.table]
+        return [row["code"] for row in sorted(rows, key=lambda r: int(r["position"]))]
+
+
+HEADER = FileSpec("header", "Header", ("CHILD",), True)
+EPISODES = FileSpec("episodes", "Episodes", ("CHILD", "DECOM"), True)
+UASC = FileSpec("uasc", "UASC", ("CHILD",), False)
+OC3 = FileSpec("oc3", "OC3", ("CHILD",), False)
+FILES = (HEADER, EPISODES, UASC, OC3)
+
+# Columns checked against a code list; blank is allowed unless the column is in REQUIRED.
+CODED = {
+    "SEX": "ssda903_sex",
+    "ETHNIC": "ssda903_ethnic",
+    "RNE": "ssda903_rne",
+    "LS": "ssda903_legal_status",
+    "CIN": "ssda903_category_of_need",
+    "PLACE": "ssda903_place",
+    "PLACE_PROVIDER": "ssda903_place_provider",
+    "REC": "ssda903_rec",
+    "REASON_PLACE_CHANGE": "ssda903_reason_place_change",
+    "IN_TOUCH": "ssda903_oc3_in_touch",
+    "ACTIV": "ssda903_oc3_activ",
+    "ACCOM": "ssda903_oc3_accom",
+}
+DATES = {"DOB", "DECOM", "DEC", "DUC", "MC_DOB"}
+REQUIRED = {"CHILD", "SEX", "DOB", "DECOM", "RNE", "LS", "CIN", "PLACE", "IN_TOUCH"}
+
+
+def codes(column: str) -> frozenset[str]:
+    return frozenset(code_list(CODED[column]))
