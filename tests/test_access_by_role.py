@@ -8,10 +8,12 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
+from vschool.exchange.models import ImportRun
 
 STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
 ALL = set(Role)
 HEADS = {Role.HEAD, Role.DEPUTY}
+IMPORTERS = HEADS | {Role.DATA_OFFICER}
 
 # url name -> (roles given 200 for the in-scope target, roles given 200 for the other target)
 # Targets: "a" is the child/school of the DT and social worker personas; "b" is neither's.
@@ -36,6 +38,9 @@ EXPECTED = {
     "cohort:schools": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF | {Role.DESIGNATED_TEACHER}),
     "cohort:school": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF),
     "calendar:term_dates": (STAFF, STAFF),
+    "exchange:imports": (IMPORTERS, IMPORTERS),
+    "exchange:run": (IMPORTERS, IMPORTERS),
+    "exchange:run_errors": (IMPORTERS, IMPORTERS),
     "calendar:term_dates_edit": (STAFF, STAFF),
 }
 # Pages anyone may open without signing in.
@@ -68,11 +73,14 @@ def _url(name, pattern, target):
 @pytest.fixture
 def targets(roll):
     """Path arguments for the in-scope ("a") and out-of-scope ("b") records."""
+    import_run = ImportRun.objects.create(kind="ssda903", status="rejected", files="x.csv",
+                                          summary="Not imported")
 
     def for_child(child, school):
         return {"pk": child.pk, "episode_pk": child.episodes.first().pk,
                 "placement_pk": child.school_placements.first().pk,
-                "year": 2025, "term": "autumn",
+                "year": 2025, "term": "autumn", ("exchange:run", "pk"): import_run.pk,
+                ("exchange:run_errors", "pk"): import_run.pk,
                 ("cohort:school", "pk"): school.pk}
 
     return {"a": for_child(roll["at_a"], roll["school_a"]),

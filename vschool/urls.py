@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("vschool.accounts.urls")),
     path("", include("vschool.cohort.urls")),
     path("calendar/", include("vschool.calendar.urls")),
+    path("imports/", include("vschool.exchange.urls")),
 ]
 
 handler404 = "vschool.pages.views.errors.page_not_found"

@@ -64,7 +64,9 @@ def test_the_filter_works_without_javascript(browser, live_server, personas, rol
     context.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/children/", "/schools/", "/children/add/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/children/", "/schools/", "/children/add/", "/imports/", "/audit/",
+             "/calendar/term-dates/", "/account/"])
 def test_staff_pages_pass_axe(page, personas, roll, sign_in_with_cookie, assert_accessible, path):
     sign_in_with_cookie(personas[Role.HEAD])
     page.goto(path)

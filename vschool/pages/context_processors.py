@@ -13,6 +13,7 @@ _NAVIGATION = [
     ("My children", "cohort:children", {Role.SOCIAL_WORKER}),
     ("Schools", "cohort:schools", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER,
                                   Role.DATA_OFFICER}),
+    ("Imports", "exchange:imports", {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}),
     ("Term dates", "calendar:term_dates", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR,
                                            Role.OFFICER, Role.DATA_OFFICER}),
     ("Audit", "accounts:audit", {Role.HEAD, Role.DEPUTY}),

@@ -1,0 +1,57 @@
+"""Upload a feed, see what it changed or why it was rejected, download the errors."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from vschool.accounts.models import Role
+from vschool.exchange.forms import UploadForm
+from vschool.exchange.models import ImportRun
+from vschool.exchange.problems import rejects_csv
+from vschool.exchange.selectors import import_runs_recent
+from vschool.exchange.services import ssda903_import
+from vschool.exchange.ssda903.apply import CHANGE_LABELS
+from vschool.pages.pagination import pagination
+
+IMPORTERS = {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}
+
+
+def _require_importer(user):
+    if user.role not in IMPORTERS:
+        raise Http404
+
+
+def imports(request):
+    _require_importer(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        files = {upload.name: upload.read() for upload in form.cleaned_data["files"]}
+        if form.cleaned_data["kind"] == ImportRun.Kind.GIAS:
+            from vschool.exchange.gias import gias_import as run_import
+        else:
+            run_import = ssda903_import
+        run = run_import(files=files, user=request.user,
+                         skip_invalid=form.cleaned_data["skip_invalid"], request=request)
+        return redirect("exchange:run", pk=run.pk)
+    return render(request, "exchange/imports.html",
+                  {"form": form, "runs": import_runs_recent()})
+
+
+def run_detail(request, pk: int):
+    _require_importer(request.user)
+    run = get_object_or_404(ImportRun, pk=pk)
+    page = Paginator(run.rejects.all(), 50).get_page(request.GET.get("page"))
+    labels = dict(CHANGE_LABELS)
+    counts = [(labels.get(key, key.replace("_", " ")), value) for key, value in run.counts.items()]
+    return render(request, "exchange/run.html", {
+        "run": run, "page": page, "counts": counts,
+        "pagination": pagination(page, request.GET.copy()),
+    })
+
+
+def run_errors_csv(request, pk: int):
+    _require_importer(request.user)
+    run = get_object_or_404(ImportRun, pk=pk)
+    response = HttpResponse(rejects_csv(run.rejects.all()), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
+    return response
