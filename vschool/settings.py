@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "vschool.calendar",
     "vschool.accounts",
     "vschool.cohort",
@@ -167,6 +169,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Background work (large imports) goes to a queue in the database; `vschool db_worker` runs
+# it. VSCHOOL_TASKS_IMMEDIATE=1 runs tasks in the request instead (tests, a worker-less demo).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if env_bool("VSCHOOL_TASKS_IMMEDIATE", False)
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+# Uploads larger than this many bytes are imported in the background, with progress shown.
+VSCHOOL_BACKGROUND_IMPORT_BYTES = env_int("VSCHOOL_BACKGROUND_IMPORT_BYTES", 1_000_000)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "virtual.school@example.org")
