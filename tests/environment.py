@@ -7,3 +7,5 @@ off; the security middleware reads them once, when the server starts.
 import os
 
 os.environ.setdefault("VSCHOOL_HTTPS", "0")
+# Background tasks run at once, inside the test, through django-tasks' immediate backend.
+os.environ.setdefault("VSCHOOL_TASKS_IMMEDIATE", "1")

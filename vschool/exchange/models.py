@@ -10,6 +10,10 @@ class ImportRun(models.Model):
         GIAS = "gias", "Get Information About Schools extract"
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        CHECKING = "checking", "Checking"
+        IMPORTING = "importing", "Importing"
+        FAILED = "failed", "Failed"
         IMPORTED = "imported", "Imported"
         UNCHANGED = "unchanged", "Nothing to change"
         REJECTED = "rejected", "Rejected"
@@ -21,14 +25,31 @@ class ImportRun(models.Model):
     files = models.CharField(max_length=1000)
     started_at = models.DateTimeField(auto_now_add=True)
     rows_read = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    skip_invalid = models.BooleanField(default=False)
     counts = models.JSONField(default=dict)
-    summary = models.CharField(max_length=500)
+    summary = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING)
+
+
+class ImportFile(models.Model):
+    """An uploaded file waiting for a background import; deleted once the import has run."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="uploads")
+    name = models.CharField(max_length=200)
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ImportReject(models.Model):

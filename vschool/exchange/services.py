@@ -5,7 +5,7 @@ from pathlib import Path
 
 from vschool.accounts.audit import audit_record
 from vschool.accounts.models import AuditEntry, User
-from vschool.exchange.models import ImportReject, ImportRun
+from vschool.exchange.models import ImportFile, ImportReject, ImportRun
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import read_table
 from vschool.exchange.ssda903.apply import CHANGE_LABELS, apply_return, collection_year_of
@@ -34,14 +34,19 @@ def files_from_paths(paths: list[Path]) -> dict[str, bytes]:
 
 
 def ssda903_import(*, files: dict[str, bytes], user: User | None, skip_invalid: bool = False,
-                   collection_year: int | None = None, request=None) -> ImportRun:
-    """Import an SSDA903 return given as {file name: bytes}; return the recorded run."""
+                   collection_year: int | None = None, request=None,
+                   run: ImportRun | None = None) -> ImportRun:
+    """Import an SSDA903 return given as {file name: bytes}; return the recorded run.
+
+    `run`, a queued run from import_run_queue, is filled in rather than a new one made,
+    and shows the rows checked as the check goes on.
+    """
     tables = {}
     for filename, data in files.items():
         name = ssda903_file_name(filename)
         if name is not None:
             tables[name] = read_table(f"{name}.csv", data)
-    parsed = parse_return(tables)
+    parsed = parse_return(tables, progress=_progress_of(run))
     rejects = sorted(parsed.rejects)
     if rejects and not skip_invalid:
         counts: dict[str, int] = {}
@@ -49,13 +54,42 @@ def ssda903_import(*, files: dict[str, bytes], user: User | None, skip_invalid: 
         summary = (f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} "
                    "with errors. Nothing changed.")
     else:
+        _status_set(run, ImportRun.Status.IMPORTING)
         year = collection_year or collection_year_of(parsed)
         changes = apply_return(parsed, collection_year=year)
         counts = {key: changes.counts[key] for key in CHANGE_LABELS if changes.counts[key]}
         status = ImportRun.Status.IMPORTED if changes.any else ImportRun.Status.UNCHANGED
         summary = _summary(counts, rejects)
     return _record(ImportRun.Kind.SSDA903, status, files, parsed.rows_read, counts, summary,
-                   rejects, user, request)
+                   rejects, user, request, run=run)
+
+
+def import_run_queue(*, kind: str, files: dict[str, bytes], user: User,
+                     skip_invalid: bool) -> ImportRun:
+    """Keep uploaded files and queue their import, for files too big to check in a request."""
+    from vschool.exchange.tasks import import_run_task
+
+    run = ImportRun.objects.create(
+        kind=kind, status=ImportRun.Status.QUEUED, user=user, skip_invalid=skip_invalid,
+        files=", ".join(sorted(files))[:1000],
+        rows_total=sum(max(data.count(b"\n") - 1, 0) for data in files.values()))
+    ImportFile.objects.bulk_create(ImportFile(run=run, name=name, data=data)
+                                   for name, data in files.items())
+    import_run_task.enqueue(run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _progress_of(run: ImportRun | None):
+    if run is None:
+        return None
+    _status_set(run, ImportRun.Status.CHECKING)
+    return lambda rows: ImportRun.objects.filter(pk=run.pk).update(rows_read=rows)
+
+
+def _status_set(run: ImportRun | None, status: str) -> None:
+    if run is not None:
+        ImportRun.objects.filter(pk=run.pk).update(status=status)
 
 
 def _rows(n: int) -> str:
@@ -73,11 +107,18 @@ def _summary(counts: dict[str, int], rejects: list[Reject]) -> str:
     return text
 
 
-def _record(kind, status, files, rows_read, counts, summary, rejects, user, request) -> ImportRun:
-    run = ImportRun.objects.create(
-        kind=kind, status=status, user=user if user is not None and user.pk else None,
-        files=", ".join(sorted(files))[:1000], rows_read=rows_read, counts=counts,
-        summary=summary[:500])
+def _record(kind, status, files, rows_read, counts, summary, rejects, user, request,
+            run: ImportRun | None = None) -> ImportRun:
+    fields = {"kind": kind, "status": status,
+              "user": user if user is not None and user.pk else None,
+              "files": ", ".join(sorted(files))[:1000], "rows_read": rows_read,
+              "counts": counts, "summary": summary[:500]}
+    if run is None:
+        run = ImportRun.objects.create(**fields)
+    else:
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.save(update_fields=list(fields))
     ImportReject.objects.bulk_create(
         [ImportReject(run=run, file=r.file, line=r.line, column=r.column, value=r.value[:200],
                       reason=r.reason[:500]) for r in rejects], batch_size=2000)

@@ -1,15 +1,18 @@
 """Upload a feed, see what it changed or why it was rejected, download the errors."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.vary import vary_on_headers
 
 from vschool.accounts.models import Role
 from vschool.exchange.forms import UploadForm
+from vschool.exchange.gias import gias_import
 from vschool.exchange.models import ImportRun
 from vschool.exchange.problems import rejects_csv
 from vschool.exchange.selectors import import_runs_recent
-from vschool.exchange.services import ssda903_import
+from vschool.exchange.services import import_run_queue, ssda903_import
 from vschool.exchange.ssda903.apply import CHANGE_LABELS
 from vschool.pages.pagination import pagination
 
@@ -26,20 +29,30 @@ def imports(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         files = {upload.name: upload.read() for upload in form.cleaned_data["files"]}
-        if form.cleaned_data["kind"] == ImportRun.Kind.GIAS:
-            from vschool.exchange.gias import gias_import as run_import
+        kind, skip_invalid = form.cleaned_data["kind"], form.cleaned_data["skip_invalid"]
+        if sum(map(len, files.values())) > settings.VSCHOOL_BACKGROUND_IMPORT_BYTES:
+            run = import_run_queue(kind=kind, files=files, user=request.user,
+                                   skip_invalid=skip_invalid)
         else:
-            run_import = ssda903_import
-        run = run_import(files=files, user=request.user,
-                         skip_invalid=form.cleaned_data["skip_invalid"], request=request)
+            run_import = gias_import if kind == ImportRun.Kind.GIAS else ssda903_import
+            run = run_import(files=files, user=request.user, skip_invalid=skip_invalid,
+                             request=request)
         return redirect("exchange:run", pk=run.pk)
     return render(request, "exchange/imports.html",
                   {"form": form, "runs": import_runs_recent()})
 
 
+@vary_on_headers("HX-Request")
 def run_detail(request, pk: int):
+    """The run's result; while it runs, its progress, which htmx polls until it ends (286)."""
     _require_importer(request.user)
     run = get_object_or_404(ImportRun, pk=pk)
+    if request.htmx:
+        if run.in_progress:
+            return render(request, "exchange/progress.html", {"run": run})
+        response = HttpResponse(status=286)
+        response["HX-Refresh"] = "true"
+        return response
     page = Paginator(run.rejects.all(), 50).get_page(request.GET.get("page"))
     labels = dict(CHANGE_LABELS)
     counts = [(labels.get(key, key.replace("_", " ")), value) for key, value in run.counts.items()]

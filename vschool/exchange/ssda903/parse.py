@@ -14,6 +14,8 @@ from vschool.exchange.problems import Reject
 from vschool.exchange.reading import CsvTable, parse_date
 from vschool.exchange.ssda903.spec import CODED, DATES, EPISODES, FILES, HEADER, REQUIRED, codes
 
+PROGRESS_EVERY = 5000
+
 
 @dataclass
 class ParsedReturn:
@@ -26,11 +28,16 @@ class ParsedReturn:
     rejects: list[Reject] = field(default_factory=list)
     rows_read: int = 0
     files_read: set[str] = field(default_factory=set)
+    progress: object = None
 
 
-def parse_return(tables: dict[str, CsvTable]) -> ParsedReturn:
-    """Check every file of the return; keep the rows that pass, list those that do not."""
+def parse_return(tables: dict[str, CsvTable], progress=None) -> ParsedReturn:
+    """Check every file of the return; keep the rows that pass, list those that do not.
+
+    `progress`, if given, is called now and then with the number of rows checked so far.
+    """
     parsed = ParsedReturn()
+    parsed.progress = progress
     for spec in FILES:
         table = tables.get(spec.name)
         if table is None:
@@ -62,7 +69,9 @@ def _check_file(spec, table: CsvTable, parsed: ParsedReturn) -> list[tuple[int, 
     present = [column for column in spec.columns if column in table.columns]
     seen: dict[tuple, int] = {}
     good = []
-    for line, raw in table.rows:
+    for index, (line, raw) in enumerate(table.rows, start=1):
+        if parsed.progress and index % PROGRESS_EVERY == 0:
+            parsed.progress(parsed.rows_read + index)
         problems = []
         row = {}
         for column in present:

@@ -49,3 +49,40 @@ def test_an_upload_without_files_says_so(login, personas):
     response = login(personas[Role.DATA_OFFICER]).post("/imports/", {"kind": "ssda903"})
     assert "Select the files to import" in response.content.decode()
     assert "<title>Error: Imports" in response.content.decode()
+
+
+def test_a_large_upload_is_imported_in_the_background(login, personas, settings):
+    settings.VSCHOOL_BACKGROUND_IMPORT_BYTES = 10
+    client = login(personas[Role.DATA_OFFICER])
+    page = _upload(client).content.decode()
+    run = ImportRun.objects.get()
+    assert (run.status, run.rows_total, run.rows_read) == (ImportRun.Status.IMPORTED, 2, 2)
+    assert not run.uploads.exists()  # uploaded files are not kept once imported
+    assert "1 children added" in page
+    polled = client.get(f"/imports/{run.pk}/", headers={"HX-Request": "true"})
+    assert polled.status_code == 286 and polled["HX-Refresh"] == "true"
+
+
+def test_a_queued_run_shows_its_progress_to_the_poll(login, personas):
+    run = ImportRun.objects.create(kind="ssda903", status=ImportRun.Status.CHECKING,
+                                   files="episodes.csv", rows_total=48000, rows_read=12400)
+    client = login(personas[Role.DATA_OFFICER])
+    polled = client.get(f"/imports/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
+    assert "Checked 12,400 of about 48,000 rows." in polled and "every 2s" in polled
+    assert "Refresh" in client.get(f"/imports/{run.pk}/").content.decode()
+
+
+def test_a_crash_in_the_background_marks_the_run_failed_and_changes_nothing(
+        login, personas, settings, monkeypatch):
+    settings.VSCHOOL_BACKGROUND_IMPORT_BYTES = 10
+
+    def broken(*args, **kwargs):
+        Child.objects.create(la_child_id="HALF", date_of_birth="2010-01-01")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("vschool.exchange.ssda903.apply._oc3_upsert", broken)
+    page = _upload(login(personas[Role.DATA_OFFICER])).content.decode()
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED
+    assert "problem with the service" in page
+    assert not Child.objects.exists()
