@@ -20,7 +20,13 @@ from vschool.cohort.models import School
 from vschool.exchange.models import ImportRun
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import parse_date, read_table
-from vschool.exchange.services import _progress_of, _record, _rows, _status_set
+from vschool.exchange.services import (
+    _progress_of,
+    _record,
+    _status_set,
+    rejected_summary,
+    summary_of,
+)
 
 BATCH = 2000
 PROGRESS_EVERY = 5000
@@ -288,16 +294,14 @@ def gias_import(
     if extract.file_rejected or (rejects and not skip_invalid):
         counts: dict[str, int] = {}
         status = ImportRun.Status.REJECTED
-        summary = (
-            f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} "
-            "with errors. Nothing changed."
-        )
+        summary = rejected_summary(rejects)
     else:
         _status_set(run, ImportRun.Status.IMPORTING)
         changes = apply_extract(extract)
         counts = {key: changes[key] for key in CHANGE_LABELS if changes[key]}
         status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
-        summary = _summary(counts, rejects)
+        summary = summary_of(counts, rejects, labels=CHANGE_LABELS,
+                             unchanged="No changes: the schools already match this file.")
     return _record(
         ImportRun.Kind.GIAS,
         status,
@@ -312,15 +316,3 @@ def gias_import(
     )
 
 
-def _summary(counts: dict[str, int], rejects: list[Reject]) -> str:
-    if counts:
-        text = (
-            "Imported: "
-            + ", ".join(f"{n:,} {CHANGE_LABELS[key][n != 1]}" for key, n in counts.items())
-            + "."
-        )
-    else:
-        text = "No changes: the schools already match this file."
-    if rejects:
-        text += f" Skipped {_rows(len({(r.file, r.line) for r in rejects}))} with errors."
-    return text

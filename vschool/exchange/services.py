@@ -51,15 +51,15 @@ def ssda903_import(*, files: dict[str, bytes], user: User | None, skip_invalid: 
     if rejects and not skip_invalid:
         counts: dict[str, int] = {}
         status = ImportRun.Status.REJECTED
-        summary = (f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} "
-                   "with errors. Nothing changed.")
+        summary = rejected_summary(rejects)
     else:
         _status_set(run, ImportRun.Status.IMPORTING)
         year = collection_year or collection_year_of(parsed)
         changes = apply_return(parsed, collection_year=year)
         counts = {key: changes.counts[key] for key in CHANGE_LABELS if changes.counts[key]}
         status = ImportRun.Status.IMPORTED if changes.any else ImportRun.Status.UNCHANGED
-        summary = _summary(counts, rejects)
+        summary = summary_of(counts, rejects, labels=CHANGE_LABELS,
+                             unchanged="No changes: the roll already matches these files.")
     return _record(ImportRun.Kind.SSDA903, status, files, parsed.rows_read, counts, summary,
                    rejects, user, request, run=run)
 
@@ -96,15 +96,23 @@ def _rows(n: int) -> str:
     return f"{n:,} row{'s' if n != 1 else ''}"
 
 
-def _summary(counts: dict[str, int], rejects: list[Reject]) -> str:
-    if not counts:
-        text = "No changes: the roll already matches these files."
-    else:
-        text = "Imported: " + ", ".join(f"{n:,} {CHANGE_LABELS[key]}" for key, n in counts.items())
-        text += "."
+def changes_text(counts: dict[str, int], labels: dict[str, tuple[str, str]]) -> str:
+    """Say what changed: "3 children added, 1 episode changed"."""
+    return ", ".join(f"{n:,} {labels[key][n != 1]}" for key, n in counts.items())
+
+
+def summary_of(counts: dict[str, int], rejects: list[Reject], *,
+               labels: dict[str, tuple[str, str]], unchanged: str) -> str:
+    """The run's one-line result, as the command's last line and the page's summary."""
+    text = f"Imported: {changes_text(counts, labels)}." if counts else unchanged
     if rejects:
         text += f" Skipped {_rows(len({(r.file, r.line) for r in rejects}))} with errors."
     return text
+
+
+def rejected_summary(rejects: list[Reject]) -> str:
+    return f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} with errors. " \
+           "Nothing changed."
 
 
 def _record(kind, status, files, rows_read, counts, summary, rejects, user, request,

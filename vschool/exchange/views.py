@@ -8,12 +8,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from vschool.accounts.models import Role
 from vschool.exchange.forms import UploadForm
+from vschool.exchange.gias import CHANGE_LABELS as GIAS_LABELS
 from vschool.exchange.gias import gias_import
 from vschool.exchange.models import ImportRun
 from vschool.exchange.problems import rejects_csv
 from vschool.exchange.selectors import import_runs_recent
 from vschool.exchange.services import import_run_queue, ssda903_import
-from vschool.exchange.ssda903.apply import CHANGE_LABELS
+from vschool.exchange.ssda903.apply import CHANGE_LABELS as SSDA903_LABELS
 from vschool.pages.pagination import pagination
 
 IMPORTERS = {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}
@@ -54,8 +55,8 @@ def run_detail(request, pk: int):
         response["HX-Refresh"] = "true"
         return response
     page = Paginator(run.rejects.all(), 50).get_page(request.GET.get("page"))
-    labels = dict(CHANGE_LABELS)
-    counts = [(labels.get(key, key.replace("_", " ")), value) for key, value in run.counts.items()]
+    labels = {**SSDA903_LABELS, **GIAS_LABELS}
+    counts = [(labels[key][value != 1], value) for key, value in run.counts.items()]
     return render(request, "exchange/run.html", {
         "run": run, "page": page, "counts": counts,
         "pagination": pagination(page, request.GET.copy()),

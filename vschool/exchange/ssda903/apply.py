@@ -25,19 +25,19 @@ EPISODE_FIELDS = {
     "pl_post": "PL_POST", "urn": "URN",
 }
 _SEX = {"M": "M", "F": "F", "1": "M", "2": "F", "U": ""}
-# The order changes are reported in, with their words.
+# The order changes are reported in, with their words for one and for more.
 CHANGE_LABELS = {
-    "children_added": "children added",
-    "children_updated": "children updated",
-    "episodes_added": "episodes added",
-    "episodes_changed": "episodes changed",
-    "episodes_removed": "episodes removed",
-    "new_into_care": "new into care",
-    "left_care": "left care",
-    "placement_changes": "placement changes",
-    "episodes_ended": "episodes ended",
-    "new_uasc": "new UASC",
-    "care_leaver_records": "care leaver records",
+    "children_added": ("child added", "children added"),
+    "children_updated": ("child updated", "children updated"),
+    "episodes_added": ("episode added", "episodes added"),
+    "episodes_changed": ("episode changed", "episodes changed"),
+    "episodes_removed": ("episode removed", "episodes removed"),
+    "new_into_care": ("new into care", "new into care"),
+    "left_care": ("left care", "left care"),
+    "placement_changes": ("placement change", "placement changes"),
+    "episodes_ended": ("episode ended", "episodes ended"),
+    "new_uasc": ("new UASC", "new UASC"),
+    "care_leaver_records": ("care leaver record", "care leaver records"),
 }
 BATCH = 2000
 

@@ -88,15 +88,15 @@ def test_a_later_return_updates_and_keeps_children_who_left(small, tmp_path):
 def test_what_changed_is_reported(tmp_path):
     first = _write(tmp_path / "a", header=HEADER + "C1,F,01/02/2012,WBRI,UN2,,\n",
                    episodes=EPISODES + "C1,01/09/2025,S,C2,N1,U1,PR1,,,,,LS1,\n")
-    assert _import(tmp_path, first)[1] == ("Imported: 1 children added, 1 episodes added, "
+    assert _import(tmp_path, first)[1] == ("Imported: 1 child added, 1 episode added, "
                                            "1 new into care.")
     second = _write(tmp_path / "b", header=HEADER + "C1,F,01/02/2012,WBRI,UN2,,\n",
                     uasc="CHILD,SEX,DOB,DUC\nC1,F,01/02/2012,01/02/2030\n",
                     episodes=EPISODES + "C1,01/09/2025,S,C2,N1,U1,PR1,01/12/2025,X1,,,LS1,\n"
                     "C1,01/12/2025,P,C2,N1,K2,PR1,2026-02-01,E13,CARPL,,LS1,\n")
     code, last, _ = _import(tmp_path, second)
-    assert last == ("Imported: 1 children updated, 1 episodes added, 1 episodes changed, "
-                    "1 left care, 1 placement changes, 2 episodes ended, 1 new UASC.")
+    assert last == ("Imported: 1 child updated, 1 episode added, 1 episode changed, "
+                    "1 left care, 1 placement change, 2 episodes ended, 1 new UASC.")
     child = Child.objects.get(la_child_id="C1")
     assert (child.in_care, child.uasc, child.cohort_type) == (False, True, "cla")
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.IMPORTED).first()

@@ -24,7 +24,7 @@ def _upload(client, episodes=EPISODES, **extra):
 def test_the_data_officer_imports_a_return_and_sees_what_changed(login, personas):
     response = _upload(login(personas[Role.DATA_OFFICER]))
     page = response.content.decode()
-    assert "Imported: 1 children added, 1 episodes added, 1 new into care." in page
+    assert "Imported: 1 child added, 1 episode added, 1 new into care." in page
     assert Child.objects.get().la_child_id == "C1"
     run = ImportRun.objects.get()
     assert run.user == personas[Role.DATA_OFFICER]
@@ -58,7 +58,7 @@ def test_a_large_upload_is_imported_in_the_background(login, personas, settings)
     run = ImportRun.objects.get()
     assert (run.status, run.rows_total, run.rows_read) == (ImportRun.Status.IMPORTED, 2, 2)
     assert not run.uploads.exists()  # uploaded files are not kept once imported
-    assert "1 children added" in page
+    assert "1 child added" in page
     polled = client.get(f"/imports/{run.pk}/", headers={"HX-Request": "true"})
     assert polled.status_code == 286 and polled["HX-Refresh"] == "true"
 
