@@ -267,3 +267,36 @@ class CareLeaverContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.collection_year} {self.in_touch}/{self.activity}"
+
+
+class StatutoryReview(models.Model):
+    """A looked-after review (SSDA903 reviews file) and how the child took part."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="reviews")
+    date = models.DateField()
+    participation = models.CharField(max_length=3, choices=choices("ssda903_review_code"))
+
+    class Meta:
+        ordering = ["child", "-date"]
+        constraints = [models.UniqueConstraint(fields=["child", "date"],
+                                               name="one_review_per_child_and_day")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.date} {self.participation}"
+
+
+class MissingEpisode(models.Model):
+    """A period missing from care or away without authorisation (SSDA903 missing file)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="missing_episodes")
+    kind = models.CharField(max_length=1, choices=choices("ssda903_missing"))
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "-start"]
+        constraints = [models.UniqueConstraint(fields=["child", "start"],
+                                               name="one_missing_episode_per_child_and_start")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.kind} {self.start}"

@@ -103,8 +103,9 @@ def child_overview(request, pk: int):
 
 
 def child_care(request, pk: int):
-    return _child_page(request, pk, "care",
-                       lambda child, today: {"periods": care_timeline(child)})
+    return _child_page(request, pk, "care", lambda child, today: {
+        "periods": care_timeline(child), "reviews": list(child.reviews.all()[:20]),
+        "missing": list(child.missing_episodes.all()[:20])})
 
 
 def child_education(request, pk: int):

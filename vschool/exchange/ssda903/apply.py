@@ -12,7 +12,13 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.db import transaction
 
-from vschool.cohort.models import CareEpisode, CareLeaverContact, Child
+from vschool.cohort.models import (
+    CareEpisode,
+    CareLeaverContact,
+    Child,
+    MissingEpisode,
+    StatutoryReview,
+)
 from vschool.cohort.rules import PLACEMENT_CHANGE_RNE, care_ending_reasons, cohort_from_episodes
 from vschool.cohort.services import analyze_tables, children_refresh_current
 from vschool.exchange.ssda903.parse import ParsedReturn
@@ -38,6 +44,8 @@ CHANGE_LABELS = {
     "episodes_ended": ("episode ended", "episodes ended"),
     "new_uasc": ("new UASC", "new UASC"),
     "care_leaver_records": ("care leaver record", "care leaver records"),
+    "reviews": ("review recorded", "reviews recorded"),
+    "missing_episodes": ("missing episode recorded", "missing episodes recorded"),
 }
 BATCH = 2000
 
@@ -75,6 +83,16 @@ def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Changes:
     ids = {child_id: children[child_id].pk for child_id in parsed.header}
     _episodes_upsert(parsed, ids, counts)
     _oc3_upsert(parsed, ids, collection_year, counts)
+    year = (date(collection_year - 1, 4, 1), date(collection_year, 3, 31))
+    if "reviews" in parsed.files_read:
+        counts["reviews"] += _dated_upsert(
+            parsed.reviews, ids, StatutoryReview, "date", year,
+            lambda row: {"date": row["REVIEW"], "participation": row["REVIEW_CODE"]})
+    if "missing" in parsed.files_read:
+        counts["missing_episodes"] += _dated_upsert(
+            parsed.missing, ids, MissingEpisode, "start", year,
+            lambda row: {"start": row["MIS_START"], "kind": row["MISSING"],
+                         "end": row.get("MIS_END")})
     if counts["episodes_added"] or counts["episodes_changed"] or counts["episodes_removed"]:
         analyze_tables(Child, CareEpisode)
     changed_ids = list(ids.values())
@@ -162,6 +180,45 @@ def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], counts: Counter)
     counts["episodes_added"] += len(new)
     counts["episodes_changed"] += len(changed)
     counts["episodes_removed"] += len(removed)
+
+
+def _dated_upsert(rows_by_child, ids, model, date_field, year, fields_of) -> int:
+    """Make a child's dated records in the collection year match the file's rows.
+
+    Records are matched by child and date; those of the year missing from the file go.
+    Returns how many records were added, changed or removed.
+    """
+    held: dict[int, dict[date, object]] = {}
+    for record in _chunked(model.objects.all(), "child_id", list(ids.values())):
+        held.setdefault(record.child_id, {})[getattr(record, date_field)] = record
+    new, changed, removed = [], [], []
+    for child_id, pk in ids.items():
+        mine = held.get(pk, {})
+        wanted = {}
+        for row in rows_by_child.get(child_id, []):
+            fields = fields_of(row)
+            wanted[fields[date_field]] = fields
+        for day, fields in wanted.items():
+            record = mine.get(day)
+            if record is None:
+                new.append(model(child_id=pk, **fields))
+            elif any(getattr(record, name) != value for name, value in fields.items()):
+                for name, value in fields.items():
+                    setattr(record, name, value)
+                changed.append(record)
+        removed += [record.pk for day, record in mine.items()
+                    if day not in wanted and year[0] <= day <= year[1]]
+    model.objects.bulk_create(new, batch_size=BATCH)
+    if changed:
+        names = [name for name in _field_names(model) if name != date_field]
+        model.objects.bulk_update(changed, names, batch_size=BATCH)
+    for start in range(0, len(removed), BATCH):
+        model.objects.filter(pk__in=removed[start:start + BATCH]).delete()
+    return len(new) + len(changed) + len(removed)
+
+
+def _field_names(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in ("id", "child")]
 
 
 def _oc3_upsert(parsed: ParsedReturn, ids: dict[str, int], year: int, counts: Counter) -> None:

@@ -25,6 +25,8 @@ class ParsedReturn:
     episodes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     uasc: dict[str, dict] = field(default_factory=dict)
     oc3: dict[str, dict] = field(default_factory=dict)
+    reviews: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    missing: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     rejects: list[Reject] = field(default_factory=list)
     rows_read: int = 0
     files_read: set[str] = field(default_factory=set)
@@ -50,7 +52,7 @@ def parse_return(tables: dict[str, CsvTable], progress=None) -> ParsedReturn:
         target = getattr(parsed, spec.name)
         for line, row in rows:
             row["_line"] = line
-            if spec is EPISODES:
+            if spec.many:
                 target[row["CHILD"]].append(row)
             else:
                 target[row["CHILD"]] = row
@@ -117,11 +119,11 @@ def _check_cell(column: str, value: str) -> tuple[object, str | None]:
 
 def _check_children_exist(parsed: ParsedReturn) -> None:
     """Reject rows about a child the header does not list (the 903's file linkage rule)."""
-    for spec_name in ("episodes", "uasc", "oc3"):
-        rows = getattr(parsed, spec_name)
+    for spec in FILES[1:]:
+        rows = getattr(parsed, spec.name)
         for child in [child for child in rows if child not in parsed.header]:
-            for row in rows[child] if spec_name == "episodes" else [rows[child]]:
-                parsed.rejects.append(Reject(f"{spec_name}.csv", row["_line"], "CHILD", child,
+            for row in rows[child] if spec.many else [rows[child]]:
+                parsed.rejects.append(Reject(spec.filename, row["_line"], "CHILD", child,
                                              f"CHILD {child} is not in {HEADER.filename}"))
             del rows[child]
 

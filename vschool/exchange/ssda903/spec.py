@@ -14,6 +14,7 @@ class FileSpec:
     table: str  # its name in ssda903_columns.csv
     key: tuple[str, ...]  # columns that identify a row: a repeat is a duplicate
     required: bool  # must the return include this file?
+    many: bool = False  # may a child have several rows?
 
     @property
     def filename(self) -> str:
@@ -26,10 +27,12 @@ class FileSpec:
 
 
 HEADER = FileSpec("header", "Header", ("CHILD",), True)
-EPISODES = FileSpec("episodes", "Episodes", ("CHILD", "DECOM"), True)
+EPISODES = FileSpec("episodes", "Episodes", ("CHILD", "DECOM"), True, many=True)
 UASC = FileSpec("uasc", "UASC", ("CHILD",), False)
 OC3 = FileSpec("oc3", "OC3", ("CHILD",), False)
-FILES = (HEADER, EPISODES, UASC, OC3)
+REVIEWS = FileSpec("reviews", "Reviews", ("CHILD", "REVIEW"), False, many=True)
+MISSING = FileSpec("missing", "Missing", ("CHILD", "MIS_START"), False, many=True)
+FILES = (HEADER, EPISODES, UASC, OC3, REVIEWS, MISSING)
 
 # Columns checked against a code list; blank is allowed unless the column is in REQUIRED.
 CODED = {
@@ -45,9 +48,12 @@ CODED = {
     "IN_TOUCH": "ssda903_oc3_in_touch",
     "ACTIV": "ssda903_oc3_activ",
     "ACCOM": "ssda903_oc3_accom",
+    "REVIEW_CODE": "ssda903_review_code",
+    "MISSING": "ssda903_missing",
 }
-DATES = {"DOB", "DECOM", "DEC", "DUC", "MC_DOB"}
-REQUIRED = {"CHILD", "SEX", "DOB", "DECOM", "RNE", "LS", "CIN", "PLACE", "IN_TOUCH"}
+DATES = {"DOB", "DECOM", "DEC", "DUC", "MC_DOB", "REVIEW", "MIS_START", "MIS_END"}
+REQUIRED = {"CHILD", "SEX", "DOB", "DECOM", "RNE", "LS", "CIN", "PLACE", "IN_TOUCH", "REVIEW",
+            "REVIEW_CODE", "MISSING", "MIS_START"}
 
 
 def codes(column: str) -> frozenset[str]:

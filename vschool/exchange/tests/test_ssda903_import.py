@@ -13,7 +13,13 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from vschool.accounts.models import AuditEntry
-from vschool.cohort.models import CareEpisode, CareLeaverContact, Child
+from vschool.cohort.models import (
+    CareEpisode,
+    CareLeaverContact,
+    Child,
+    MissingEpisode,
+    StatutoryReview,
+)
 from vschool.exchange.models import ImportRun
 from vschool.exchange.services import ssda903_import
 
@@ -64,6 +70,9 @@ def test_the_small_return_gives_one_child_per_child_with_all_episodes(small, tmp
     uasc_ids = {line.split(",")[0] for line in (small / "uasc.csv").read_text().splitlines()[1:]}
     assert set(Child.objects.filter(uasc=True).values_list("la_child_id", flat=True)) == uasc_ids
     assert CareLeaverContact.objects.filter(collection_year=2026).count() == 51
+    for name, model in (("reviews", StatutoryReview), ("missing", MissingEpisode)):
+        lines = (small / f"{name}.csv").read_text().splitlines()[1:]
+        assert model.objects.count() == len(lines)
 
 
 def test_importing_the_same_return_again_changes_nothing(small, tmp_path):
