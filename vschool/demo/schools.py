@@ -173,16 +173,22 @@ class _Numbers:
 
     def __init__(self, taken_urns: set[str]):
         self.taken_urns = set(taken_urns)
+        self.next_overflow = 160000
         self.establishments: dict[str, set[int]] = {}
 
     def urn(self, rng: random.Random, academy: bool) -> str:
         # Academies and free schools have the newer URNs, as in GIAS.
         low, high = (136000, 159999) if academy else (100000, 135999)
-        while True:
+        for _ in range(20):
             urn = str(rng.randint(low, high))
             if urn not in self.taken_urns:
                 self.taken_urns.add(urn)
                 return urn
+        # A crowded range (a national-scale demo) goes on above the ranges, in order.
+        while str(self.next_overflow) in self.taken_urns:
+            self.next_overflow += 1
+        self.taken_urns.add(str(self.next_overflow))
+        return str(self.next_overflow)
 
     def establishment(self, rng: random.Random, la: str, low: int, high: int) -> str:
         """Return an unused number in the range, or "" when a crowded range has none left."""
