@@ -5,7 +5,6 @@ URN; a closed school keeps its row (children's past placements point at it) and 
 missing from the file is left alone.
 """
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -164,11 +163,10 @@ def parse_extract(files: dict[str, bytes], progress=None) -> Extract:
         ]
         return extract
     [(filename, data)] = files.items()
-    try:
-        table = read_table(filename, data)
-    except csv.Error as error:
+    table = read_table(filename, data)
+    extract.rejects += table.rejects
+    if table.unreadable:
         extract.file_rejected = True
-        extract.rejects.append(Reject(filename, 0, "", "", f"The file is not CSV: {error}"))
         return extract
     missing = [column for column in REQUIRED if column not in table.columns]
     extract.rejects += [

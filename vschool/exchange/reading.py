@@ -7,8 +7,10 @@ dd/mm/yyyy, dd-mm-yyyy (GIAS) or ISO yyyy-mm-dd.
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+
+from vschool.exchange.problems import Reject
 
 _DMY = re.compile(r"^(\d{1,2})[/-](\d{1,2})[/-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -19,6 +21,8 @@ class CsvTable:
     name: str
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]]  # (line number, row) with the header on line 1
+    rejects: list[Reject] = field(default_factory=list)  # lines that could not be read
+    unreadable: bool = False  # the file is not CSV at all
 
 
 def decode(data: bytes) -> str:
@@ -30,21 +34,33 @@ def decode(data: bytes) -> str:
 
 
 def read_table(name: str, data: bytes) -> CsvTable:
-    """Parse CSV bytes into rows keyed by stripped column names; values are stripped."""
+    """Parse CSV bytes into rows keyed by stripped column names; values are stripped.
+
+    Never raises: a file that is not CSV is marked unreadable, and a line holding a NUL
+    character (which no database text column accepts) is rejected, not read.
+    """
     text = decode(data)
     reader = csv.reader(io.StringIO(text, newline=""))
+    table = CsvTable(name, [], [])
     try:
-        header = next(reader)
-    except StopIteration:
-        return CsvTable(name, [], [])
-    columns = [column.strip() for column in header]
-    rows = []
-    for row in reader:
-        if not any(cell.strip() for cell in row):
-            continue
-        values = [cell.strip() for cell in row] + [""] * (len(columns) - len(row))
-        rows.append((reader.line_num, dict(zip(columns, values, strict=False))))
-    return CsvTable(name, columns, rows)
+        header = next(reader, [])
+        table.columns = [column.strip() for column in header]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if any("\x00" in cell for cell in row):
+                table.rejects.append(Reject(name, reader.line_num, "", "",
+                                            "The line holds a NUL character"))
+                continue
+            values = [cell.strip() for cell in row] + [""] * (len(table.columns) - len(row))
+            table.rows.append((reader.line_num, dict(zip(table.columns, values, strict=False))))
+    except csv.Error as error:
+        table.unreadable = True
+        table.rejects.append(Reject(name, reader.line_num, "", "", f"The file is not CSV: {error}"))
+    if any("\x00" in column for column in table.columns):
+        table.unreadable = True
+        table.rejects.append(Reject(name, 1, "", "", "The header line holds a NUL character"))
+    return table
 
 
 def parse_date(value: str) -> date:

@@ -63,6 +63,9 @@ def parse_return(tables: dict[str, CsvTable], progress=None) -> ParsedReturn:
 
 def _check_file(spec, table: CsvTable, parsed: ParsedReturn) -> list[tuple[int, dict]]:
     """Check columns and cells; return the (line, typed row) pairs with no problem."""
+    parsed.rejects.extend(table.rejects)
+    if table.unreadable:
+        return []
     missing = [column for column in spec.columns if column not in table.columns]
     for column in missing:
         parsed.rejects.append(Reject(spec.filename, 1, column, "", "The column is missing"))

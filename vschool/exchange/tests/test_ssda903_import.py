@@ -230,3 +230,15 @@ def test_copying_the_return_elsewhere_and_naming_files_works(small, tmp_path):
         shutil.copy(small / f"{name}.csv", target / f"{name}_2026.csv")
     code, last, _ = _import(tmp_path, target / "header_2026.csv", target / "episodes_2026.csv")
     assert code == 0 and "children added" in last
+
+
+def test_a_line_holding_a_nul_character_is_rejected_not_stored(tmp_path):
+    """PostgreSQL text cannot hold NUL: found by the property test on PostgreSQL."""
+    folder = tmp_path / "nul"
+    folder.mkdir()
+    (folder / "header.csv").write_bytes((HEADER + "C1,F,01/02/2012,WB\x00RI,UN2,,\n").encode())
+    (folder / "episodes.csv").write_bytes(EPISODES.encode())
+    code, last, errors = _import(tmp_path, folder)
+    assert code == 1
+    assert errors == ["header.csv, line 2: The line holds a NUL character"]
+    assert not Child.objects.exists()
