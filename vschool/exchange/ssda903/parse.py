@@ -12,7 +12,16 @@ from django.core.exceptions import ValidationError
 from vschool.cohort.models import validate_upn
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import CsvTable, parse_date
-from vschool.exchange.ssda903.spec import CODED, DATES, EPISODES, FILES, HEADER, REQUIRED, codes
+from vschool.exchange.ssda903.spec import (
+    CODED,
+    DATES,
+    EPISODES,
+    FILES,
+    HEADER,
+    LONGEST,
+    REQUIRED,
+    codes,
+)
 
 PROGRESS_EVERY = 5000
 
@@ -115,8 +124,8 @@ def _check_cell(column: str, value: str) -> tuple[object, str | None]:
             validate_upn(value)
         except ValidationError as error:
             return value, error.messages[0]
-    if column == "CHILD" and len(value) > 20:
-        return value, "A CHILD identifier has at most 20 characters"
+    if column in LONGEST and len(value) > LONGEST[column]:
+        return value, f"{column} has at most {LONGEST[column]} characters"
     return value, None
 
 

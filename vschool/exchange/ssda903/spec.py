@@ -56,5 +56,9 @@ REQUIRED = {"CHILD", "SEX", "DOB", "DECOM", "RNE", "LS", "CIN", "PLACE", "IN_TOU
             "REVIEW_CODE", "MISSING", "MIS_START"}
 
 
+# Longest values the database holds, for columns not checked against a code list.
+LONGEST = {"CHILD": 20, "HOME_POST": 10, "PL_POST": 10, "URN": 10}
+
+
 def codes(column: str) -> frozenset[str]:
     return frozenset(code_list(CODED[column]))

@@ -159,6 +159,8 @@ def test_skip_invalid_imports_the_valid_rows_and_lists_the_rest(tmp_path):
          "column DEC: The episode ends before it starts"),
         ("C1,01/09/2025,S,C2,N1,U1,PR1,01/10/2025,,,,,\n",
          "column REC: REC is required when the episode has an end date"),
+        ("C1,01/09/2025,S,C2,N1,U1,PR1,,,,,,SC2774590000\n",
+         "column URN: URN has at most 10 characters"),
     ],
 )
 def test_episodes_that_cannot_follow_each_other_are_rejected(tmp_path, episodes, message):
