@@ -84,6 +84,12 @@ class Child(models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
     ethnicity = models.CharField(max_length=4, blank=True, choices=choices("ssda903_ethnic"))
     uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
+    uasc_ceased = models.DateField("date UASC status ceased (DUC)", null=True, blank=True)
+    # SSDA903 header facts kept so the return goes back out as it came in.
+    mother = models.CharField("is a mother (MOTHER)", max_length=1, blank=True,
+                              choices=[("1", "Yes"), ("0", "No")])
+    mother_child_dob = models.DateField("date of birth of her child (MC_DOB)", null=True,
+                                        blank=True)
     sen_provision = models.CharField(
         "SEN provision", max_length=1, default="N", choices=choices("sen_provision")
     )

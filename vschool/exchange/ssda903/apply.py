@@ -101,22 +101,27 @@ def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Changes:
     return Changes(counts, changed_ids)
 
 
-def _child_fields(row: dict, uasc: bool | None) -> dict:
+def _child_fields(row: dict, uasc: dict | None | bool) -> dict:
+    """The child's fields from a header row and, when a UASC file came, its UASC row."""
     fields = {"sex": _SEX.get(row["SEX"], ""), "date_of_birth": row["DOB"],
-              "ethnicity": row.get("ETHNIC", ""), "upn": row.get("UPN", "")}
-    if uasc is not None:
-        fields["uasc"] = uasc
+              "ethnicity": row.get("ETHNIC", ""), "upn": row.get("UPN", ""),
+              "mother": row.get("MOTHER", ""), "mother_child_dob": row.get("MC_DOB")}
+    if uasc is not False:
+        fields["uasc"] = uasc is not None
+        fields["uasc_ceased"] = uasc.get("DUC") if uasc else None
     return fields
 
 
 def _children_upsert(parsed: ParsedReturn, counts: Counter) -> dict[str, Child]:
-    columns = ["sex", "date_of_birth", "ethnicity", "upn", "uasc"]
+    columns = ["sex", "date_of_birth", "ethnicity", "upn", "mother", "mother_child_dob"]
+    uasc_columns = ["uasc", "uasc_ceased"]
     existing = {child.la_child_id: child for child in _chunked(
-        Child.objects.only("id", "la_child_id", *columns), "la_child_id", list(parsed.header))}
+        Child.objects.only("id", "la_child_id", *columns, *uasc_columns), "la_child_id",
+        list(parsed.header))}
     has_uasc_file = "uasc" in parsed.files_read
     new, changed = [], []
     for child_id, row in parsed.header.items():
-        uasc = (child_id in parsed.uasc) if has_uasc_file else None
+        uasc = parsed.uasc.get(child_id) if has_uasc_file else False
         fields = _child_fields(row, uasc)
         child = existing.get(child_id)
         if child is None:
@@ -132,7 +137,7 @@ def _children_upsert(parsed: ParsedReturn, counts: Counter) -> dict[str, Child]:
             changed.append(child)
     Child.objects.bulk_create(new, batch_size=BATCH)
     if changed:
-        Child.objects.bulk_update(changed, columns if has_uasc_file else columns[:-1],
+        Child.objects.bulk_update(changed, columns + (uasc_columns if has_uasc_file else []),
                                   batch_size=BATCH)
     counts["children_added"] += len(new)
     counts["children_updated"] += len(changed)

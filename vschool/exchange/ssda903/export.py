@@ -30,14 +30,15 @@ from vschool.exchange.ssda903.spec import (
     FileSpec,
 )
 
-_CHILD_FIELDS = ("la_child_id", "sex", "date_of_birth", "ethnicity", "upn", "uasc")
+_CHILD_FIELDS = ("la_child_id", "sex", "date_of_birth", "ethnicity", "upn", "uasc", "uasc_ceased",
+                 "mother", "mother_child_dob")
 
 
 def ssda903_export(outdir: Path, *, year: int) -> dict[str, int]:
     """Write the return for the year ending 31 March `year` into `outdir`; count rows per file.
 
-    UASC `DUC` is not stored, so uasc.csv gives each UASC child's 18th birthday, the date
-    the status ends at the latest. MOTHER and MC_DOB are not stored either and stay blank.
+    Where no UASC end date (`DUC`) is held, uasc.csv gives the child's 18th birthday, the
+    date the status ends at the latest.
     """
     start, end = date(year - 1, 4, 1), date(year, 3, 31)
     ours = Child.objects.filter(responsible_la=settings.VSCHOOL_LA_CODE)
@@ -71,11 +72,16 @@ def _header_row(child: Child) -> dict:
         "DOB": child.date_of_birth,
         "ETHNIC": child.ethnicity,
         "UPN": child.upn,
-        "UASC": child.uasc,  # not a header column: picks the rows for uasc.csv
+        "MOTHER": child.mother,
+        "MC_DOB": child.mother_child_dob,
+        "UASC": child.uasc,  # not header columns: for uasc.csv
+        "DUC": child.uasc_ceased,
     }
 
 
 def _uasc_row(header: dict) -> dict:
+    if header["DUC"]:
+        return header
     dob = header["DOB"]
     # A 29 February birthday falls on 1 March in other years.
     eighteenth = (

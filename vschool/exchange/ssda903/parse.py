@@ -124,6 +124,8 @@ def _check_cell(column: str, value: str) -> tuple[object, str | None]:
             validate_upn(value)
         except ValidationError as error:
             return value, error.messages[0]
+    if column == "MOTHER" and value not in ("0", "1"):
+        return value, "MOTHER must be 1 (yes) or 0 (no)"
     if column in LONGEST and len(value) > LONGEST[column]:
         return value, f"{column} has at most {LONGEST[column]} characters"
     return value, None
