@@ -31,6 +31,7 @@ EXPECTED = {
     "cohort:child_care": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "cohort:child_education": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "cohort:child_edit": (STAFF, STAFF),
+    "peps:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "cohort:episode_add": (STAFF, STAFF),
     "cohort:episode_edit": (STAFF, STAFF),
     "cohort:placement_add": (STAFF, STAFF),

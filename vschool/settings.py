@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "vschool.accounts",
     "vschool.cohort",
     "vschool.exchange",
+    "vschool.peps",
     "vschool.demo",
     "vschool.pages",
 ]
@@ -201,5 +202,10 @@ VSCHOOL_DEMO_PASSWORD = env_str("VSCHOOL_DEMO_PASSWORD", "demo")
 # Aggregates under this size show as "fewer than N" to roles without child-level access.
 VSCHOOL_SUPPRESS_BELOW = env_int("VSCHOOL_SUPPRESS_BELOW", 5)
 VSCHOOL_ROLL_PAGE_SIZE = env_int("VSCHOOL_ROLL_PAGE_SIZE", 50)
+
+# Personal Education Plans (domain.md 5): the initial PEP's local timescale and start age.
+VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)
+VSCHOOL_INITIAL_PEP_UNIT = env_str("VSCHOOL_INITIAL_PEP_UNIT", "working_days")
+VSCHOOL_PEP_FROM_AGE_TWO = env_bool("VSCHOOL_PEP_FROM_AGE_TWO", False)
 
 OTP_TOTP_ISSUER = f"{VSCHOOL_AUTHORITY_NAME} Virtual School"

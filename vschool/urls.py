@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("vschool.pages.urls")),
     path("", include("vschool.accounts.urls")),
     path("", include("vschool.cohort.urls")),
+    path("", include("vschool.peps.urls")),
     path("calendar/", include("vschool.calendar.urls")),
     path("imports/", include("vschool.exchange.urls")),
 ]

@@ -48,6 +48,9 @@ def test_the_head_signs_in_filters_the_roll_and_opens_a_child(
     page.get_by_role("link", name="Education").click()
     expect(page.get_by_role("heading", name="Alder Primary School")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="PEPs").click()
+    expect(page.get_by_role("heading", name="Personal Education Plans")).to_be_visible()
+    assert_accessible(page)
 
 
 def test_the_filter_works_without_javascript(browser, live_server, personas, roll, client):

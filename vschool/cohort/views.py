@@ -83,11 +83,15 @@ CHILD_TABS = [
     ("overview", "Overview", "cohort:child"),
     ("care", "Care", "cohort:child_care"),
     ("education", "Education", "cohort:child_education"),
+    ("peps", "PEPs", "peps:child"),
 ]
 
 
-def _child_page(request, pk: int, tab: str, extra=None):
-    """Render one tab of the child record, after scoping and auditing the view."""
+def child_page(request, pk: int, tab: str, extra=None, template: str = ""):
+    """Render one tab of the child record, after scoping and auditing the view.
+
+    Other apps' tabs (PEPs...) call it too, with their own template.
+    """
     child = get_child_for_user(request.user, pk)
     audit_record(user=request.user, action=AuditEntry.Action.VIEWED, obj=child,
                  request=request, summary=f"Viewed {tab}")
@@ -95,21 +99,21 @@ def _child_page(request, pk: int, tab: str, extra=None):
     context = {"child": child, "shown": ChildPresenter(child, today), "tab": tab,
                "today": today, "child_tabs": CHILD_TABS}
     context.update(extra(child, today) if extra else {})
-    return render(request, f"cohort/child_{tab}.html", context)
+    return render(request, template or f"cohort/child_{tab}.html", context)
 
 
 def child_overview(request, pk: int):
-    return _child_page(request, pk, "overview", child_overview_facts)
+    return child_page(request, pk, "overview", child_overview_facts)
 
 
 def child_care(request, pk: int):
-    return _child_page(request, pk, "care", lambda child, today: {
+    return child_page(request, pk, "care", lambda child, today: {
         "periods": care_timeline(child), "reviews": list(child.reviews.all()[:20]),
         "missing": list(child.missing_episodes.all()[:20])})
 
 
 def child_education(request, pk: int):
-    return _child_page(request, pk, "education",
+    return child_page(request, pk, "education",
                        lambda child, today: {"placements": child_school_placements(child)})
 
 

@@ -1,0 +1,75 @@
+"""Personal Education Plans, their status history and the Virtual School's termly deadlines."""
+
+from django.conf import settings
+from django.db import models
+
+from vschool.calendar.models import TermDates
+from vschool.cohort.models import Child
+from vschool.peps.rules import PEP_TYPE_LABELS
+
+
+class PepTermDeadline(models.Model):
+    """The date by which each term's PEPs must be complete, as the Virtual School sets it."""
+
+    academic_year = models.PositiveSmallIntegerField(help_text="Year the academic year starts")
+    term = models.CharField(max_length=6, choices=TermDates.Term.choices)
+    deadline = models.DateField()
+
+    class Meta:
+        ordering = ["academic_year", "term"]
+        constraints = [models.UniqueConstraint(fields=["academic_year", "term"],
+                                               name="one_pep_deadline_per_term")]
+
+    def __str__(self) -> str:
+        return f"{self.term} {self.academic_year}: {self.deadline}"
+
+
+class Pep(models.Model):
+    class Kind(models.TextChoices):
+        INITIAL = "initial", "Initial PEP"
+        TERMLY = "termly", "Termly PEP"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned for changes"
+        APPROVED = "approved", "Approved"
+        LOCKED = "locked", "Locked"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="peps")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TERMLY)
+    pep_type = models.CharField("type", max_length=12, choices=list(PEP_TYPE_LABELS.items()))
+    academic_year = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=6, choices=TermDates.Term.choices)
+    status = models.CharField(max_length=12, choices=Status.choices,
+                              default=Status.NOT_STARTED, db_index=True)
+    due_date = models.DateField(db_index=True)
+    meeting_date = models.DateField(null=True, blank=True)
+    completed_date = models.DateField(null=True, blank=True)
+    grade = models.CharField(max_length=20, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["child", "-academic_year", "-due_date"]
+        indexes = [models.Index(fields=["academic_year", "term", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.get_kind_display()} {self.term} {self.academic_year}"
+
+
+class PepStatusChange(models.Model):
+    """Append-only: who moved a PEP to which status, when, and why."""
+
+    pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=12, choices=Pep.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pep", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pep_id} {self.status} {self.at:%Y-%m-%d}"

@@ -1,0 +1,76 @@
+"""Personal Education Plan rules: who needs one, which kind, and when it is due (domain.md 5).
+
+Pure functions: dates and calendars are passed in.
+"""
+
+from datetime import date
+from enum import StrEnum
+
+from vschool.calendar.rules import (
+    NURSERY_1,
+    NURSERY_2,
+    SchoolCalendar,
+    add_school_days,
+    add_working_days,
+    key_stage,
+)
+
+
+class DayUnit(StrEnum):
+    WORKING_DAYS = "working_days"
+    SCHOOL_DAYS = "school_days"
+
+
+class PepType(StrEnum):
+    EARLY_YEARS = "early_years"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    POST_16 = "post_16"
+    NEET = "neet"
+
+
+PEP_TYPE_LABELS = {
+    PepType.EARLY_YEARS: "Early years PEP",
+    PepType.PRIMARY: "Primary PEP",
+    PepType.SECONDARY: "Secondary PEP",
+    PepType.POST_16: "Post-16 PEP",
+    PepType.NEET: "NEET PEP",
+}
+
+
+def initial_pep_due(care_start: date, *, count: int, unit: str,
+                    calendar: SchoolCalendar | None = None) -> date:
+    """Return the deadline of the initial PEP for a period of care starting on `care_start`.
+
+    CPR2010 reg 33 and SG2018: ready for the first statutory review, within 20 working days
+    of entering care. Many Virtual Schools set a local timescale instead, so the count and
+    the kind of day are settings. Counting follows domain.md 3: the start is day 0.
+    """
+    if unit == DayUnit.SCHOOL_DAYS:
+        if calendar is None:
+            raise ValueError("Counting school days needs the school calendar")
+        return add_school_days(care_start, count, calendar)
+    return add_working_days(care_start, count)
+
+
+def needs_pep(nc_year: int, *, from_age_two: bool) -> bool:
+    """Does a looked-after child in NC year `nc_year` need a PEP? (domain.md 5.1)
+
+    Every looked-after child from the early years to the end of Year 13; the start is
+    Nursery 2 (age 3), or Nursery 1 (the term after the second birthday) where the Virtual
+    School gives 2-year-old PEPs: a setting, as SG2018's wording is unconfirmed.
+    """
+    first = NURSERY_1 if from_age_two else NURSERY_2
+    return first <= nc_year <= 13
+
+
+def pep_type(nc_year: int, *, in_education: bool) -> PepType:
+    """Return the form of PEP for a child: by key stage, and NEET for post-16 out of education."""
+    stage = key_stage(nc_year)
+    if stage == "EYFS":
+        return PepType.EARLY_YEARS
+    if stage in ("KS1", "KS2"):
+        return PepType.PRIMARY
+    if stage in ("KS3", "KS4"):
+        return PepType.SECONDARY
+    return PepType.POST_16 if in_education else PepType.NEET

@@ -1,0 +1,105 @@
+"""What a child's PEPs are and what is due, for the child's PEPs page."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+
+from vschool.calendar.rules import (
+    TermPeriod,
+    academic_year_start,
+    nc_year_on,
+    term_of,
+    working_days_between,
+)
+from vschool.calendar.selectors import la_school_calendar, term_dates_for_year
+from vschool.cohort.models import Child
+from vschool.cohort.rules import periods_of_care
+from vschool.peps.models import Pep, PepTermDeadline
+from vschool.peps.rules import DayUnit, initial_pep_due, needs_pep, pep_type
+
+
+@dataclass
+class Due:
+    """One PEP the child needs: what, by when, and the PEP that meets it, if any."""
+
+    label: str
+    due: date
+    pep: Pep | None
+    today: date
+
+    @property
+    def done(self) -> bool:
+        return self.pep is not None and self.pep.status in (Pep.Status.APPROVED,
+                                                            Pep.Status.LOCKED)
+
+    @property
+    def overdue_working_days(self) -> int:
+        """Working days past the deadline: deadlines are reported in their unit (screens 1.4)."""
+        if self.done or self.today <= self.due:
+            return 0
+        return working_days_between(self.due, self.today)
+
+
+@dataclass
+class PepSchedule:
+    needs_pep: bool
+    pep_type: str
+    due: list[Due]
+    history: list[Pep]
+
+
+def term_deadline(academic_year: int, term: TermPeriod) -> date:
+    """The Virtual School's deadline for a term's PEPs; the term's last day unless it set one."""
+    row = PepTermDeadline.objects.filter(academic_year=academic_year,
+                                         term=term.term.value).first()
+    return row.deadline if row else term.end
+
+
+def pep_schedule(child: Child, today: date) -> PepSchedule:
+    """The child's PEP history and the PEPs due now: the initial PEP and this term's."""
+    history = list(child.peps.all())
+    in_care = child.in_care and child.cohort_type == Child.CohortType.LOOKED_AFTER
+    year = nc_year_on(child.date_of_birth, today)
+    if child.year_group_actual is not None:
+        year = child.year_group_actual
+    needed = in_care and needs_pep(year, from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO)
+    kind = pep_type(year, in_education=child.current_school_id is not None)
+    due: list[Due] = []
+    if needed:
+        periods = periods_of_care(child.episodes.all())
+        if periods and periods[-1].end is None:
+            due.append(_initial_due(periods[-1].start, history, today))
+        due += _term_due(history, today)
+    return PepSchedule(needed, kind, due, history)
+
+
+def _initial_due(care_start: date, history: list[Pep], today: date) -> Due:
+    unit = settings.VSCHOOL_INITIAL_PEP_UNIT
+    calendar = None
+    if unit == DayUnit.SCHOOL_DAYS:
+        calendar = la_school_calendar(care_start, care_start + timedelta(days=400))
+    deadline = initial_pep_due(care_start, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit,
+                               calendar=calendar)
+    pep = next((p for p in history if p.kind == Pep.Kind.INITIAL
+                and p.due_date >= care_start), None)
+    return Due(f"Initial PEP (care began {care_start.day} {care_start:%B %Y})", deadline, pep,
+               today)
+
+
+def _term_due(history: list[Pep], today: date) -> list[Due]:
+    ay = academic_year_start(today)
+    terms = term_dates_for_year(ay)
+    current = term_of(today, terms)
+    if current is None:  # a holiday: the next term's PEP is the one due
+        upcoming = [t for t in terms if t.start > today]
+        if not upcoming:
+            ay += 1
+            upcoming = term_dates_for_year(ay)
+        term = upcoming[0]
+    else:
+        term = next(t for t in terms if t.term == current[1])
+    pep = next((p for p in history if p.kind == Pep.Kind.TERMLY and p.academic_year == ay
+                and p.term == term.term.value), None)
+    label = f"{term.term.value.title()} term {ay}/{str(ay + 1)[2:]} PEP"
+    return [Due(label, term_deadline(ay, term), pep, today)]

@@ -1,0 +1,65 @@
+"""Table-driven tests of the PEP rules (domain.md 5)."""
+
+from datetime import date
+
+import pytest
+
+from vschool.calendar.rules import default_term_dates, school_calendar_from_terms
+from vschool.peps.rules import PepType, initial_pep_due, needs_pep, pep_type
+
+D = date
+# The default English terms for 2025/26 and 2026/27: autumn half term 27-31 Oct 2025,
+# Christmas 20 Dec 2025 - 4 Jan 2026, Easter 28 Mar - 12 Apr 2026.
+CALENDAR = school_calendar_from_terms(default_term_dates(2025) + default_term_dates(2026))
+
+
+@pytest.mark.parametrize(
+    ("case", "entered_care", "working_days", "school_days"),
+    [
+        ("Friday before October half term", D(2025, 10, 24), D(2025, 11, 21), D(2025, 11, 28)),
+        ("Friday 19 December, across Christmas", D(2025, 12, 19), D(2026, 1, 21),
+         D(2026, 1, 30)),
+        ("bank holiday Monday 25 August", D(2025, 8, 25), D(2025, 9, 22), D(2025, 9, 30)),
+        ("Good Friday, Easter Monday and the May bank holiday after", D(2026, 4, 3),
+         D(2026, 5, 5), D(2026, 5, 11)),
+        ("Saturday 28 March 2026", D(2026, 3, 28), D(2026, 4, 28), D(2026, 5, 11)),
+        ("Monday 1 September 2025, before term starts", D(2025, 9, 1), D(2025, 9, 29),
+         D(2025, 9, 30)),
+    ],
+)
+def test_initial_pep_due_within_20_days_of_entering_care(case, entered_care, working_days,
+                                                         school_days):
+    """CPR2010 reg 33 / SG2018: the initial PEP within 20 working days of entering care; many
+    Virtual Schools count 20 school days instead. The day care starts is day 0 (domain.md 3)."""
+    assert initial_pep_due(entered_care, count=20, unit="working_days") == working_days, case
+    assert initial_pep_due(entered_care, count=20, unit="school_days",
+                           calendar=CALENDAR) == school_days, case
+
+
+def test_a_local_timescale_of_10_working_days():
+    assert initial_pep_due(D(2025, 12, 19), count=10, unit="working_days") == D(2026, 1, 7)
+
+
+def test_school_days_need_a_calendar():
+    with pytest.raises(ValueError, match="needs the school calendar"):
+        initial_pep_due(D(2025, 12, 19), count=20, unit="school_days")
+
+
+@pytest.mark.parametrize(
+    ("nc_year", "from_age_two", "expected"),
+    [(-3, True, False), (-2, True, True), (-2, False, False), (-1, False, True),
+     (0, False, True), (13, False, True), (14, False, False)],
+)
+def test_who_needs_a_pep(nc_year, from_age_two, expected):
+    """Domain.md 5.1: from age 2 (a setting) or 3 to the end of Year 13."""
+    assert needs_pep(nc_year, from_age_two=from_age_two) is expected
+
+
+@pytest.mark.parametrize(
+    ("nc_year", "in_education", "expected"),
+    [(-2, True, PepType.EARLY_YEARS), (0, True, PepType.EARLY_YEARS),
+     (1, True, PepType.PRIMARY), (6, True, PepType.PRIMARY), (7, True, PepType.SECONDARY),
+     (11, False, PepType.SECONDARY), (12, True, PepType.POST_16), (13, False, PepType.NEET)],
+)
+def test_the_pep_type_follows_the_phase_and_activity(nc_year, in_education, expected):
+    assert pep_type(nc_year, in_education=in_education) == expected
