@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "vschool.cohort",
     "vschool.exchange",
     "vschool.peps",
+    "vschool.reports",
     "vschool.demo",
     "vschool.pages",
 ]
@@ -207,5 +208,8 @@ VSCHOOL_ROLL_PAGE_SIZE = env_int("VSCHOOL_ROLL_PAGE_SIZE", 50)
 VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)
 VSCHOOL_INITIAL_PEP_UNIT = env_str("VSCHOOL_INITIAL_PEP_UNIT", "working_days")
 VSCHOOL_PEP_FROM_AGE_TWO = env_bool("VSCHOOL_PEP_FROM_AGE_TWO", False)
+# The quality scale, best first, and the grades that count as good or better (domain.md 5.5).
+VSCHOOL_PEP_GRADES = tuple(env_list("VSCHOOL_PEP_GRADES", ["Gold", "Green", "Amber", "Red"]))
+VSCHOOL_PEP_GOOD_GRADES = tuple(env_list("VSCHOOL_PEP_GOOD_GRADES", ["Gold", "Green"]))
 
 OTP_TOTP_ISSUER = f"{VSCHOOL_AUTHORITY_NAME} Virtual School"

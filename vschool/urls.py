@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("vschool.peps.urls")),
     path("calendar/", include("vschool.calendar.urls")),
     path("imports/", include("vschool.exchange.urls")),
+    path("reports/", include("vschool.reports.urls")),
 ]
 
 handler404 = "vschool.pages.views.errors.page_not_found"

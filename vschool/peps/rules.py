@@ -74,3 +74,29 @@ def pep_type(nc_year: int, *, in_education: bool) -> PepType:
     if stage in ("KS3", "KS4"):
         return PepType.SECONDARY
     return PepType.POST_16 if in_education else PepType.NEET
+
+
+# Statuses in which a PEP counts as completed: approved by the Virtual School (domain.md 5.5).
+COMPLETED_STATUSES = frozenset({"approved", "locked"})
+
+
+def is_completed(status: str) -> bool:
+    return status in COMPLETED_STATUSES
+
+
+def completed_in_term(status: str, completed_date: date | None, term_start: date,
+                      deadline: date) -> bool:
+    """Was the PEP completed in its term: approved, on a day from the term's start to its
+    deadline? The measure the annual report counts as "PEP completed in term"."""
+    return (is_completed(status) and completed_date is not None
+            and term_start <= completed_date <= deadline)
+
+
+def initial_in_timescale(status: str, completed_date: date | None, due: date) -> bool:
+    """Was an initial PEP completed by its due date ("new into care in timescale")?"""
+    return is_completed(status) and completed_date is not None and completed_date <= due
+
+
+def is_good_or_better(grade: str, good_grades: tuple[str, ...]) -> bool:
+    """Domain.md 5.5: on the default scale Gold and Green count as good or better."""
+    return grade in good_grades

@@ -63,3 +63,16 @@ def test_who_needs_a_pep(nc_year, from_age_two, expected):
 )
 def test_the_pep_type_follows_the_phase_and_activity(nc_year, in_education, expected):
     assert pep_type(nc_year, in_education=in_education) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "completed", "expected"),
+    [("approved", D(2025, 9, 3), True), ("locked", D(2025, 12, 5), True),
+     ("approved", D(2025, 12, 6), False), ("approved", D(2025, 9, 2), False),
+     ("submitted", D(2025, 10, 1), False), ("approved", None, False)],
+)
+def test_completed_in_term_means_approved_between_term_start_and_deadline(status, completed,
+                                                                         expected):
+    from vschool.peps.rules import completed_in_term
+
+    assert completed_in_term(status, completed, D(2025, 9, 3), D(2025, 12, 5)) is expected
