@@ -8,6 +8,7 @@ class ImportRun(models.Model):
     class Kind(models.TextChoices):
         SSDA903 = "ssda903", "SSDA903 children looked after return"
         GIAS = "gias", "Get Information About Schools extract"
+        PEPS = "peps", "Historic PEPs"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"

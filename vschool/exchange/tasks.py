@@ -12,12 +12,11 @@ logger = logging.getLogger(__name__)
 @task()
 def import_run_task(run_id: int) -> str:
     """Run a queued import; a crash marks the run failed instead of leaving it queued."""
-    from vschool.exchange.gias import gias_import
-    from vschool.exchange.services import ssda903_import
+    from vschool.exchange.importers import IMPORTERS
 
     run = ImportRun.objects.select_related("user").get(pk=run_id)
     files = {upload.name: bytes(upload.data) for upload in run.uploads.all()}
-    importer = gias_import if run.kind == ImportRun.Kind.GIAS else ssda903_import
+    importer = IMPORTERS[run.kind]
     try:
         importer(files=files, user=run.user, skip_invalid=run.skip_invalid, run=run)
     except Exception:

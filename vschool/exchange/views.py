@@ -9,19 +9,20 @@ from django.views.decorators.vary import vary_on_headers
 from vschool.accounts.models import Role
 from vschool.exchange.forms import UploadForm
 from vschool.exchange.gias import CHANGE_LABELS as GIAS_LABELS
-from vschool.exchange.gias import gias_import
+from vschool.exchange.importers import IMPORTERS
 from vschool.exchange.models import ImportRun
+from vschool.exchange.peps_import import CHANGE_LABELS as PEP_LABELS
 from vschool.exchange.problems import rejects_csv
 from vschool.exchange.selectors import import_runs_recent
-from vschool.exchange.services import import_run_queue, ssda903_import
+from vschool.exchange.services import import_run_queue
 from vschool.exchange.ssda903.apply import CHANGE_LABELS as SSDA903_LABELS
 from vschool.pages.pagination import pagination
 
-IMPORTERS = {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}
+IMPORTING_ROLES = {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}
 
 
 def _require_importer(user):
-    if user.role not in IMPORTERS:
+    if user.role not in IMPORTING_ROLES:
         raise Http404
 
 
@@ -35,8 +36,7 @@ def imports(request):
             run = import_run_queue(kind=kind, files=files, user=request.user,
                                    skip_invalid=skip_invalid)
         else:
-            run_import = gias_import if kind == ImportRun.Kind.GIAS else ssda903_import
-            run = run_import(files=files, user=request.user, skip_invalid=skip_invalid,
+            run = IMPORTERS[kind](files=files, user=request.user, skip_invalid=skip_invalid,
                              request=request)
         return redirect("exchange:run", pk=run.pk)
     return render(request, "exchange/imports.html",
@@ -55,7 +55,7 @@ def run_detail(request, pk: int):
         response["HX-Refresh"] = "true"
         return response
     page = Paginator(run.rejects.all(), 50).get_page(request.GET.get("page"))
-    labels = {**SSDA903_LABELS, **GIAS_LABELS}
+    labels = {**SSDA903_LABELS, **GIAS_LABELS, **PEP_LABELS}
     counts = [(labels[key][value != 1], value) for key, value in run.counts.items()]
     return render(request, "exchange/run.html", {
         "run": run, "page": page, "counts": counts,

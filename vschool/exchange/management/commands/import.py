@@ -1,20 +1,22 @@
-"""`vschool import ssda903 PATH...` and `vschool import gias FILE`."""
+"""`vschool import ssda903 PATH...`, `vschool import gias FILE`, `vschool import peps FILE`."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from vschool.accounts.models import User
+from vschool.exchange.importers import IMPORTERS
 from vschool.exchange.models import ImportRun
-from vschool.exchange.services import files_from_paths, ssda903_import
+from vschool.exchange.services import files_from_paths
 
 
 class Command(BaseCommand):
-    help = ("Import an SSDA903 return (a folder or its CSV files) or a GIAS extract. "
+    help = ("Import an SSDA903 return (a folder or its CSV files), a GIAS extract or a CSV "
+            "of historic PEPs. "
             "Exits 1 when rows are rejected and nothing changed.")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["ssda903", "gias"])
+        parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("paths", nargs="+", type=Path)
         parser.add_argument("--skip-invalid", action="store_true",
                             help="import the valid rows and list the rejected ones")
@@ -29,13 +31,8 @@ class Command(BaseCommand):
         if user and importer is None:
             raise CommandError(f"No user is called {user!r}")
         files = files_from_paths(paths)
-        if kind == "ssda903":
-            run = ssda903_import(files=files, user=importer, skip_invalid=skip_invalid,
-                                 collection_year=year)
-        else:
-            from vschool.exchange.gias import gias_import
-
-            run = gias_import(files=files, user=importer, skip_invalid=skip_invalid)
+        options = {"collection_year": year} if kind == ImportRun.Kind.SSDA903 else {}
+        run = IMPORTERS[kind](files=files, user=importer, skip_invalid=skip_invalid, **options)
         for reject in run.reject_list:
             self.stderr.write(str(reject))
         self.stdout.write(run.summary)

@@ -1,0 +1,167 @@
+"""Import historic PEPs from another ePEP system, so a Virtual School keeps its history.
+
+One CSV file; the format is in docs/imports.md. PEPs are matched by child, academic year,
+term and kind, so importing the same file again changes nothing.
+"""
+
+import re
+from collections import Counter
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+
+from vschool.accounts.models import User
+from vschool.calendar.selectors import term_dates_for_year
+from vschool.cohort.models import Child
+from vschool.exchange.models import ImportRun
+from vschool.exchange.problems import Reject
+from vschool.exchange.reading import parse_date, read_table
+from vschool.exchange.services import _record, _status_set, rejected_summary, summary_of
+from vschool.peps.models import Pep
+from vschool.peps.rules import PEP_TYPE_LABELS
+
+COLUMNS = ["CHILD", "KIND", "TYPE", "ACADEMIC_YEAR", "TERM", "MEETING_DATE", "STATUS",
+           "COMPLETED_DATE", "GRADE"]
+OPTIONAL = {"DUE_DATE"}
+CHANGE_LABELS = {
+    "peps_added": ("PEP added", "PEPs added"),
+    "peps_updated": ("PEP updated", "PEPs updated"),
+}
+_YEAR = re.compile(r"^(\d{4})[/-](\d{2})$")
+_FIELDS = ["pep_type", "status", "due_date", "meeting_date", "completed_date", "grade"]
+
+
+def _academic_year(value: str) -> int:
+    match = _YEAR.match(value)
+    if not match or int(match.group(2)) != (int(match.group(1)) + 1) % 100:
+        raise ValueError("is not an academic year such as 2024/25")
+    return int(match.group(1))
+
+
+def _choice(allowed) -> object:
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(sorted(allowed))}")
+        return value
+    return check
+
+
+def _optional_date(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return parse_date(value)
+    except ValueError as error:
+        raise ValueError(f"the date {error}") from None
+
+
+def _grade(value: str) -> str:
+    if value and value not in settings.VSCHOOL_PEP_GRADES:
+        raise ValueError(f"is not a grade on the scale ({', '.join(settings.VSCHOOL_PEP_GRADES)})")
+    return value
+
+
+CHECKS = {
+    "KIND": _choice(set(Pep.Kind.values)),
+    "TYPE": _choice({str(key) for key in PEP_TYPE_LABELS}),
+    "ACADEMIC_YEAR": _academic_year,
+    "TERM": _choice({"autumn", "spring", "summer"}),
+    "MEETING_DATE": _optional_date,
+    "STATUS": _choice(set(Pep.Status.values)),
+    "COMPLETED_DATE": _optional_date,
+    "GRADE": _grade,
+    "DUE_DATE": _optional_date,
+}
+
+
+def _parse(files: dict[str, bytes]) -> tuple[list[tuple[int, dict]], list[Reject], int, bool]:
+    """Return the valid rows, the rejects, the rows read, and whether the whole file fails."""
+    if len(files) != 1:
+        return [], [Reject(name, 0, "", "", f"Give one PEP file ({len(files)} given)")
+                    for name in files or ["peps.csv"]], 0, True
+    [(name, data)] = files.items()
+    table = read_table(name, data)
+    rejects = list(table.rejects)
+    missing = [column for column in COLUMNS if column not in table.columns]
+    rejects += [Reject(name, 1, column, "", "The column is missing") for column in missing]
+    if missing or table.unreadable:
+        return [], rejects, len(table.rows), True
+    known = dict(Child.objects.filter(
+        la_child_id__in={row["CHILD"] for _, row in table.rows}).values_list("la_child_id", "pk"))
+    seen: dict[tuple, int] = {}
+    good = []
+    for line, raw in table.rows:
+        row, problems = {}, []
+        for column, check in CHECKS.items():
+            if column not in table.columns:
+                continue
+            try:
+                row[column] = check(raw.get(column, ""))
+            except ValueError as error:
+                problems.append(Reject(name, line, column, raw.get(column, ""),
+                                       f"The value {error}"))
+        if raw.get("CHILD") not in known:
+            problems.append(Reject(name, line, "CHILD", raw.get("CHILD", ""),
+                                   "No child on the roll has this identifier"))
+        if not problems:
+            if row["STATUS"] in ("approved", "locked") and not row["COMPLETED_DATE"]:
+                problems.append(Reject(name, line, "COMPLETED_DATE", "",
+                                       "An approved PEP needs its completion date"))
+            key = (raw["CHILD"], row["ACADEMIC_YEAR"], row["TERM"], row["KIND"])
+            if key in seen:
+                problems.append(Reject(name, line, "", raw["CHILD"], "Duplicate row: same "
+                                       f"CHILD, ACADEMIC_YEAR, TERM and KIND as line {seen[key]}"))
+            seen.setdefault(key, line)
+        rejects += problems
+        if not problems:
+            row["child_id"] = known[raw["CHILD"]]
+            good.append((line, row))
+    return good, rejects, len(table.rows), False
+
+
+@transaction.atomic
+def _apply(rows: list[tuple[int, dict]]) -> Counter:
+    counts: Counter = Counter()
+    held = {(p.child_id, p.academic_year, p.term, p.kind): p for p in Pep.objects.filter(
+        child_id__in={row["child_id"] for _, row in rows})}
+    term_ends = {}
+    new, changed = [], []
+    for _, row in rows:
+        year, term = row["ACADEMIC_YEAR"], row["TERM"]
+        if (year, term) not in term_ends:
+            term_ends.update({(year, p.term.value): p.end for p in term_dates_for_year(year)})
+        fields = {"pep_type": row["TYPE"], "status": row["STATUS"],
+                  "due_date": row.get("DUE_DATE") or term_ends[(year, term)],
+                  "meeting_date": row["MEETING_DATE"], "completed_date": row["COMPLETED_DATE"],
+                  "grade": row["GRADE"]}
+        pep = held.get((row["child_id"], year, term, row["KIND"]))
+        if pep is None:
+            new.append(Pep(child_id=row["child_id"], kind=row["KIND"], academic_year=year,
+                           term=term, **fields))
+        elif any(getattr(pep, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(pep, name, value)
+            changed.append(pep)
+    Pep.objects.bulk_create(new, batch_size=2000)
+    Pep.objects.bulk_update(changed, _FIELDS, batch_size=2000)
+    counts["peps_added"], counts["peps_updated"] = len(new), len(changed)
+    return counts
+
+
+def peps_import(*, files: dict[str, bytes], user: User | None, skip_invalid: bool = False,
+                request=None, run: ImportRun | None = None) -> ImportRun:
+    """Import historic PEPs; nothing changes if a row is rejected, unless rejects are skipped."""
+    _status_set(run, ImportRun.Status.CHECKING)
+    rows, rejects, read, file_rejected = _parse(files)
+    if file_rejected or rejects and not skip_invalid:
+        status, counts, summary = ImportRun.Status.REJECTED, {}, rejected_summary(rejects)
+    else:
+        _status_set(run, ImportRun.Status.IMPORTING)
+        changes = _apply(rows)
+        counts = {key: changes[key] for key in CHANGE_LABELS if changes[key]}
+        status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
+        summary = summary_of(counts, rejects, labels=CHANGE_LABELS,
+                             unchanged="No changes: these PEPs are already held.")
+    return _record(ImportRun.Kind.PEPS, status, files, read, counts, summary, rejects, user,
+                   request, run=run)
