@@ -28,7 +28,8 @@ class UploadForm(GovukForm):
     files = MultipleFileField(
         label="Upload the files",
         help_text="For an SSDA903 return choose header.csv, episodes.csv and, if you have "
-                  "them, uasc.csv and oc3.csv. For GIAS choose the all-establishments CSV.",
+                  "them, uasc.csv, oc3.csv, reviews.csv and missing.csv. For GIAS choose the "
+                  "all-establishments CSV; for historic PEPs, the PEP CSV (see the guide).",
         error_messages={"required": "Select the files to import"})
     skip_invalid = forms.BooleanField(
         label="Import the valid rows even if some rows have errors", required=False)
