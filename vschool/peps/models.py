@@ -73,3 +73,24 @@ class PepStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pep_id} {self.status} {self.at:%Y-%m-%d}"
+
+
+class PepSection(models.Model):
+    """One section of a PEP (sections.py lists them), edited by its owner while in draft."""
+
+    pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(max_length=20)
+    data = models.JSONField(default=dict, blank=True)
+    completed = models.BooleanField(default=False)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["pep", "key"]
+        constraints = [models.UniqueConstraint(fields=["pep", "key"],
+                                               name="one_pep_section_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.pep_id} {self.key}"

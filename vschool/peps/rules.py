@@ -100,3 +100,27 @@ def initial_in_timescale(status: str, completed_date: date | None, due: date) ->
 def is_good_or_better(grade: str, good_grades: tuple[str, ...]) -> bool:
     """Domain.md 5.5: on the default scale Gold and Green count as good or better."""
     return grade in good_grades
+
+
+VAGUE_WORDS = ("improve", "better", "try", "more confident", "continue")
+
+
+def target_hints(target: dict) -> list[str]:
+    """Return advice on how a target falls short of SMART (domain.md 5.3); advice, not errors.
+
+    Specific and measurable: a number or level in the measure and no vague verbs;
+    time-bound: a review date; owned: someone responsible.
+    """
+    hints = []
+    words = f" {target.get('target', '')} ".lower()
+    vague = [w for w in VAGUE_WORDS if f" {w} " in words or f" {w}." in words
+             or f" {w}," in words]
+    if vague:
+        hints.append(f"“{vague[0]}” is vague: say what the child will be able to do")
+    if not any(ch.isdigit() for ch in target.get("measure") or ""):
+        hints.append("The measure has no number or level")
+    if not target.get("by_when"):
+        hints.append("The target has no review date")
+    if not (target.get("who") or "").strip():
+        hints.append("No one is responsible for the target")
+    return hints

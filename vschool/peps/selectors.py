@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from vschool.calendar.rules import (
     TermPeriod,
@@ -16,7 +18,13 @@ from vschool.calendar.selectors import la_school_calendar, term_dates_for_year
 from vschool.cohort.models import Child
 from vschool.cohort.rules import periods_of_care
 from vschool.peps.models import Pep, PepTermDeadline
-from vschool.peps.rules import DayUnit, initial_pep_due, needs_pep, pep_type
+from vschool.peps.rules import (
+    COMPLETED_STATUSES,
+    DayUnit,
+    initial_pep_due,
+    needs_pep,
+    pep_type,
+)
 
 
 @dataclass
@@ -87,19 +95,64 @@ def _initial_due(care_start: date, history: list[Pep], today: date) -> Due:
                today)
 
 
-def _term_due(history: list[Pep], today: date) -> list[Due]:
+def pep_term_now(today: date) -> tuple[int, TermPeriod]:
+    """Return the academic year and term whose PEP is due now; in a holiday, the next term's."""
     ay = academic_year_start(today)
     terms = term_dates_for_year(ay)
     current = term_of(today, terms)
-    if current is None:  # a holiday: the next term's PEP is the one due
+    if current is None:
         upcoming = [t for t in terms if t.start > today]
         if not upcoming:
             ay += 1
             upcoming = term_dates_for_year(ay)
-        term = upcoming[0]
-    else:
-        term = next(t for t in terms if t.term == current[1])
+        return ay, upcoming[0]
+    return ay, next(t for t in terms if t.term == current[1])
+
+
+def _term_due(history: list[Pep], today: date) -> list[Due]:
+    ay, term = pep_term_now(today)
     pep = next((p for p in history if p.kind == Pep.Kind.TERMLY and p.academic_year == ay
                 and p.term == term.term.value), None)
     label = f"{term.term.value.title()} term {ay}/{str(ay + 1)[2:]} PEP"
     return [Due(label, term_deadline(ay, term), pep, today)]
+
+
+def pep_due_now(child: Child, today: date) -> tuple[str, int, str, date] | None:
+    """Return (kind, academic year, term, due date) of the PEP to start now, or None.
+
+    The initial PEP comes first while it is unmet; then this term's.
+    """
+    schedule = pep_schedule(child, today)
+    unmet = [item for item in schedule.due if item.pep is None]
+    if not unmet:
+        return None
+    ay, term = pep_term_now(today)
+    initial = len(schedule.due) == 2 and unmet[0] is schedule.due[0]
+    return (Pep.Kind.INITIAL if initial else Pep.Kind.TERMLY, ay, term.term.value, unmet[0].due)
+
+
+def pep_for_child(child: Child, pep_id: int) -> Pep:
+    """Return the child's PEP `pep_id` with its sections, or 404 (the child is already scoped)."""
+    return get_object_or_404(child.peps.prefetch_related("sections"), pk=pep_id)
+
+
+def pep_queue(user, children: QuerySet[Child], today: date, everyone: bool) -> dict[str, list]:
+    """Return the user's PEP work by list: awaiting QA, returned, drafts and overdue.
+
+    `children` is the user's scoped roll; Virtual School staff see their caseload unless
+    `everyone`. Runs one query whatever the number of PEPs.
+    """
+    if user.is_virtual_school_staff and not everyone:
+        children = children.filter(education_officer=user)
+    open_work = Q(status__in=[Pep.Status.SUBMITTED, Pep.Status.RETURNED, Pep.Status.DRAFT])
+    late = Q(due_date__lt=today) & ~Q(status__in=COMPLETED_STATUSES)
+    peps = (Pep.objects.filter(child__in=children).filter(open_work | late)
+            .select_related("child", "child__current_school", "child__education_officer")
+            .order_by("due_date", "pk"))
+    lists: dict[str, list] = {"submitted": [], "returned": [], "draft": [], "overdue": []}
+    for pep in peps:
+        if pep.status in lists:
+            lists[pep.status].append(pep)
+        if pep.due_date < today and pep.status not in COMPLETED_STATUSES:
+            lists["overdue"].append(pep)
+    return lists

@@ -5,5 +5,11 @@ from vschool.peps import views
 app_name = "peps"
 
 urlpatterns = [
+    path("peps/", views.queue, name="queue"),
     path("children/<int:pk>/peps/", views.child_peps, name="child"),
+    path("children/<int:pk>/peps/start/", views.pep_start, name="start"),
+    path("children/<int:pk>/peps/<int:pep_id>/", views.pep_detail, name="detail"),
+    path("children/<int:pk>/peps/<int:pep_id>/qa/", views.pep_qa, name="qa"),
+    path("children/<int:pk>/peps/<int:pep_id>/<slug:section>/", views.pep_section,
+         name="section"),
 ]

@@ -1,0 +1,122 @@
+"""Changes to PEPs: start one, move it through the workflow, save a section."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+
+from vschool.accounts.audit import audit_record
+from vschool.accounts.models import AuditEntry, Role, User
+from vschool.cohort.models import Child
+from vschool.peps.models import Pep, PepSection, PepStatusChange
+from vschool.peps.rules import PEP_TYPE_LABELS
+from vschool.peps.sections import REQUIRED_FOR_SUBMIT, SECTIONS, may_edit
+from vschool.peps.selectors import pep_due_now, pep_schedule
+from vschool.peps.workflow import EDITABLE, TRANSITIONS, Part, parts_for
+
+
+class PepError(Exception):
+    """A change the workflow refuses; the message is shown to the user."""
+
+
+class StaleVersion(PepError):
+    """Someone else changed the record since the user loaded it; nothing was saved."""
+
+
+def pep_start(*, child: Child, user: User, today: date) -> Pep:
+    """Create the PEP due now and move it to draft, carrying last PEP's targets forward."""
+    due = pep_due_now(child, today)
+    if due is None:
+        raise PepError("No PEP is due to start for this child")
+    kind, academic_year, term, due_date = due
+    previous = child.peps.order_by("-due_date", "-pk").first()
+    with transaction.atomic():
+        pep = Pep.objects.create(child=child, kind=kind, academic_year=academic_year, term=term,
+                                 due_date=due_date,
+                                 pep_type=pep_schedule(child, today).pep_type)
+        audit_record(user=user, action=AuditEntry.Action.CREATED, obj=pep,
+                     summary=f"{PEP_TYPE_LABELS[pep.pep_type]} created")
+        if previous is not None:
+            targets = previous.sections.filter(key="targets").first()
+            if targets is not None:
+                PepSection.objects.create(pep=pep, key="targets", data=targets.data,
+                                          updated_by=user)
+        return pep_transition(pep=pep, user=user, action="start", version=pep.version)
+
+
+def pep_transition(*, pep: Pep, user: User, action: str, version: int, note: str = "",
+                   grade: str = "", today: date | None = None) -> Pep:
+    """Make one workflow move, if `user` may and nobody changed the PEP since `version`.
+
+    Writes the status row and the audit entry, then e-mails whoever acts next.
+    """
+    move = TRANSITIONS.get(action)
+    if move is None or pep.status != move.source:
+        raise PepError(f"You cannot {action} a PEP that is "
+                       f"{pep.get_status_display().lower()}")
+    if not move.parts & parts_for(user, pep.child):
+        raise PepError("You cannot do that to this PEP")
+    changes = {"status": move.target, "version": F("version") + 1}
+    if action == "submit":
+        done = set(pep.sections.filter(completed=True).values_list("key", flat=True))
+        missing = [SECTIONS[key].title for key in REQUIRED_FOR_SUBMIT if key not in done]
+        if missing:
+            raise PepError(f"Complete these sections first: {', '.join(missing)}")
+    if action == "return" and not note.strip():
+        raise PepError("Enter the reason for returning the PEP")
+    if action == "approve":
+        if grade not in settings.VSCHOOL_PEP_GRADES:
+            raise PepError("Select a grade to approve the PEP")
+        changes.update(grade=grade, completed_date=today or date.today())
+    with transaction.atomic():
+        if not Pep.objects.filter(pk=pep.pk, version=version, status=move.source).update(
+                **changes):
+            raise StaleVersion("Someone else changed this PEP since you opened it. "
+                               "Check it and try again.")
+        pep.refresh_from_db()
+        PepStatusChange.objects.create(pep=pep, status=pep.status, by=user, note=note)
+        audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=pep,
+                     summary=move.summary + (f" ({grade})" if grade else ""))
+    if move.notify is not None:
+        _notify(pep, move.notify, move.summary, note)
+    return pep
+
+
+def pep_section_save(*, pep: Pep, key: str, user: User, data: dict, completed: bool,
+                     version: int) -> PepSection:
+    """Save a section's answers, if the PEP is open and `user` owns the section."""
+    section = SECTIONS[key]
+    if pep.status not in EDITABLE:
+        raise PepError(f"A PEP that is {pep.get_status_display().lower()} cannot be changed")
+    if not may_edit(section, parts_for(user, pep.child)):
+        raise PepError(f"Only the {section.owner_label.lower()} can change this section")
+    with transaction.atomic():
+        row, created = PepSection.objects.get_or_create(pep=pep, key=key)
+        if not created and row.version != version:
+            raise StaleVersion(f"{row.updated_by or 'Someone'} changed this section since you "
+                               "opened it. Your answers are below: check them and save again.")
+        changed = PepSection.objects.filter(pk=row.pk, version=row.version).update(
+            data=data, completed=completed, updated_by=user, version=F("version") + 1)
+        if not changed:
+            raise StaleVersion("Someone else saved this section at the same moment. Try again.")
+        row.refresh_from_db()
+        audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=pep,
+                     summary=f"PEP section saved: {section.title}")
+    return row
+
+
+def _notify(pep: Pep, part: Part, summary: str, note: str) -> None:
+    child = pep.child
+    if part == Part.VIRTUAL_SCHOOL:
+        people = [child.education_officer] if child.education_officer_id else list(
+            User.objects.filter(role__in=[Role.HEAD, Role.DEPUTY], is_active=True))
+    else:
+        school = child.current_school
+        people = list(school.designated_teachers.all()) if school else []
+    recipients = [person.email for person in people if person.email]
+    if recipients:
+        body = f"{summary} for {child.initials} {child.reference}."
+        send_mail(f"{summary}: {child.initials} {child.reference}",
+                  f"{body}\n\n{note}".strip(), None, recipients)

@@ -1,0 +1,152 @@
+"""The PEP pages: task list, sections by owner, the QA decision and the work queue."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from vschool.accounts.models import Role
+from vschool.cohort.tests.factories import ChildFactory
+from vschool.peps.models import Pep, PepSection
+
+pytestmark = pytest.mark.django_db
+S = Pep.Status
+
+
+def _url(pep, tail=""):
+    return f"/children/{pep.child_id}/peps/{pep.pk}/{tail}"
+
+
+SCHOOL = {"attendance": "96%", "attainment": "On track", "sen": "None", "strengths": "Art",
+          "completed": "yes", "version": "1"}
+
+
+def test_the_task_list_shows_sections_owners_and_the_teachers_actions(login, people,
+                                                                       make_pep):
+    pep = make_pep(S.DRAFT)
+    PepSection.objects.create(pep=pep, key="school", completed=True, data={"sen": "x"})
+    PepSection.objects.create(pep=pep, key="care", data={"placement": "Foster care"})
+    text = login(people["dt"]).get(_url(pep)).content.decode()
+    assert "govuk-task-list" in text and "Social worker" in text
+    assert text.count("Completed") == 1 and "In progress" in text
+    assert text.count("Not yet started") == 2
+    assert "Submit PEP to the Virtual School" in text and "Go to QA decision" not in text
+
+
+@pytest.mark.parametrize("who,section,saved", [
+    ("dt", "school", True), ("social", "school", False), ("officer", "school", True),
+    ("social", "care", True), ("dt", "care", False), ("dt", "voice", True),
+    ("social", "voice", True),
+])
+def test_only_a_sections_owner_or_the_virtual_school_may_save_it(login, people, make_pep, who,
+                                                                  section, saved):
+    pep = make_pep(S.DRAFT)
+    data = {"completed": "yes", "version": "1", "attendance": "96%", "placement": "Foster",
+            "words": "I like art"}
+    response = login(people[who]).post(_url(pep, f"{section}/"), data)
+    assert PepSection.objects.filter(pep=pep, key=section).exists() is saved
+    assert response.status_code == (302 if saved else 200)
+
+
+def test_a_submitted_pep_cannot_be_edited(login, people, make_pep):
+    pep = make_pep(S.SUBMITTED)
+    response = login(people["dt"]).post(_url(pep, "school/"), SCHOOL)
+    assert "its sections cannot be changed" in response.content.decode()
+    assert PepSection.objects.exists() is False
+
+
+def test_a_stale_section_save_keeps_the_users_text(login, people, make_pep):
+    pep = make_pep(S.DRAFT)
+    PepSection.objects.create(pep=pep, key="school", version=2, data={"sen": "theirs"},
+                              updated_by=people["officer"])
+    text = login(people["dt"]).post(_url(pep, "school/"), {**SCHOOL, "sen": "mine"}
+                                    ).content.decode()
+    assert "Error: " in text and "changed this section since you opened it" in text
+    assert "mine" in text
+    assert PepSection.objects.get(pep=pep).data == {"sen": "theirs"}
+
+
+def test_saving_targets_shows_smart_hints(login, people, make_pep):
+    pep = make_pep(S.DRAFT)
+    client = login(people["dt"])
+    response = client.post(_url(pep, "targets/"), {
+        "t-TOTAL_FORMS": "1", "t-INITIAL_FORMS": "0", "t-0-area": "Reading",
+        "t-0-target": "Improve reading", "completed": "yes", "version": "1"}, follow=True)
+    text = response.content.decode()
+    assert "govuk-inset-text" in text and "The measure has no number or level" in text
+    assert PepSection.objects.get(pep=pep, key="targets").data[0]["target"] == "Improve reading"
+
+
+def test_the_officer_returns_a_pep_with_a_reason_the_teacher_sees(login, people, make_pep):
+    pep = make_pep(S.SUBMITTED)
+    client = login(people["officer"])
+    assert "Error: " in client.post(_url(pep, "qa/"), {"decision": "return", "version": "1"}
+                                    ).content.decode()
+    response = client.post(_url(pep, "qa/"), {"decision": "return", "version": "1",
+                                               "note": "Add the child's views"})
+    assert response.status_code == 302
+    text = login(people["dt"]).get(_url(pep)).content.decode()
+    assert "Returned for changes" in text and "Add the child&#x27;s views" in text
+    assert len(mail.outbox) == 1
+
+
+def test_approving_needs_a_grade_and_refuses_a_stale_version(login, people, make_pep):
+    pep = make_pep(S.SUBMITTED)
+    client = login(people["officer"])
+    assert "Select a grade" in client.post(_url(pep, "qa/"), {"decision": "approve",
+                                                             "version": "1"}).content.decode()
+    stale = client.post(_url(pep, "qa/"), {"decision": "approve", "grade": "Green",
+                                           "version": "0"}).content.decode()
+    assert "Someone else changed this PEP" in stale
+    client.post(_url(pep, "qa/"), {"decision": "approve", "grade": "Green", "version": "1"})
+    pep.refresh_from_db()
+    assert (pep.status, pep.grade) == (S.APPROVED, "Green")
+
+
+def test_the_teacher_submits_from_the_task_list(login, people, make_pep):
+    pep = make_pep(S.DRAFT)
+    for key in ("school", "targets"):
+        PepSection.objects.create(pep=pep, key=key, completed=True)
+    response = login(people["dt"]).post(_url(pep), {"action": "submit", "version": "1"},
+                                        follow=True)
+    pep.refresh_from_db()
+    assert pep.status == S.SUBMITTED and "Success" in response.content.decode()
+
+
+def test_the_qa_page_is_for_virtual_school_staff_only(login, people, make_pep):
+    pep = make_pep(S.SUBMITTED)
+    assert login(people["dt"]).get(_url(pep, "qa/")).status_code == 404
+
+
+def test_the_work_queue_shows_each_role_its_peps(login, people, make_pep, roll, personas,
+                                                 time_machine):
+    time_machine.move_to(date(2026, 1, 26))
+    make_pep(S.SUBMITTED)
+    make_pep(S.DRAFT, child=roll["at_b"], due=date(2020, 1, 1))
+    officer = login(people["officer"]).get("/peps/").content.decode()
+    assert "Awaiting QA (1)" in officer and "Brown" not in officer
+    everyone = login(people["officer"]).get("/peps/?officer=all").content.decode()
+    assert "Drafts (1)" in everyone and "Overdue (1)" in everyone and "Brown" in everyone
+    teacher = login(people["dt"]).get("/peps/").content.decode()
+    assert "Ahmed" in teacher and "Brown" not in teacher
+    social = login(people["social"]).get("/peps/").content.decode()
+    assert "Awaiting QA (1)" in social
+    assert login(personas[Role.GOVERNOR]).get("/peps/").status_code == 404
+
+
+def test_the_work_queue_query_count_does_not_grow_with_the_peps(login, people, make_pep):
+    client = login(people["head"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/peps/?officer=all").status_code == 200
+        return len(captured)
+
+    make_pep(S.SUBMITTED)
+    make_pep(S.DRAFT, child=ChildFactory())
+    few = queries()
+    for _ in range(10):
+        make_pep(S.RETURNED, child=ChildFactory())
+    assert queries() == few

@@ -1,0 +1,70 @@
+"""The PEP's state machine: every allowed move, who may make it and whom it tells next.
+
+A transition names its source and target status, the parts people play for the child
+that may make it, and who is notified. Nothing else moves a PEP's status.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from vschool.peps.models import Pep
+
+Status = Pep.Status
+
+
+class Part(StrEnum):
+    """The part a user plays for one child's PEP (domain.md 5.4)."""
+
+    DESIGNATED_TEACHER = "dt"
+    SOCIAL_WORKER = "social"
+    VIRTUAL_SCHOOL = "vs"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    source: str
+    target: str
+    parts: frozenset[Part]
+    label: str
+    summary: str
+    notify: Part | None = None
+
+
+_ANYONE = frozenset(Part)
+_DT = frozenset({Part.DESIGNATED_TEACHER})
+_VS = frozenset({Part.VIRTUAL_SCHOOL})
+
+TRANSITIONS = {t.action: t for t in [
+    Transition("start", Status.NOT_STARTED, Status.DRAFT, _ANYONE, "Start PEP", "PEP started"),
+    Transition("submit", Status.DRAFT, Status.SUBMITTED, _DT,
+               "Submit PEP to the Virtual School", "PEP submitted", Part.VIRTUAL_SCHOOL),
+    Transition("return", Status.SUBMITTED, Status.RETURNED, _VS, "Return for changes",
+               "PEP returned for changes", Part.DESIGNATED_TEACHER),
+    Transition("resubmit", Status.RETURNED, Status.SUBMITTED, _DT,
+               "Resubmit PEP to the Virtual School", "PEP resubmitted", Part.VIRTUAL_SCHOOL),
+    Transition("approve", Status.SUBMITTED, Status.APPROVED, _VS, "Approve with this grade",
+               "PEP approved", Part.DESIGNATED_TEACHER),
+    Transition("lock", Status.APPROVED, Status.LOCKED, _VS, "Lock PEP", "PEP locked"),
+]}
+
+# Statuses in which sections may be changed.
+EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
+
+
+def parts_for(user, child) -> set[Part]:
+    """Return the parts `user` plays for `child`; runs a query for the school's teachers."""
+    parts = set()
+    if user.is_virtual_school_staff:
+        parts.add(Part.VIRTUAL_SCHOOL)
+    if child.social_worker_id is not None and child.social_worker_id == user.pk:
+        parts.add(Part.SOCIAL_WORKER)
+    school = child.current_school
+    if school is not None and school.designated_teachers.filter(pk=user.pk).exists():
+        parts.add(Part.DESIGNATED_TEACHER)
+    return parts
+
+
+def actions_for(status: str, parts: set[Part]) -> list[Transition]:
+    """Return the transitions open from `status` to someone playing `parts`."""
+    return [t for t in TRANSITIONS.values() if t.source == status and t.parts & parts]
