@@ -4,11 +4,14 @@ A child outside the user's scope gets the same 404 as a missing one. A new URL p
 fails this test until its access rule is added to EXPECTED.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
 from vschool.exchange.models import ImportRun
+from vschool.peps.models import Pep
 
 STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
 ALL = set(Role)
@@ -32,6 +35,11 @@ EXPECTED = {
     "cohort:child_education": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "cohort:child_edit": (STAFF, STAFF),
     "peps:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:queue": (ALL - {Role.GOVERNOR}, ALL - {Role.GOVERNOR}),
+    "peps:start": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:detail": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:section": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:qa": (STAFF, STAFF),
     "cohort:episode_add": (STAFF, STAFF),
     "cohort:episode_edit": (STAFF, STAFF),
     "cohort:placement_add": (STAFF, STAFF),
@@ -43,6 +51,7 @@ EXPECTED = {
     "exchange:run": (IMPORTERS, IMPORTERS),
     "exchange:run_errors": (IMPORTERS, IMPORTERS),
     "calendar:term_dates_edit": (STAFF, STAFF),
+    "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
@@ -81,6 +90,9 @@ def targets(roll):
         return {"pk": child.pk, "episode_pk": child.episodes.first().pk,
                 "placement_pk": child.school_placements.first().pk,
                 "year": 2025, "term": "autumn", ("exchange:run", "pk"): import_run.pk,
+                "pep_id": Pep.objects.create(child=child, pep_type="primary", academic_year=2025,
+                                             term="autumn", due_date=date(2025, 12, 12)).pk,
+                "section": "school",
                 ("exchange:run_errors", "pk"): import_run.pk,
                 ("cohort:school", "pk"): school.pk}
 

@@ -19,9 +19,11 @@ from vschool.demo.care import CareHistories
 from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
 from vschool.demo.education import SchoolHistories
+from vschool.demo.peps import build_peps
 from vschool.demo.places import FAR, NEAR, areas_for
 from vschool.demo.schools import SchoolIndex, make_schools
 from vschool.demo.users import demo_users, users_create
+from vschool.peps.models import Pep
 
 COHORT_SHARES = {
     Child.CohortType.LOOKED_AFTER: 0.70,
@@ -65,6 +67,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
     if not 1 <= children <= MAX_CHILDREN:
         raise ValueError(f"The demo takes 1 to {MAX_CHILDREN} children, not {children}")
     rng = random.Random(seed)
+    peps_rng = random.Random(f"peps-{seed}")  # its own stream, so the rest stays as it was
     with transaction.atomic():
         schools, index, areas = _schools(rng, children, today)
         by_cohort = split_by_shares(children, COHORT_SHARES)
@@ -96,7 +99,8 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
                 one.child.social_worker = users.get(social_workers[i])
             episodes += _save(made)
             placements += _save_placements(made, on_roll, areas.ours)
-        analyze_tables(Child, CareEpisode, SchoolPlacement, School)
+            build_peps(peps_rng, made, today)
+        analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep)
         children_refresh_current()
         dt_school = _designated_teacher_school(schools, on_roll)
         dt_school.designated_teachers.add(users["dt"])

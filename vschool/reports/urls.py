@@ -1,3 +1,9 @@
+from django.urls import path
+
+from vschool.reports import views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("peps/", views.peps, name="peps"),
+]

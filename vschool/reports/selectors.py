@@ -1,0 +1,217 @@
+"""PEP compliance by term and phase, counted in the database (domain.md 5, screens.md 2.11).
+
+Definitions, per term of the academic year:
+- PEPs due: children in the cohort "cla" looked after by us on the term's deadline (a care
+  episode covers it) and old enough for a PEP (NC year in the academic year, domain.md 5.1).
+- Completed in term: those with a termly PEP for the term approved or locked, completed from
+  the term's start to its deadline (peps.rules.completed_in_term).
+- Good or better: of those completed, the ones graded in settings.VSCHOOL_PEP_GOOD_GRADES.
+- Initial PEPs: initial PEPs due after the previous term's end up to this term's end (autumn
+  from 1 September, summer to 31 August, so every day of the year is in one term); in
+  timescale when approved or locked and completed by the due date.
+The year adds up its terms. A percentage with no PEPs due is None, never 0% or 100%.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from vschool.calendar.rules import (
+    NURSERY_1,
+    NURSERY_2,
+    PHASES,
+    YEAR_13,
+    TermPeriod,
+    academic_year_bounds,
+    nc_years_for_phase,
+)
+from vschool.calendar.selectors import term_dates_for_year
+from vschool.cohort.models import CareEpisode, Child
+from vschool.cohort.querysets import nc_years_q
+from vschool.peps.models import Pep, PepTermDeadline
+from vschool.peps.rules import COMPLETED_STATUSES
+
+ALL = "all"
+WHOLE_YEAR = "year"
+
+
+def percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+@dataclass
+class PhaseRow:
+    phase: str
+    label: str
+    due: int = 0
+    completed: int = 0
+    good: int = 0
+    initial_due: int = 0
+    initial_in_time: int = 0
+
+    @property
+    def completed_pct(self) -> float | None:
+        return percent(self.completed, self.due)
+
+    @property
+    def good_pct(self) -> float | None:
+        return percent(self.good, self.completed)
+
+    @property
+    def initial_pct(self) -> float | None:
+        return percent(self.initial_in_time, self.initial_due)
+
+    def add(self, other: "PhaseRow") -> None:
+        for name in ("due", "completed", "good", "initial_due", "initial_in_time"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class TermReport:
+    term: str  # "autumn", "spring", "summer" or WHOLE_YEAR
+    start: date
+    deadline: date
+    rows: list[PhaseRow]  # each phase, then ALL
+
+    @property
+    def label(self) -> str:
+        return "Whole year" if self.term == WHOLE_YEAR else f"{self.term.title()} term"
+
+
+@dataclass
+class ComplianceReport:
+    academic_year: int
+    terms: list[TermReport]
+    year: TermReport
+
+
+def _phase_years() -> list[tuple[str, str, list[int]]]:
+    """Each phase with the NC years in it that need a PEP (start age is a setting)."""
+    first = NURSERY_1 if settings.VSCHOOL_PEP_FROM_AGE_TWO else NURSERY_2
+    return [(value, label, [n for n in nc_years_for_phase(value) if first <= n <= YEAR_13])
+            for value, label in PHASES]
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same condition on a related model's fields, e.g. date_of_birth -> child__date_of_birth."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1])
+                    for c in q.children]
+    return out
+
+
+def _phase_case(year: int, prefix: str = "") -> Case:
+    whens = [When(_prefixed(nc_years_q(years, year), prefix), then=Value(value))
+             for value, _label, years in _phase_years()]
+    return Case(*whens, default=None, output_field=CharField())
+
+
+def _flag(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+def _deadlines(year: int, terms: list[TermPeriod]) -> dict[str, date]:
+    set_by_vs = dict(PepTermDeadline.objects.filter(academic_year=year)
+                     .values_list("term", "deadline"))
+    return {t.term.value: set_by_vs.get(t.term.value, t.end) for t in terms}
+
+
+def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],
+                   deadlines: dict[str, date]) -> dict[tuple[str, str], PhaseRow]:
+    """One grouped query: each child flagged per term, counted by phase and flags."""
+    flags = {}
+    for t in terms:
+        name, deadline = t.term.value, deadlines[t.term.value]
+        done = Pep.objects.filter(kind=Pep.Kind.TERMLY, academic_year=year, term=name,
+                                  status__in=COMPLETED_STATUSES,
+                                  completed_date__range=(t.start, deadline))
+        good = done.filter(grade__in=settings.VSCHOOL_PEP_GOOD_GRADES)
+        flags[f"due_{name}"] = _flag(Q(pk__in=CareEpisode.objects.covering(deadline)
+                                       .values("child_id")))
+        flags[f"done_{name}"] = _flag(Q(pk__in=done.values("child_id")))
+        flags[f"good_{name}"] = _flag(Q(pk__in=good.values("child_id")))
+    groups = (children.filter(cohort_type=Child.CohortType.LOOKED_AFTER)
+              .annotate(report_phase=_phase_case(year), **flags)
+              .filter(report_phase__isnull=False)
+              .values("report_phase", *flags).annotate(n=Count("pk")).order_by())
+    counts: dict[tuple[str, str], PhaseRow] = {}
+    for group in groups:
+        for t in terms:
+            name = t.term.value
+            if not group[f"due_{name}"]:
+                continue
+            row = counts.setdefault((name, group["report_phase"]),
+                                    PhaseRow(group["report_phase"], ""))
+            row.due += group["n"]
+            if group[f"done_{name}"]:
+                row.completed += group["n"]
+                row.good += group["n"] if group[f"good_{name}"] else 0
+    return counts
+
+
+def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],
+                    ) -> dict[tuple[str, str], PhaseRow]:
+    """One grouped query over initial PEPs due in the year, by term window and phase."""
+    first, last = academic_year_bounds(year)
+    windows = [When(due_date__lte=t.end, then=Value(t.term.value)) for t in terms[:-1]]
+    in_time = Q(status__in=COMPLETED_STATUSES, completed_date__lte=F("due_date"))
+    groups = (Pep.objects.filter(kind=Pep.Kind.INITIAL, child__in=children,
+                                 due_date__range=(first, last))
+              .annotate(report_phase=_phase_case(year, "child__"),
+                        window=Case(*windows, default=Value(terms[-1].term.value),
+                                    output_field=CharField()),
+                        in_time=_flag(in_time))
+              .filter(report_phase__isnull=False)
+              .values("report_phase", "window", "in_time").annotate(n=Count("pk")).order_by())
+    counts: dict[tuple[str, str], PhaseRow] = {}
+    for group in groups:
+        key = (group["window"], group["report_phase"])
+        row = counts.setdefault(key, PhaseRow(group["report_phase"], ""))
+        row.initial_due += group["n"]
+        row.initial_in_time += group["n"] if group["in_time"] else 0
+    return counts
+
+
+def _rows(termly: dict, initial: dict, term: str) -> list[PhaseRow]:
+    rows = []
+    combined = PhaseRow(ALL, "All phases")
+    for value, label, _years in _phase_years():
+        row = PhaseRow(value, label)
+        for found in (termly.get((term, value)), initial.get((term, value))):
+            if found:
+                row.add(found)
+        combined.add(row)
+        rows.append(row)
+    return [*rows, combined]
+
+
+def pep_compliance(children: QuerySet[Child], academic_year: int) -> ComplianceReport:
+    """PEP compliance for each term and the year, by phase, in four queries whatever the size."""
+    terms = term_dates_for_year(academic_year)
+    deadlines = _deadlines(academic_year, terms)
+    termly = _termly_counts(children, academic_year, terms, deadlines)
+    initial = _initial_counts(children, academic_year, terms)
+    reports = [TermReport(t.term.value, t.start, deadlines[t.term.value],
+                          _rows(termly, initial, t.term.value)) for t in terms]
+    totals = [PhaseRow(row.phase, row.label) for row in reports[0].rows]
+    for report in reports:
+        for total, row in zip(totals, report.rows, strict=True):
+            total.add(row)
+    first, last = academic_year_bounds(academic_year)
+    year = TermReport(WHOLE_YEAR, first, last, totals)
+    return ComplianceReport(academic_year, reports, year)
+

@@ -1,0 +1,80 @@
+"""Reports for the Virtual School team and governors: PEP compliance by term and phase."""
+
+import csv
+import re
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from vschool.accounts.audit import audit_record
+from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.scoping import children_for_aggregates
+from vschool.calendar.rules import academic_year_label, academic_year_start
+from vschool.reports.presenters import COLUMNS, row_cells
+from vschool.reports.selectors import ComplianceReport, pep_compliance
+
+YEARS_BACK = 5
+_YEAR = re.compile(r"(\d{4})(?:[-/](\d{2}))?")
+
+
+def _require_reader(user):
+    if not (user.is_virtual_school_staff or user.role == Role.GOVERNOR):
+        raise Http404
+
+
+def parse_year(value: str, default: int) -> int:
+    """Accept "2025-26" (the financial style), "2025/26" or "2025"; else the default."""
+    match = _YEAR.fullmatch((value or "").strip())
+    if not match:
+        return default
+    start = int(match[1])
+    if match[2] is not None and int(match[2]) != (start + 1) % 100:
+        return default
+    return start
+
+
+def _url_label(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def peps(request):
+    """PEP timeliness and quality for an academic year; `format=csv` downloads the tables."""
+    user = request.user
+    _require_reader(user)
+    today = timezone.localdate()
+    current = academic_year_start(today)
+    year = parse_year(request.GET.get("year", ""), current)
+    report = pep_compliance(children_for_aggregates(user), year)
+    suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
+    if request.GET.get("format") == "csv":
+        audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
+                     summary=f"Downloaded the PEP compliance report {academic_year_label(year)} "
+                             "(CSV)")
+        return _csv(report, suppress_below)
+    tables = [(term, [(row, [f"{v}%" if isinstance(v, float) else v
+                             for v in row_cells(row, suppress_below)]) for row in term.rows])
+              for term in [*report.terms, report.year]]
+    return render(request, "reports/peps.html", {
+        "tables": tables, "columns": COLUMNS, "today": today,
+        "year_label": academic_year_label(year), "year_value": _url_label(year),
+        "years": [(_url_label(y), academic_year_label(y))
+                  for y in range(current, current - YEARS_BACK, -1)],
+        "suppress_below": suppress_below,
+    })
+
+
+def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
+    """One row per term and phase, then the year's; ISO dates."""
+    label = _url_label(report.academic_year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pep-compliance-{label}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Academic year", "Term", "From", "Deadline", "Phase", *COLUMNS])
+    for term in [*report.terms, report.year]:
+        for row in term.rows:
+            writer.writerow([label, term.label, term.start.isoformat(),
+                             term.deadline.isoformat(), row.label,
+                             *row_cells(row, suppress_below)])
+    return response
