@@ -20,9 +20,9 @@ from vschool.exchange.models import ImportRun
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import parse_date, read_table
 from vschool.exchange.services import (
-    _progress_of,
-    _record,
-    _status_set,
+    import_progress,
+    import_run_record,
+    import_status_set,
     rejected_summary,
     summary_of,
 )
@@ -287,20 +287,20 @@ def gias_import(
 
     `run`, a queued run from import_run_queue, is filled in rather than a new one made.
     """
-    extract = parse_extract(files, progress=_progress_of(run))
+    extract = parse_extract(files, progress=import_progress(run))
     rejects = sorted(extract.rejects)
     if extract.file_rejected or (rejects and not skip_invalid):
         counts: dict[str, int] = {}
         status = ImportRun.Status.REJECTED
         summary = rejected_summary(rejects)
     else:
-        _status_set(run, ImportRun.Status.IMPORTING)
+        import_status_set(run, ImportRun.Status.IMPORTING)
         changes = apply_extract(extract)
         counts = {key: changes[key] for key in CHANGE_LABELS if changes[key]}
         status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
         summary = summary_of(counts, rejects, labels=CHANGE_LABELS,
                              unchanged="No changes: the schools already match this file.")
-    return _record(
+    return import_run_record(
         ImportRun.Kind.GIAS,
         status,
         files,

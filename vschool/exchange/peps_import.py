@@ -17,7 +17,12 @@ from vschool.cohort.models import Child
 from vschool.exchange.models import ImportRun
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import parse_date, read_table
-from vschool.exchange.services import _record, _status_set, rejected_summary, summary_of
+from vschool.exchange.services import (
+    import_run_record,
+    import_status_set,
+    rejected_summary,
+    summary_of,
+)
 from vschool.peps.models import Pep
 from vschool.peps.rules import PEP_TYPE_LABELS
 
@@ -152,16 +157,16 @@ def _apply(rows: list[tuple[int, dict]]) -> Counter:
 def peps_import(*, files: dict[str, bytes], user: User | None, skip_invalid: bool = False,
                 request=None, run: ImportRun | None = None) -> ImportRun:
     """Import historic PEPs; nothing changes if a row is rejected, unless rejects are skipped."""
-    _status_set(run, ImportRun.Status.CHECKING)
+    import_status_set(run, ImportRun.Status.CHECKING)
     rows, rejects, read, file_rejected = _parse(files)
     if file_rejected or rejects and not skip_invalid:
         status, counts, summary = ImportRun.Status.REJECTED, {}, rejected_summary(rejects)
     else:
-        _status_set(run, ImportRun.Status.IMPORTING)
+        import_status_set(run, ImportRun.Status.IMPORTING)
         changes = _apply(rows)
         counts = {key: changes[key] for key in CHANGE_LABELS if changes[key]}
         status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
         summary = summary_of(counts, rejects, labels=CHANGE_LABELS,
                              unchanged="No changes: these PEPs are already held.")
-    return _record(ImportRun.Kind.PEPS, status, files, read, counts, summary, rejects, user,
+    return import_run_record(ImportRun.Kind.PEPS, status, files, read, counts, summary, rejects, user,
                    request, run=run)

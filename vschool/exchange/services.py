@@ -46,22 +46,22 @@ def ssda903_import(*, files: dict[str, bytes], user: User | None, skip_invalid: 
         name = ssda903_file_name(filename)
         if name is not None:
             tables[name] = read_table(f"{name}.csv", data)
-    parsed = parse_return(tables, progress=_progress_of(run))
+    parsed = parse_return(tables, progress=import_progress(run))
     rejects = sorted(parsed.rejects)
     if rejects and not skip_invalid:
         counts: dict[str, int] = {}
         status = ImportRun.Status.REJECTED
         summary = rejected_summary(rejects)
     else:
-        _status_set(run, ImportRun.Status.IMPORTING)
+        import_status_set(run, ImportRun.Status.IMPORTING)
         year = collection_year or collection_year_of(parsed)
         changes = apply_return(parsed, collection_year=year)
         counts = {key: changes.counts[key] for key in CHANGE_LABELS if changes.counts[key]}
         status = ImportRun.Status.IMPORTED if changes.any else ImportRun.Status.UNCHANGED
         summary = summary_of(counts, rejects, labels=CHANGE_LABELS,
                              unchanged="No changes: the roll already matches these files.")
-    return _record(ImportRun.Kind.SSDA903, status, files, parsed.rows_read, counts, summary,
-                   rejects, user, request, run=run)
+    return import_run_record(ImportRun.Kind.SSDA903, status, files, parsed.rows_read, counts,
+                             summary, rejects, user, request, run=run)
 
 
 def import_run_queue(*, kind: str, files: dict[str, bytes], user: User,
@@ -80,14 +80,15 @@ def import_run_queue(*, kind: str, files: dict[str, bytes], user: User,
     return run
 
 
-def _progress_of(run: ImportRun | None):
+def import_progress(run: ImportRun | None):
+    """Mark a queued run as checking; return a callback that records the rows checked."""
     if run is None:
         return None
-    _status_set(run, ImportRun.Status.CHECKING)
+    import_status_set(run, ImportRun.Status.CHECKING)
     return lambda rows: ImportRun.objects.filter(pk=run.pk).update(rows_read=rows)
 
 
-def _status_set(run: ImportRun | None, status: str) -> None:
+def import_status_set(run: ImportRun | None, status: str) -> None:
     if run is not None:
         ImportRun.objects.filter(pk=run.pk).update(status=status)
 
@@ -115,8 +116,9 @@ def rejected_summary(rejects: list[Reject]) -> str:
            "Nothing changed."
 
 
-def _record(kind, status, files, rows_read, counts, summary, rejects, user, request,
-            run: ImportRun | None = None) -> ImportRun:
+def import_run_record(kind, status, files, rows_read, counts, summary, rejects, user, request,
+                      run: ImportRun | None = None) -> ImportRun:
+    """Save a run's result and rejected rows (filling in a queued run) and audit it."""
     fields = {"kind": kind, "status": status,
               "user": user if user is not None and user.pk else None,
               "files": ", ".join(sorted(files))[:1000], "rows_read": rows_read,
