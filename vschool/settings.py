@@ -211,5 +211,14 @@ VSCHOOL_PEP_FROM_AGE_TWO = env_bool("VSCHOOL_PEP_FROM_AGE_TWO", False)
 # The quality scale, best first, and the grades that count as good or better (domain.md 5.5).
 VSCHOOL_PEP_GRADES = tuple(env_list("VSCHOOL_PEP_GRADES", ["Gold", "Green", "Amber", "Red"]))
 VSCHOOL_PEP_GOOD_GRADES = tuple(env_list("VSCHOOL_PEP_GOOD_GRADES", ["Gold", "Green"]))
+# The QA criteria, each judged met, partly met or not met (screens.md 2.5).
+VSCHOOL_PEP_QA_CRITERIA = tuple(env_list("VSCHOOL_PEP_QA_CRITERIA", [
+    "The child's views are recorded", "Last term's targets are reviewed", "Targets are SMART",
+    "PP+ is linked to targets", "Attendance and attainment data are current",
+    "Attendees are recorded", "The carer has contributed"]))
+# The share of each term's approved PEPs second-graded blind, in per cent.
+VSCHOOL_MODERATION_PERCENT = env_int("VSCHOOL_MODERATION_PERCENT", 10)
+# The protective marking printed on every page of a PEP document.
+VSCHOOL_PROTECTIVE_MARKING = env_str("VSCHOOL_PROTECTIVE_MARKING", "OFFICIAL-SENSITIVE")
 
 OTP_TOTP_ISSUER = f"{VSCHOOL_AUTHORITY_NAME} Virtual School"

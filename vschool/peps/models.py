@@ -94,3 +94,58 @@ class PepSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pep_id} {self.key}"
+
+
+class PepReview(models.Model):
+    """One QA decision on a submitted PEP: each criterion judged, comments per section."""
+
+    class Judgement(models.TextChoices):
+        MET = "met", "Met"
+        PARTLY = "partly", "Partly met"
+        NOT_MET = "not", "Not met"
+
+    pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="reviews")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    decision = models.CharField(max_length=8)  # a transition's action: approve or return
+    criteria = models.JSONField(default=dict, blank=True)  # criterion key -> Judgement
+    comments = models.JSONField(default=dict, blank=True)  # section key -> comment
+    suggested_grade = models.CharField(max_length=20, blank=True)
+    grade = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["pep", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pep_id} {self.decision} {self.grade}"
+
+
+class PepModeration(models.Model):
+    """An approved PEP drawn into a term's moderation sample and graded again, blind.
+
+    The first grade and who gave it are copied when the sample is drawn, so later changes
+    to the PEP do not rewrite the record of what was moderated.
+    """
+
+    pep = models.OneToOneField(Pep, on_delete=models.CASCADE, related_name="moderation")
+    academic_year = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=6, choices=TermDates.Term.choices)
+    phase = models.CharField(max_length=12)
+    first_grade = models.CharField(max_length=20)
+    first_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    second_grade = models.CharField(max_length=20, blank=True)
+    second_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    second_at = models.DateTimeField(null=True, blank=True)
+    agreed_grade = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["academic_year", "term", "pep"]
+        indexes = [models.Index(fields=["academic_year", "term"])]
+
+    def __str__(self) -> str:
+        return f"{self.pep_id} {self.first_grade}/{self.second_grade or '-'}"
