@@ -85,6 +85,9 @@ def test_a_pep_is_built_returned_corrected_and_approved(page, personas, roll,
     as_person(Role.OFFICER)
     page.goto(pep_url)
     page.get_by_role("button", name="Go to QA decision").click()
+    for criterion in page.get_by_role("radio", name="Met", exact=True).all():
+        criterion.check()
+    page.get_by_label("Comment on “SMART targets”").fill("Clear measures now")
     page.get_by_label("Approve with a grade").check()
     page.get_by_label("Green").check()
     page.get_by_role("button", name="Save decision").click()

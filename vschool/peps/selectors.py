@@ -17,7 +17,8 @@ from vschool.calendar.rules import (
 from vschool.calendar.selectors import la_school_calendar, term_dates_for_year
 from vschool.cohort.models import Child
 from vschool.cohort.rules import periods_of_care
-from vschool.peps.models import Pep, PepTermDeadline
+from vschool.peps.models import Pep, PepReview, PepTermDeadline
+from vschool.peps.quality import ReviewPresenter
 from vschool.peps.rules import (
     COMPLETED_STATUSES,
     DayUnit,
@@ -156,3 +157,10 @@ def pep_queue(user, children: QuerySet[Child], today: date, everyone: bool) -> d
         if pep.due_date < today and pep.status not in COMPLETED_STATUSES:
             lists["overdue"].append(pep)
     return lists
+
+
+def previous_review(pep: Pep) -> ReviewPresenter | None:
+    """The last QA of this PEP or of the child's earlier ones, for the officer to read first."""
+    review = (PepReview.objects.filter(pep__child_id=pep.child_id, pep__due_date__lte=pep.due_date)
+              .select_related("pep", "by").order_by("-at", "-id").first())
+    return ReviewPresenter(review) if review else None

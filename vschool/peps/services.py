@@ -10,7 +10,8 @@ from django.db.models import F
 from vschool.accounts.audit import audit_record
 from vschool.accounts.models import AuditEntry, Role, User
 from vschool.cohort.models import Child
-from vschool.peps.models import Pep, PepSection, PepStatusChange
+from vschool.peps import quality
+from vschool.peps.models import Pep, PepReview, PepSection, PepStatusChange
 from vschool.peps.rules import PEP_TYPE_LABELS
 from vschool.peps.sections import REQUIRED_FOR_SUBMIT, SECTIONS, may_edit
 from vschool.peps.selectors import pep_due_now, pep_schedule
@@ -47,10 +48,12 @@ def pep_start(*, child: Child, user: User, today: date) -> Pep:
 
 
 def pep_transition(*, pep: Pep, user: User, action: str, version: int, note: str = "",
-                   grade: str = "", today: date | None = None) -> Pep:
+                   grade: str = "", today: date | None = None,
+                   review: dict | None = None) -> Pep:
     """Make one workflow move, if `user` may and nobody changed the PEP since `version`.
 
-    Writes the status row and the audit entry, then e-mails whoever acts next.
+    Writes the status row, the QA review when one is given (criteria and section
+    comments, on approve or return) and the audit entry, then e-mails whoever acts next.
     """
     move = TRANSITIONS.get(action)
     if move is None or pep.status != move.source:
@@ -77,6 +80,11 @@ def pep_transition(*, pep: Pep, user: User, action: str, version: int, note: str
                                "Check it and try again.")
         pep.refresh_from_db()
         PepStatusChange.objects.create(pep=pep, status=pep.status, by=user, note=note)
+        if review is not None and action in ("approve", "return"):
+            criteria = review.get("criteria", {})
+            PepReview.objects.create(pep=pep, by=user, decision=action, criteria=criteria,
+                                     comments=review.get("comments", {}), grade=grade,
+                                     suggested_grade=quality.suggested_grade(criteria))
         audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=pep,
                      summary=move.summary + (f" ({grade})" if grade else ""))
     if move.notify is not None:

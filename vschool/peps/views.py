@@ -12,7 +12,13 @@ from vschool.peps.forms import CompletedForm, QaForm, TargetFormSet
 from vschool.peps.presenters import PepPresenter, section_initial, targets_data
 from vschool.peps.rules import PEP_TYPE_LABELS
 from vschool.peps.sections import SECTIONS, may_edit
-from vschool.peps.selectors import pep_due_now, pep_for_child, pep_queue, pep_schedule
+from vschool.peps.selectors import (
+    pep_due_now,
+    pep_for_child,
+    pep_queue,
+    pep_schedule,
+    previous_review,
+)
 from vschool.peps.workflow import EDITABLE, Part, parts_for
 
 
@@ -95,12 +101,13 @@ def pep_section(request, pk: int, pep_id: int, section: str):
 
 
 def pep_qa(request, pk: int, pep_id: int):
-    """The Virtual School's QA decision: approve with a grade or return with a reason."""
+    """The Virtual School's QA: criteria, section comments, then approve or return."""
     if not request.user.is_virtual_school_staff:
         raise Http404
     child = get_child_for_user(request.user, pk)
     pep = pep_for_child(child, pep_id)
-    form = QaForm(request.POST or None)
+    form = QaForm(request.POST or None,
+                  sections=[(key, spec.title) for key, spec in SECTIONS.items()])
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
@@ -108,7 +115,7 @@ def pep_qa(request, pk: int, pep_id: int):
                                     version=_int(request.POST.get("version")),
                                     note=form.cleaned_data["note"],
                                     grade=form.cleaned_data["grade"] if decision == "approve" else "",
-                                    today=timezone.localdate())
+                                    today=timezone.localdate(), review=form.review)
         except services.PepError as error:
             form.add_error(None, str(error))
         else:
@@ -117,6 +124,7 @@ def pep_qa(request, pk: int, pep_id: int):
             return redirect("peps:detail", pk, pep.pk)
     return render(request, "peps/pep_qa.html", {
         "child": child, "form": form,
+        "previous": previous_review(pep),
         "pep": PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate())})
 
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from vschool.accounts.models import Role
 from vschool.cohort.tests.factories import ChildFactory
 from vschool.peps.models import Pep, PepSection
+from vschool.peps.quality import qa_criteria
 
 pytestmark = pytest.mark.django_db
 S = Pep.Status
@@ -19,6 +20,7 @@ def _url(pep, tail=""):
     return f"/children/{pep.child_id}/peps/{pep.pk}/{tail}"
 
 
+MET = {f"criterion_{key}": "met" for key, _ in qa_criteria()}
 SCHOOL = {"attendance": "96%", "attainment": "On track", "sen": "None", "strengths": "Art",
           "completed": "yes", "version": "1"}
 
@@ -98,9 +100,10 @@ def test_approving_needs_a_grade_and_refuses_a_stale_version(login, people, make
     assert "Select a grade" in client.post(_url(pep, "qa/"), {"decision": "approve",
                                                              "version": "1"}).content.decode()
     stale = client.post(_url(pep, "qa/"), {"decision": "approve", "grade": "Green",
-                                           "version": "0"}).content.decode()
+                                           "version": "0", **MET}).content.decode()
     assert "Someone else changed this PEP" in stale
-    client.post(_url(pep, "qa/"), {"decision": "approve", "grade": "Green", "version": "1"})
+    client.post(_url(pep, "qa/"), {"decision": "approve", "grade": "Green", "version": "1",
+                                   **MET})
     pep.refresh_from_db()
     assert (pep.status, pep.grade) == (S.APPROVED, "Green")
 
