@@ -52,6 +52,7 @@ EXPECTED = {
     "exchange:run_errors": (IMPORTERS, IMPORTERS),
     "calendar:term_dates_edit": (STAFF, STAFF),
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    "reports:outstanding_peps": (STAFF, STAFF),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}

@@ -10,10 +10,14 @@ Definitions, per term of the academic year:
   from 1 September, summer to 31 August, so every day of the year is in one term); in
   timescale when approved or locked and completed by the due date.
 The year adds up its terms. A percentage with no PEPs due is None, never 0% or 100%.
+
+A term not over yet counts the children looked after today, not on its deadline (who will
+be in care then is unknown), and a term not started yet is left out, so the year's
+figures never count PEPs that cannot be due yet.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import (
@@ -85,6 +89,7 @@ class TermReport:
     start: date
     deadline: date
     rows: list[PhaseRow]  # each phase, then ALL
+    as_of: date | None = None  # set while the term is not over: counted as at this day
 
     @property
     def label(self) -> str:
@@ -96,6 +101,7 @@ class ComplianceReport:
     academic_year: int
     terms: list[TermReport]
     year: TermReport
+    not_started: list[TermPeriod]
 
 
 def _phase_years() -> list[tuple[str, str, list[int]]]:
@@ -124,23 +130,38 @@ def _flag(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def _deadlines(year: int, terms: list[TermPeriod]) -> dict[str, date]:
+def deadlines_for(year: int, terms: list[TermPeriod]) -> dict[str, date]:
     set_by_vs = dict(PepTermDeadline.objects.filter(academic_year=year)
                      .values_list("term", "deadline"))
     return {t.term.value: set_by_vs.get(t.term.value, t.end) for t in terms}
 
 
+def completed_in_term(year: int, term: TermPeriod, deadline: date) -> QuerySet[Pep]:
+    """Termly PEPs for the term approved or locked from its start to its deadline."""
+    return Pep.objects.filter(kind=Pep.Kind.TERMLY, academic_year=year, term=term.term.value,
+                              status__in=COMPLETED_STATUSES,
+                              completed_date__range=(term.start, deadline))
+
+
+def due_in_term(children: QuerySet[Child], year: int, deadline: date,
+                today: date) -> QuerySet[Child]:
+    """Children who count as due a PEP in the term, annotated with their report phase."""
+    on = min(deadline, today)
+    return (children.filter(cohort_type=Child.CohortType.LOOKED_AFTER,
+                            pk__in=CareEpisode.objects.covering(on).values("child_id"))
+            .annotate(report_phase=_phase_case(year)).filter(report_phase__isnull=False))
+
+
 def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],
-                   deadlines: dict[str, date]) -> dict[tuple[str, str], PhaseRow]:
+                   deadlines: dict[str, date], today: date) -> dict[tuple[str, str], PhaseRow]:
     """One grouped query: each child flagged per term, counted by phase and flags."""
     flags = {}
     for t in terms:
         name, deadline = t.term.value, deadlines[t.term.value]
-        done = Pep.objects.filter(kind=Pep.Kind.TERMLY, academic_year=year, term=name,
-                                  status__in=COMPLETED_STATUSES,
-                                  completed_date__range=(t.start, deadline))
+        done = completed_in_term(year, t, deadline)
         good = done.filter(grade__in=settings.VSCHOOL_PEP_GOOD_GRADES)
-        flags[f"due_{name}"] = _flag(Q(pk__in=CareEpisode.objects.covering(deadline)
+        on = min(deadline, today)
+        flags[f"due_{name}"] = _flag(Q(pk__in=CareEpisode.objects.covering(on)
                                        .values("child_id")))
         flags[f"done_{name}"] = _flag(Q(pk__in=done.values("child_id")))
         flags[f"good_{name}"] = _flag(Q(pk__in=good.values("child_id")))
@@ -164,9 +185,10 @@ def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod]
 
 
 def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],
-                    ) -> dict[tuple[str, str], PhaseRow]:
-    """One grouped query over initial PEPs due in the year, by term window and phase."""
+                    today: date) -> dict[tuple[str, str], PhaseRow]:
+    """One grouped query over initial PEPs due in the year by today, by term window and phase."""
     first, last = academic_year_bounds(year)
+    last = min(last, today)
     windows = [When(due_date__lte=t.end, then=Value(t.term.value)) for t in terms[:-1]]
     in_time = Q(status__in=COMPLETED_STATUSES, completed_date__lte=F("due_date"))
     groups = (Pep.objects.filter(kind=Pep.Kind.INITIAL, child__in=children,
@@ -199,19 +221,28 @@ def _rows(termly: dict, initial: dict, term: str) -> list[PhaseRow]:
     return [*rows, combined]
 
 
-def pep_compliance(children: QuerySet[Child], academic_year: int) -> ComplianceReport:
-    """PEP compliance for each term and the year, by phase, in four queries whatever the size."""
-    terms = term_dates_for_year(academic_year)
-    deadlines = _deadlines(academic_year, terms)
-    termly = _termly_counts(children, academic_year, terms, deadlines)
-    initial = _initial_counts(children, academic_year, terms)
+def pep_compliance(children: QuerySet[Child], academic_year: int,
+                   today: date = date.max) -> ComplianceReport:
+    """PEP compliance for each term and the year, by phase, in four queries whatever the size.
+
+    `today` cuts the year: a term is in once its window has begun, the day after the
+    previous term ends (1 September for autumn); the default counts every term.
+    """
+    all_terms = term_dates_for_year(academic_year)
+    first, last = academic_year_bounds(academic_year)
+    opens = [first] + [t.end + timedelta(days=1) for t in all_terms[:-1]]
+    terms = [t for t, opened in zip(all_terms, opens, strict=True) if opened <= today]
+    deadlines = deadlines_for(academic_year, all_terms)
+    termly = _termly_counts(children, academic_year, terms, deadlines, today) if terms else {}
+    initial = _initial_counts(children, academic_year, terms, today) if terms else {}
     reports = [TermReport(t.term.value, t.start, deadlines[t.term.value],
-                          _rows(termly, initial, t.term.value)) for t in terms]
-    totals = [PhaseRow(row.phase, row.label) for row in reports[0].rows]
+                          _rows(termly, initial, t.term.value),
+                          today if today < deadlines[t.term.value] else None) for t in terms]
+    totals = _rows({}, {}, WHOLE_YEAR)
     for report in reports:
         for total, row in zip(totals, report.rows, strict=True):
             total.add(row)
-    first, last = academic_year_bounds(academic_year)
-    year = TermReport(WHOLE_YEAR, first, last, totals)
-    return ComplianceReport(academic_year, reports, year)
+    year = TermReport(WHOLE_YEAR, first, last, totals,
+                      today if today < last else None)
+    return ComplianceReport(academic_year, reports, year, all_terms[len(terms):])
 

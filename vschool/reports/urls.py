@@ -6,4 +6,5 @@ app_name = "reports"
 
 urlpatterns = [
     path("peps/", views.peps, name="peps"),
+    path("peps/outstanding/", views.outstanding_peps, name="outstanding_peps"),
 ]

@@ -4,16 +4,20 @@ import csv
 import re
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from vschool.accounts.audit import audit_record
 from vschool.accounts.models import AuditEntry, Role
-from vschool.accounts.scoping import children_for_aggregates
+from vschool.accounts.scoping import children_for_aggregates, children_for_user
 from vschool.calendar.rules import academic_year_label, academic_year_start
+from vschool.calendar.selectors import term_dates_for_year
+from vschool.pages.pagination import pagination
+from vschool.reports import outstanding
 from vschool.reports.presenters import COLUMNS, row_cells
-from vschool.reports.selectors import ComplianceReport, pep_compliance
+from vschool.reports.selectors import ComplianceReport, deadlines_for, pep_compliance
 
 YEARS_BACK = 5
 _YEAR = re.compile(r"(\d{4})(?:[-/](\d{2}))?")
@@ -46,7 +50,7 @@ def peps(request):
     today = timezone.localdate()
     current = academic_year_start(today)
     year = parse_year(request.GET.get("year", ""), current)
-    report = pep_compliance(children_for_aggregates(user), year)
+    report = pep_compliance(children_for_aggregates(user), year, today)
     suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
     if request.GET.get("format") == "csv":
         audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
@@ -57,7 +61,7 @@ def peps(request):
                              for v in row_cells(row, suppress_below)]) for row in term.rows])
               for term in [*report.terms, report.year]]
     return render(request, "reports/peps.html", {
-        "tables": tables, "columns": COLUMNS, "today": today,
+        "tables": tables, "columns": COLUMNS, "today": today, "not_started": report.not_started,
         "year_label": academic_year_label(year), "year_value": _url_label(year),
         "years": [(_url_label(y), academic_year_label(y))
                   for y in range(current, current - YEARS_BACK, -1)],
@@ -71,10 +75,69 @@ def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pep-compliance-{label}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["Academic year", "Term", "From", "Deadline", "Phase", *COLUMNS])
+    writer.writerow(["Academic year", "Term", "From", "Deadline", "Phase", *COLUMNS,
+                     "Not over yet: counted as at"])
     for term in [*report.terms, report.year]:
         for row in term.rows:
             writer.writerow([label, term.label, term.start.isoformat(),
                              term.deadline.isoformat(), row.label,
-                             *row_cells(row, suppress_below)])
+                             *row_cells(row, suppress_below),
+                             term.as_of.isoformat() if term.as_of else ""])
+    return response
+
+
+def outstanding_peps(request):
+    """Children without a PEP completed in a term, with counts per officer and per school."""
+    user = request.user
+    if not user.is_virtual_school_staff:
+        raise Http404
+    today = timezone.localdate()
+    current = academic_year_start(today)
+    year = parse_year(request.GET.get("year", ""), current)
+    terms = term_dates_for_year(year)
+    started = [t for t in terms if t.start <= today] or terms[:1]
+    term = next((t for t in terms if t.term.value == request.GET.get("term")), started[-1])
+    deadline = deadlines_for(year, terms)[term.term.value]
+    rows = outstanding.outstanding(children_for_user(user), year, term, deadline, today)
+    listed = rows
+    for field in ("education_officer", "current_school"):
+        chosen = request.GET.get(field, "")
+        if chosen == "none":
+            listed = listed.filter(**{f"{field}__isnull": True})
+        elif chosen.isdigit():
+            listed = listed.filter(**{field: int(chosen)})
+    listed = listed.select_related("current_school", "education_officer").order_by(
+        "urgency", "last_name", "first_name", "pk")
+    overdue = today > deadline
+    if request.GET.get("format") == "csv":
+        audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
+                     summary=f"Downloaded outstanding PEPs, {term.term.value.title()} term "
+                             f"{academic_year_label(year)} (CSV)")
+        return _outstanding_csv(listed, overdue, f"{_url_label(year)}-{term.term.value}")
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "reports/outstanding.html", {
+        "page": page, "pagination": pagination(page, params), "overdue": overdue,
+        "labels": [outstanding.state_label(state, overdue) for state in outstanding.STATES],
+        "tables": [("officer", "education_officer", outstanding.by_officer(rows)),
+                   ("school", "current_school", outstanding.by_school(rows))],
+        "term": term, "deadline": deadline, "terms": terms, "year_value": _url_label(year),
+        "year_label": academic_year_label(year), "query": params.urlencode(),
+        "years": [(_url_label(y), academic_year_label(y))
+                  for y in range(current, current - YEARS_BACK, -1)],
+        "filtered": any(request.GET.get(f) for f in ("education_officer", "current_school")),
+    })
+
+
+def _outstanding_csv(rows, overdue: bool, label: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="outstanding-peps-{label}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Reference", "Name", "Date of birth", "School", "Officer", "PEP"])
+    for child in rows.iterator(chunk_size=2000):
+        writer.writerow([child.reference, child.full_name, child.date_of_birth.isoformat(),
+                         child.current_school.name if child.current_school else "",
+                         str(child.education_officer or ""),
+                         outstanding.state_label(child.pep_state, overdue)])
     return response

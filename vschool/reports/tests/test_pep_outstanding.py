@@ -1,0 +1,125 @@
+"""Terms not over yet on the compliance report, and the overdue and missing PEP lists."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from vschool.accounts.models import AuditEntry, Role
+from vschool.calendar.selectors import term_dates_for_year
+from vschool.cohort.models import Child
+from vschool.cohort.tests.factories import SchoolFactory
+from vschool.reports.outstanding import LATE, NONE, OPEN, outstanding, state_label
+from vschool.reports.selectors import pep_compliance
+from vschool.reports.tests.test_pep_compliance import YEAR, _child, _figures, _pep, known_roll
+
+__all__ = ["known_roll"]  # the fixture, shared with the compliance tests
+
+AUTUMN_DEADLINE = date(2025, 12, 19)
+
+
+@pytest.mark.parametrize(("today", "terms", "as_of", "secondary_due", "initial_due"), [
+    # mid-autumn: only autumn counts, as at today; the child leaving care on 30 November is
+    # still due, and the initial PEP due 18 December is not due yet
+    (date(2025, 11, 15), ["autumn"], {"autumn": date(2025, 11, 15)}, 3, 1),
+    # autumn's deadline passed: counted as at the deadline, so the leaver is not due
+    (date(2025, 12, 19), ["autumn"], {"autumn": None}, 2, 2),
+    # the Christmas holiday belongs to spring's window, which has begun
+    (date(2025, 12, 29), ["autumn", "spring"], {"autumn": None, "spring": date(2025, 12, 29)},
+     2, 3),
+    # the year is over: every term counted at its deadline
+    (date(2026, 9, 1), ["autumn", "spring", "summer"],
+     {"autumn": None, "spring": None, "summer": None}, 2, 3),
+])
+def test_terms_not_over_are_counted_to_today_and_terms_not_begun_are_left_out(
+        known_roll, today, terms, as_of, secondary_due, initial_due):
+    report = pep_compliance(Child.objects.all(), YEAR, today)
+    assert [t.term for t in report.terms] == terms
+    assert {t.term: t.as_of for t in report.terms} == as_of
+    assert [t.term.value for t in report.not_started] == [
+        t for t in ("autumn", "spring", "summer") if t not in terms]
+    assert _figures(report, "autumn")["secondary"][0] == secondary_due
+    assert report.year.rows[-1].initial_due == initial_due
+    assert report.year.rows[-1].due == sum(t.rows[-1].due for t in report.terms)
+
+
+def test_before_the_year_begins_no_term_is_counted(known_roll):
+    report = pep_compliance(Child.objects.all(), YEAR, date(2025, 8, 31))
+    assert report.terms == [] and report.year.rows[-1].due == 0
+
+
+def _autumn():
+    return term_dates_for_year(YEAR)[0]
+
+
+def _states(today):
+    rows = outstanding(Child.objects.all(), YEAR, _autumn(), AUTUMN_DEADLINE, today)
+    return sorted((child.date_of_birth.year, child.pep_state) for child in rows)
+
+
+def test_outstanding_children_and_what_they_have_instead(known_roll):
+    # primary approved after the deadline; secondary submitted only; post-16 and two early
+    # years children (new into care, initial PEPs only) with no termly PEP
+    assert _states(date(2026, 1, 10)) == [
+        (2008, NONE), (2011, OPEN), (2016, LATE), (2022, NONE), (2022, NONE)]
+
+
+@pytest.mark.parametrize(("state", "overdue", "label"), [
+    (NONE, True, "Missing"), (NONE, False, "Not started"), (OPEN, True, "Overdue"),
+    (OPEN, False, "In progress"), (LATE, True, "Completed late"),
+])
+def test_state_labels_depend_on_the_deadline(state, overdue, label):
+    assert state_label(state, overdue) == label
+
+
+@pytest.fixture
+def assigned(known_roll, personas):
+    officer, school = personas[Role.OFFICER], SchoolFactory(name="Hill Top Primary")
+    rows = outstanding(Child.objects.all(), YEAR, _autumn(), AUTUMN_DEADLINE, date(2026, 1, 10))
+    first = rows.order_by("date_of_birth").first()  # the post-16 child: missing
+    Child.objects.filter(pk=first.pk).update(education_officer=officer, current_school=school)
+    return officer, school, first
+
+
+URL = "/reports/peps/outstanding/?year=2025-26&term=autumn"
+
+
+@time_machine.travel(date(2026, 1, 10), tick=False)
+def test_the_page_counts_by_officer_and_school_and_filters_the_list(login, personas, assigned):
+    officer, school, first = assigned
+    client = login(personas[Role.HEAD])
+    page = client.get(URL).content.decode()
+    assert "Missing" in page and "Overdue" in page and "Completed late" in page
+    others = [c.full_name for c in Child.objects.exclude(pk=first.pk)]
+    assert first.full_name in page and any(name in page for name in others)
+    by_officer = client.get(f"{URL}&education_officer={officer.pk}").content.decode()
+    assert first.full_name in by_officer
+    assert not any(name in by_officer for name in others)
+    assert "Show all" in by_officer
+    csv = client.get(f"{URL}&current_school={school.pk}&format=csv").content.decode()
+    lines = csv.strip().splitlines()
+    assert len(lines) == 2 and "Hill Top Primary" in lines[1] and lines[1].endswith("Missing")
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED,
+                                     summary__contains="outstanding PEPs").exists()
+
+
+@time_machine.travel(date(2026, 1, 10), tick=False)
+def test_the_page_query_count_does_not_grow_with_outstanding_children(login, personas,
+                                                                      assigned):
+    client = login(personas[Role.HEAD])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries()
+    for n in range(12):
+        child = _child("primary")
+        Child.objects.filter(pk=child.pk).update(
+            education_officer=personas[Role.COORDINATOR], current_school=SchoolFactory())
+        if n % 2:
+            _pep(child, "draft")
+    assert queries() == before
