@@ -6,7 +6,7 @@ Each database runs in its own process, because settings read DATABASE_URL when D
 starts: a temporary SQLite file, then PostgreSQL at the URL (default
 postgres://postgres@127.0.0.1:5432/vschool_bench_peps, dropped and created through psycopg;
 its name must contain "bench"). Each builds the demo (seed 1), then times pep_compliance
-and /reports/peps/ signed in as `head`. The Markdown table goes to stdout.
+and /reports/peps/ and /reports/peps/outstanding/ signed in as `head`. The Markdown table goes to stdout.
 """
 
 import argparse
@@ -43,11 +43,11 @@ def main() -> None:
                                                   args.database_url)]
     print(f"{date.today().isoformat()}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
           f"median of {RUNS} runs after one warm-up, in seconds:\n")
-    print("| Database | Children | PEPs | Demo build | pep_compliance | Page |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| Database | Children | PEPs | Demo build | pep_compliance | Page | Overdue and missing page |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in runs:
         print(f"| {r['database']} | {r['size']:,} | {r['peps']:,} | {r['build_s']} | "
-              f"{r['report_s']} | {r['page_s']} |")
+              f"{r['report_s']} | {r['page_s']} | {r['outstanding_s']} |")
 
 
 def _run(size: int, url: str) -> dict:
@@ -101,13 +101,14 @@ def _measure(size: int) -> dict:
     client.force_login(User.objects.get(username="head"),
                        backend="django.contrib.auth.backends.ModelBackend")
 
-    def page():
-        assert client.get("/reports/peps/").status_code == 200
+    def page(url="/reports/peps/"):
+        assert client.get(url).status_code == 200
 
     result = {"size": size, "peps": Pep.objects.count(), "build_s": round(build, 1),
               "database": _database_label(connection),
               "report_s": _median(lambda: pep_compliance(Child.objects.all(), year)),
-              "page_s": _median(page)}
+              "page_s": _median(page),
+              "outstanding_s": _median(lambda: page("/reports/peps/outstanding/"))}
     connections.close_all()
     if postgres:
         _recreate_postgres(url, create=False)

@@ -40,6 +40,8 @@ EXPECTED = {
     "peps:detail": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:section": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:qa": (STAFF, STAFF),
+    "peps:deadlines": (STAFF, STAFF),
+    "peps:deadline_edit": (HEADS, HEADS),
     "cohort:episode_add": (STAFF, STAFF),
     "cohort:episode_edit": (STAFF, STAFF),
     "cohort:placement_add": (STAFF, STAFF),

@@ -16,7 +16,8 @@ def _require_staff(user):
         raise Http404
 
 
-def _year(raw: str | None) -> int:
+def academic_year_param(raw: str | None) -> int:
+    """The academic year (its first calendar year) a `year` parameter names; 404 if absurd."""
     try:
         year = int(raw) if raw else rules.academic_year_start(timezone.localdate())
     except ValueError:
@@ -28,7 +29,7 @@ def _year(raw: str | None) -> int:
 
 def term_dates(request):
     _require_staff(request.user)
-    year = _year(request.GET.get("year"))
+    year = academic_year_param(request.GET.get("year"))
     return render(request, "calendar/term_dates.html", {
         "year": year, "label": rules.academic_year_label(year),
         "terms": selectors.term_dates_with_source(year),
@@ -40,7 +41,7 @@ def term_dates(request):
 
 def term_dates_edit(request, year: int, term: str):
     _require_staff(request.user)
-    year = _year(str(year))
+    year = academic_year_param(str(year))
     periods = {p.term.value: p for p in selectors.term_dates_for_year(year)}
     if term not in periods:
         raise Http404

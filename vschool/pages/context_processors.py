@@ -6,22 +6,31 @@ from django.urls import reverse
 from vschool.accounts.models import Role
 
 # (label, url name, roles that see it); screens.md 1.1, limited to the pages that exist.
+_STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
+
+# The service navigation per role (screens.md 1.1); the rest is under "Manage" on Home.
 _NAVIGATION = [
     ("Home", "pages:home", None),
-    ("Children", "cohort:children", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER,
-                                    Role.DATA_OFFICER, Role.DESIGNATED_TEACHER}),
+    ("Children", "cohort:children", _STAFF | {Role.DESIGNATED_TEACHER}),
     ("My children", "cohort:children", {Role.SOCIAL_WORKER}),
     ("Work queue", "peps:queue", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER}),
     ("PEPs", "peps:queue", {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}),
-    ("Schools", "cohort:schools", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER,
-                                  Role.DATA_OFFICER}),
-    ("Imports", "exchange:imports", {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}),
-    ("Reports", "reports:peps", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER,
-                                 Role.DATA_OFFICER, Role.GOVERNOR}),
-    ("Term dates", "calendar:term_dates", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR,
-                                           Role.OFFICER, Role.DATA_OFFICER}),
+    ("Imports", "exchange:imports", {Role.DATA_OFFICER}),
+    ("Reports", "reports:peps", _STAFF | {Role.GOVERNOR}),
     ("Audit", "accounts:audit", {Role.HEAD, Role.DEPUTY}),
 ]
+
+_MANAGE = [
+    ("Schools", "cohort:schools", _STAFF),
+    ("Imports", "exchange:imports", {Role.HEAD, Role.DEPUTY}),
+    ("Term dates", "calendar:term_dates", _STAFF),
+    ("PEP deadlines", "peps:deadlines", _STAFF),
+]
+
+
+def manage_links(user) -> list[tuple[str, str]]:
+    """The pages a role uses now and then, listed on Home rather than in the navigation."""
+    return [(label, reverse(name)) for label, name, roles in _MANAGE if user.role in roles]
 
 
 def navigation_for(user, path: str) -> list[dict]:

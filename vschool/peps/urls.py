@@ -1,11 +1,13 @@
 from django.urls import path
 
-from vschool.peps import views
+from vschool.peps import deadlines, views
 
 app_name = "peps"
 
 urlpatterns = [
     path("peps/", views.queue, name="queue"),
+    path("peps/deadlines/", deadlines.deadlines, name="deadlines"),
+    path("peps/deadlines/<int:year>/<str:term>/", deadlines.deadline_edit, name="deadline_edit"),
     path("children/<int:pk>/peps/", views.child_peps, name="child"),
     path("children/<int:pk>/peps/start/", views.pep_start, name="start"),
     path("children/<int:pk>/peps/<int:pep_id>/", views.pep_detail, name="detail"),

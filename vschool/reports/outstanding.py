@@ -23,11 +23,11 @@ from django.db.models import (
 )
 
 from vschool.accounts.models import User
-from vschool.calendar.rules import TermPeriod
+from vschool.calendar.rules import TermPeriod, academic_year_start
 from vschool.cohort.models import Child, School
 from vschool.peps.models import Pep
 from vschool.peps.rules import COMPLETED_STATUSES
-from vschool.reports.selectors import completed_in_term, due_in_term
+from vschool.reports.selectors import completed_in_term, due_in_term, pep_compliance
 
 NONE, OPEN, LATE = "none", "open", "late"
 STATES = (NONE, OPEN, LATE)  # most urgent first
@@ -91,3 +91,30 @@ def by_officer(rows: QuerySet[Child]) -> list[Tally]:
 
 def by_school(rows: QuerySet[Child]) -> list[Tally]:
     return tallies(rows, "current_school", School, "No school")
+
+
+@dataclass
+class TermSummary:
+    """This term's PEP figures for the home page: the compliance row and what is outstanding."""
+
+    term: TermPeriod
+    deadline: date
+    as_of: date | None
+    due: int
+    completed_pct: float | None
+    good_pct: float | None
+    outstanding: int
+
+
+def term_summary(children: QuerySet[Child], today: date) -> TermSummary | None:
+    """The latest term begun by `today`, for every phase together; five queries."""
+    year = academic_year_start(today)
+    report = pep_compliance(children, year, today)
+    if not report.terms:
+        return None
+    current = report.terms[-1]
+    period = next(t for t in report.all_terms if t.term.value == current.term)
+    total = current.rows[-1]
+    left = outstanding(children, year, period, current.deadline, today).count()
+    return TermSummary(period, current.deadline, current.as_of, total.due, total.completed_pct,
+                       total.good_pct, left)

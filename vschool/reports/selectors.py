@@ -102,6 +102,7 @@ class ComplianceReport:
     terms: list[TermReport]
     year: TermReport
     not_started: list[TermPeriod]
+    all_terms: list[TermPeriod]
 
 
 def _phase_years() -> list[tuple[str, str, list[int]]]:
@@ -244,5 +245,5 @@ def pep_compliance(children: QuerySet[Child], academic_year: int,
             total.add(row)
     year = TermReport(WHOLE_YEAR, first, last, totals,
                       today if today < last else None)
-    return ComplianceReport(academic_year, reports, year, all_terms[len(terms):])
+    return ComplianceReport(academic_year, reports, year, all_terms[len(terms):], all_terms)
 

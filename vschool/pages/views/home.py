@@ -4,17 +4,21 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
-from vschool.accounts.scoping import children_for_aggregates
+from vschool.accounts.scoping import children_for_aggregates, children_for_user
 from vschool.calendar.rules import academic_year_label
 from vschool.cohort.selectors import dashboard_for
+from vschool.pages.context_processors import manage_links
+from vschool.reports.outstanding import term_summary
 
 
 def home(request):
     today = timezone.localdate()
     dashboard = dashboard_for(children_for_aggregates(request.user), today)
+    peps = (term_summary(children_for_user(request.user), today)
+            if request.user.is_virtual_school_staff else None)
     return render(request, "pages/home.html", {
         "dashboard": dashboard, "year_label": academic_year_label(dashboard.academic_year),
-        "today": today,
+        "today": today, "peps": peps, "manage": manage_links(request.user),
         "show_links": request.user.sees_children,
         "suppress": not request.user.sees_children,
         "suppress_below": settings.VSCHOOL_SUPPRESS_BELOW,
