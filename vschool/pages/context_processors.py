@@ -4,11 +4,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from vschool.accounts.models import Role
+from vschool.peps.selectors import pep_waiting_count
 
-# (label, url name, roles that see it); screens.md 1.1, limited to the pages that exist.
 _STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
 
-# The service navigation per role (screens.md 1.1); the rest is under "Manage" on Home.
+# (label, url name, roles that see it): the service navigation per role (screens.md 1.1),
+# limited to the pages that exist; the rest is under "Manage" on Home.
 _NAVIGATION = [
     ("Home", "pages:home", None),
     ("Children", "cohort:children", _STAFF | {Role.DESIGNATED_TEACHER}),
@@ -42,7 +43,8 @@ def navigation_for(user, path: str) -> list[dict]:
             continue
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
-        items.append({"label": label, "url": url, "active": active})
+        badge = pep_waiting_count(user) if name == "peps:queue" else 0
+        items.append({"label": label, "url": url, "active": active, "badge": badge})
     return items
 
 

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from vschool.accounts.models import Role
+from vschool.accounts.scoping import children_for_user
 from vschool.calendar.rules import (
     TermPeriod,
     academic_year_start,
@@ -164,3 +166,18 @@ def previous_review(pep: Pep) -> ReviewPresenter | None:
     review = (PepReview.objects.filter(pep__child_id=pep.child_id, pep__due_date__lte=pep.due_date)
               .select_related("pep", "by").order_by("-at", "-id").first())
     return ReviewPresenter(review) if review else None
+
+
+def pep_waiting_count(user) -> int:
+    """PEPs waiting for the user's move, for the navigation badge (screens.md 1.1).
+
+    Virtual School staff: their caseload's PEPs awaiting QA; a designated teacher: PEPs
+    returned for changes. One query, or none for other roles.
+    """
+    if user.is_virtual_school_staff:
+        children, status = Child.objects.filter(education_officer=user), Pep.Status.SUBMITTED
+    elif user.role == Role.DESIGNATED_TEACHER:
+        children, status = children_for_user(user), Pep.Status.RETURNED
+    else:
+        return 0
+    return Pep.objects.filter(child__in=children, status=status).count()

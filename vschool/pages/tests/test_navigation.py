@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 
 from vschool.accounts.models import Role
+from vschool.cohort.models import Child
 from vschool.pages.context_processors import manage_links, navigation_for
+from vschool.peps.models import Pep
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +43,18 @@ def test_staff_see_this_terms_peps_on_home_and_schools_do_not(login, personas, r
     assert "PEPs this term" in page and "Spring term" in page and "not over yet" in page
     assert 'href="/reports/peps/outstanding/"' in page
     assert "PEPs this term" not in login(personas[Role.DESIGNATED_TEACHER]).get("/").content.decode()
+
+
+def test_the_work_queue_badge_counts_what_waits_for_the_user(login, personas, roll):
+    officer, dt = personas[Role.OFFICER], personas[Role.DESIGNATED_TEACHER]
+    Child.objects.filter(pk=roll["at_a"].pk).update(education_officer=officer)
+    for status in (Pep.Status.SUBMITTED, Pep.Status.SUBMITTED, Pep.Status.RETURNED,
+                   Pep.Status.DRAFT):
+        Pep.objects.create(child=roll["at_a"], status=status, pep_type="primary",
+                           academic_year=2025, term="autumn", due_date=date(2025, 12, 19))
+    Pep.objects.create(child=roll["at_b"], status=Pep.Status.RETURNED, pep_type="primary",
+                       academic_year=2025, term="autumn", due_date=date(2025, 12, 19))
+    badge = '<span class="moj-notification-badge">{}<'
+    assert badge.format(2) in login(officer).get("/").content.decode()  # awaiting their QA
+    assert badge.format(1) in login(dt).get("/").content.decode()  # returned, their school only
+    assert "moj-notification-badge" not in login(personas[Role.HEAD]).get("/").content.decode()
