@@ -79,7 +79,7 @@ class QaForm(GovukForm):
         self.criteria = quality.qa_criteria()
         for key, label in self.criteria:
             self.fields[f"criterion_{key}"] = forms.ChoiceField(
-                label=label, widget=forms.RadioSelect, required=False,
+                label=label, widget=forms.RadioSelect(attrs={"inline": True}), required=False,
                 choices=quality.JUDGEMENTS)
         self.sections = list(sections)
         for key, title in self.sections:
