@@ -19,6 +19,7 @@ from vschool.demo.care import CareHistories
 from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
 from vschool.demo.education import SchoolHistories
+from vschool.demo.moderation import build_moderation
 from vschool.demo.peps import build_peps
 from vschool.demo.places import FAR, NEAR, areas_for
 from vschool.demo.schools import SchoolIndex, make_schools
@@ -100,6 +101,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
             episodes += _save(made)
             placements += _save_placements(made, on_roll, areas.ours)
             build_peps(peps_rng, made, today)
+        build_moderation(random.Random(f"moderation-{seed}"), users, today)
         analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep)
         children_refresh_current()
         dt_school = _designated_teacher_school(schools, on_roll)
