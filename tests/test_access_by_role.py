@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
 from vschool.exchange.models import ImportRun
-from vschool.peps.models import Pep
+from vschool.peps.models import Pep, PepModeration
 
 STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
 ALL = set(Role)
@@ -40,6 +40,11 @@ EXPECTED = {
     "peps:detail": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:section": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:qa": (STAFF, STAFF),
+    "peps:document": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:check": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:submitted": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:moderation": (STAFF, STAFF),
+    "peps:moderation_grade": (STAFF, STAFF),
     "peps:deadlines": (STAFF, STAFF),
     "peps:deadline_edit": (HEADS, HEADS),
     "cohort:episode_add": (STAFF, STAFF),
@@ -96,6 +101,11 @@ def targets(roll):
                 "pep_id": Pep.objects.create(child=child, pep_type="primary", academic_year=2025,
                                              term="autumn", due_date=date(2025, 12, 12)).pk,
                 "section": "school",
+                "moderation_id": PepModeration.objects.create(
+                    pep=Pep.objects.create(child=child, pep_type="primary", academic_year=2025,
+                                           term="autumn", due_date=date(2025, 12, 12),
+                                           status="approved", grade="Green"),
+                    academic_year=2025, term="autumn", phase="primary", first_grade="Green").pk,
                 ("exchange:run_errors", "pk"): import_run.pk,
                 ("cohort:school", "pk"): school.pk}
 

@@ -36,6 +36,15 @@ def test_a_pep_is_built_returned_corrected_and_approved(page, personas, roll,
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
 
+    # And the child's views, worded for the child's age
+    page.get_by_role("link", name="The child's views").click()
+    assert_accessible(page)
+    page.get_by_label("At the meeting").check()
+    page.get_by_label("The child's own words").fill("I like painting best")
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("The child's views: saved")).to_be_visible()
+
     # And the targets section, which then shows its SMART hints
     page.get_by_role("link", name="SMART targets").click()
     page.get_by_label("Area").fill("Reading")
@@ -49,17 +58,22 @@ def test_a_pep_is_built_returned_corrected_and_approved(page, personas, roll,
     # When the social worker adds the care section
     as_person(Role.SOCIAL_WORKER)
     page.goto(pep_url)
-    page.get_by_role("link", name="Care and the carer's views").click()
+    page.get_by_role("link", name="Care and placement").click()
     page.get_by_label("Care and placement context").fill("Long-term foster care")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Care and the carer's views: saved")).to_be_visible()
+    expect(page.get_by_text("Care and placement: saved")).to_be_visible()
 
-    # And the teacher submits it
+    # And the teacher checks the answers and submits it
     as_person(Role.DESIGNATED_TEACHER)
     page.goto(pep_url)
+    page.get_by_role("link", name="Check answers and submit").click()
+    expect(page.get_by_text("I like painting best")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("I confirm the PEP was agreed").check()
     page.get_by_role("button", name="Submit PEP to the Virtual School").click()
-    expect(page.get_by_text("Submitted: the PEP was updated")).to_be_visible()
+    expect(page.get_by_role("heading", name="PEP submitted")).to_be_visible()
+    assert_accessible(page)
 
     # Then the officer returns it with feedback
     as_person(Role.OFFICER)
@@ -79,7 +93,10 @@ def test_a_pep_is_built_returned_corrected_and_approved(page, personas, roll,
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
     page.goto(pep_url)
+    page.get_by_role("link", name="Check answers and submit").click()
+    page.get_by_label("I confirm the PEP was agreed").check()
     page.get_by_role("button", name="Resubmit PEP to the Virtual School").click()
+    expect(page.get_by_role("heading", name="PEP submitted")).to_be_visible()
 
     # And the officer approves it Green
     as_person(Role.OFFICER)

@@ -21,7 +21,7 @@ from vschool.cohort.models import Child
 from vschool.cohort.rules import looked_after_on
 from vschool.demo.children import MadeChild
 from vschool.demo.draw import day_between, weighted
-from vschool.peps.models import Pep
+from vschool.peps.models import Pep, PepSection
 from vschool.peps.rules import initial_pep_due, needs_pep, pep_type
 
 Status = Pep.Status
@@ -90,6 +90,109 @@ def _initial_peps(rng: random.Random, child: Child, episodes: list, terms: list,
     return peps
 
 
+# Section answers (screens.md 2.5), drawn from a generator seeded by each PEP's identity so
+# they are the same for the same seed and leave the main generator's draws alone.
+_TARGETS = {
+    "early_years": [("Communication", "Use two-word phrases to ask for what they want",
+                     "Points and uses single words", "Uses 10 two-word phrases a day"),
+                    ("Personal development", "Separate from their carer calmly at drop-off",
+                     "Upset most mornings", "Calm on 4 of 5 mornings")],
+    "primary": [("Reading", "Read a book band 5 book aloud with fluency", "Book band 3",
+                 "Reads book band 5 to the class teacher"),
+                ("Maths", "Know the 2, 5 and 10 times tables", "Knows 2 times table",
+                 "20 out of 20 on the tables check"),
+                ("Attendance", "Attend school every day", "91% last term", "At least 96%")],
+    "secondary": [("English", "Write a structured essay of 500 words", "Grade 3",
+                   "Grade 5 in the mock exam"),
+                  ("Maths", "Solve two-step equations", "Grade 4", "Grade 5 in the mock exam"),
+                  ("Attendance", "Arrive on time every day", "12 lates last term",
+                   "No more than 2 lates")],
+    "post_16": [("Course", "Complete the level 2 course units", "3 of 8 units",
+                 "8 of 8 units signed off"),
+                ("Careers", "Apply for an apprenticeship", "No applications",
+                 "3 applications sent")],
+}
+_TARGETS["neet"] = _TARGETS["post_16"]
+_VOICE = {
+    "early_years": {"enjoys": "Sand play and songs at circle time",
+                    "settles": "Their key person and a favourite blanket"},
+    "primary": {"good_at": "Drawing and football", "hard": "Spellings",
+                "helps": "Miss Jones and my carer"},
+}
+_VOICE_OLDER = {"going_well": "Art and PE", "hard": "Getting up in the morning",
+                "helps": "Catch-up sessions before exams", "future": "I want to be a mechanic"}
+_WORDS = ["I like my school and my teacher is kind.", "I want to stay at this school.",
+          "Maths is hard but I am getting better.", "I want more time with my friends."]
+
+
+def _answers(rng: random.Random, pep: Pep, previous: list[dict]) -> dict:
+    """Every section's answers for `pep`, and last term's review of `previous` targets."""
+    met = pep.meeting_date
+    targets = [{"area": area, "target": target, "baseline": baseline, "measure": measure,
+                "by_when": (pep.due_date + timedelta(days=90)).isoformat(),
+                "who": rng.choice(["Class teacher", "Designated teacher", "Tutor"]),
+                "support": rng.choice(["Weekly 1:1 session", "Small group", "Mentor"]),
+                "cost": rng.choice(["", "300", "450"])}
+               for area, target, baseline, measure in rng.sample(
+                   _TARGETS[pep.pep_type], rng.randint(1, 2))]
+    declined = rng.random() < 0.05
+    answers = {
+        "meeting": {"meeting_date": met.isoformat() if met else "",
+                    "attendees": "Designated teacher\nSocial worker\nFoster carer",
+                    "child_attended": rng.choice(["yes", "yes", "part", "no"]),
+                    "consulted": rng.choice(["", "IRO", "School nurse"])},
+        "voice": {**_VOICE.get(pep.pep_type, _VOICE_OLDER),
+                  "how_gathered": "declined" if declined else rng.choice(["meeting", "dt", "own"]),
+                  "words": "" if declined else rng.choice(_WORDS),
+                  "declined_reason": "Did not want to talk this term" if declined else ""},
+        "wellbeing": {"facts_comment": "", "ehcp_review": "", "support": "",
+                      "health": rng.choice(["Settled and healthy", "Sleeping better",
+                                            "Some anxiety before school"]),
+                      "sdq_score": str(rng.randint(4, 28)), "sdq_date": ""},
+        "school": {"facts_comment": "",
+                   "attendance": f"{rng.randint(82, 100)}% this term",
+                   "attainment": rng.choice(["On track", "Working towards", "Above expected"]),
+                   "strengths": rng.choice(["Art", "Sport", "Music", "Science"])},
+        "targets": targets,
+        "ppplus": {"requested": "yes", "targets": ["1"], "buys": "Weekly tuition",
+                   "provider": "Tutoring service", "amount": "450",
+                   "eef_category": rng.choice(["one_to_one", "small_group", "mentoring"]),
+                   "start_date": pep.due_date.isoformat()},
+        "actions": [{"action": "Share the PEP with the carer", "owner": "Designated teacher",
+                     "by_when": ""}],
+        "care": {"placement": rng.choice(["Long-term foster care", "Kinship care",
+                                          "Children's home"]), "changes": "None planned"},
+        "carer": {"carer_views": "Reading together each evening.", "carer_role": "",
+                  "parent_views": ""},
+    }
+    if previous:
+        answers["review"] = {"targets": [
+            {**{k: t.get(k, "") for k in ("area", "target", "baseline", "measure", "cost")},
+             "outcome": rng.choice(["met", "partly", "not"]), "difference": ""}
+            for t in previous]}
+    return answers
+
+
+def _sections(peps: list[Pep]) -> list[PepSection]:
+    """Section rows for saved `peps`: drafts part done, later statuses complete."""
+    rows = []
+    last_targets: dict[int, list[dict]] = {}
+    for pep in sorted(peps, key=lambda p: (p.child_id, p.due_date, p.kind)):
+        if pep.status == Status.NOT_STARTED:
+            continue
+        rng = random.Random(f"{pep.child.la_child_id}:{pep.kind}:{pep.academic_year}:"
+                            f"{pep.term}:{pep.due_date}")
+        answers = _answers(rng, pep, last_targets.get(pep.child_id, []))
+        for key, data in answers.items():
+            draft = pep.status == Status.DRAFT
+            if draft and rng.random() < 0.4:
+                continue
+            rows.append(PepSection(pep=pep, key=key, data=data,
+                                   completed=not draft or rng.random() < 0.5))
+        last_targets[pep.child_id] = answers["targets"]
+    return rows
+
+
 def build_peps(rng: random.Random, children: list[MadeChild], today: date) -> int:
     """Create the PEPs of looked-after children in `children` (saved); return how many."""
     terms = _terms(today)
@@ -111,4 +214,5 @@ def build_peps(rng: random.Random, children: list[MadeChild], today: date) -> in
                 peps.append(_pep(rng, child, status, term.start, term.end, today, **fields))
         peps += _initial_peps(rng, child, episodes, terms, calendar, today)
     Pep.objects.bulk_create(peps, batch_size=_BATCH)
+    PepSection.objects.bulk_create(_sections(peps), batch_size=_BATCH)
     return len(peps)

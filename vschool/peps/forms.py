@@ -1,34 +1,278 @@
 """Forms for PEP sections, targets and the Virtual School's QA decision."""
 
+from datetime import date
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 
-from vschool.pages.forms import GovukDateField, GovukForm
+from vschool.pages.forms import GovukDateField, GovukForm, _style_fields
 from vschool.peps import quality
 
 _TEXT = {"widget": forms.Textarea(attrs={"rows": 4}), "required": False}
+_SHORT = {"widget": forms.Textarea(attrs={"rows": 2}), "required": False}
+
+OUTCOMES = [("met", "Met"), ("partly", "Partly met"), ("not", "Not met")]
+
+# A short list of Education Endowment Foundation Teaching and Learning Toolkit strands.
+EEF_CATEGORIES = [
+    ("", "Choose a category"),
+    ("one_to_one", "One to one tuition"),
+    ("small_group", "Small group tuition"),
+    ("reading", "Reading comprehension strategies"),
+    ("oral_language", "Oral language interventions"),
+    ("metacognition", "Metacognition and self-regulation"),
+    ("social_emotional", "Social and emotional learning"),
+    ("mentoring", "Mentoring"),
+    ("arts", "Arts participation"),
+    ("physical", "Physical activity"),
+    ("carer_engagement", "Parental and carer engagement"),
+    ("other", "Other"),
+]
+
+# The child's views, worded for the PEP's phase (screens.md 2.5): (field, label, hint).
+_EARLY_YEARS = [
+    ("enjoys", "What did staff see the child enjoy?", "Play, activities and people they choose"),
+    ("settles", "What helps the child feel settled and safe?", ""),
+    ("finds_hard", "What does the child find hard?", ""),
+]
+_PRIMARY = [
+    ("good_at", "What are you good at?", ""),
+    ("hard", "What is hard at school?", ""),
+    ("helps", "Who helps you?", ""),
+]
+_OLDER = [
+    ("going_well", "What is going well in your education?", ""),
+    ("hard", "What is getting in the way of your learning?", ""),
+    ("helps", "What support would help you most?", ""),
+    ("future", "What are your plans for the future?",
+     "Courses, training, work or a career you are thinking about"),
+]
+VOICE_QUESTIONS = {"early_years": _EARLY_YEARS, "primary": _PRIMARY, "secondary": _OLDER,
+                   "post_16": _OLDER, "neet": _OLDER}
 
 
-class SchoolSectionForm(GovukForm):
-    attendance = forms.CharField(label="Attendance summary", **_TEXT)
-    attainment = forms.CharField(label="Attainment and progress", **_TEXT)
-    sen = forms.CharField(label="SEN and support", **_TEXT)
-    strengths = forms.CharField(label="Strengths and interests", **_TEXT)
+def plain(value):
+    """A cleaned form value as JSON: dates as ISO text, numbers as text, None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return str(value)
+    return value
 
 
-class CareSectionForm(GovukForm):
-    placement = forms.CharField(label="Care and placement context", **_TEXT)
-    carer_views = forms.CharField(label="The carer's views", **_TEXT)
+class SectionForm(GovukForm):
+    """A PEP section's questions.
+
+    `context` is what the PEP already knows (its phase, its targets, last term's targets).
+    Answers are only required when the user says the section is completed (`completing`),
+    so a half-done draft can be saved; ranges and formats are always checked.
+    """
+
+    def __init__(self, *args, context=None, completing=True, **kwargs):
+        self.context = context or {}
+        self.completing = completing
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            value = self.initial.get(name)
+            if isinstance(field, GovukDateField) and isinstance(value, str):
+                self.initial[name] = date.fromisoformat(value) if value else None
+
+    def require(self, data: dict, name: str, message: str) -> None:
+        value = data.get(name)
+        if self.completing and (value is None or value in ("", [], ())
+                                or (isinstance(value, str) and not value.strip())):
+            self.add_error(name, message)
+
+    def answers(self) -> dict:
+        """The cleaned answers as JSON-ready values, for PepSection.data."""
+        return {name: plain(self.cleaned_data.get(name)) for name in self.fields}
 
 
-class VoiceSectionForm(GovukForm):
+class MeetingSectionForm(SectionForm):
+    ATTENDED = [("yes", "The child attended"), ("part", "The child attended part of it"),
+                ("no", "The child did not attend")]
+    meeting_date = GovukDateField(label="Date of the PEP meeting",
+                                  help_text="For example, 27 3 2026", required=False)
+    attendees = forms.CharField(label="Who attended?", help_text="Names and roles, one a line",
+                                **_TEXT)
+    child_attended = forms.ChoiceField(label="Did the child attend?", choices=ATTENDED,
+                                       widget=forms.RadioSelect, required=False)
+    consulted = forms.CharField(label="Who was consulted but did not attend?",
+                                help_text="For example, the IRO or a health professional",
+                                **_SHORT)
+
+    def clean(self):
+        data = super().clean()
+        self.require(data, "meeting_date", "Enter the date of the PEP meeting")
+        self.require(data, "attendees", "Enter who attended the meeting")
+        self.require(data, "child_attended", "Select whether the child attended")
+        return data
+
+
+class VoiceSectionForm(SectionForm):
+    """The child's views: questions worded for the PEP's phase, how they were gathered, and
+    the child's own words; needed unless the child chose not to share, with the reason."""
+
     HOW = [("meeting", "At the meeting"), ("dt", "With the designated teacher beforehand"),
            ("own", "In their own writing, a drawing or a recording"),
            ("declined", "The child chose not to share")]
-    words = forms.CharField(label="The child's words", help_text="Write them as the child said them",
-                            **_TEXT)
-    how_gathered = forms.ChoiceField(label="How were these views gathered?", choices=HOW,
-                                     widget=forms.RadioSelect, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        questions = VOICE_QUESTIONS.get(self.context.get("pep_type", ""), _OLDER)
+        fields = {name: forms.CharField(label=label, help_text=hint, **_SHORT)
+                  for name, label, hint in questions}
+        fields["how_gathered"] = forms.ChoiceField(
+            label="How were these views gathered?", choices=self.HOW, widget=forms.RadioSelect,
+            required=False)
+        fields["words"] = forms.CharField(
+            label="The child's own words", help_text="Write them exactly as the child said them",
+            **_TEXT)
+        fields["declined_reason"] = forms.CharField(
+            label="If the child chose not to share, why not?", **_SHORT)
+        self.fields = fields
+        _style_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        self.require(data, "how_gathered", "Select how the child's views were gathered")
+        if data.get("how_gathered") == "declined":
+            self.require(data, "declined_reason",
+                         "Enter why the child chose not to share their views")
+        else:
+            self.require(data, "words", "Enter the child's own words")
+        return data
+
+
+class WellbeingSectionForm(SectionForm):
+    facts_comment = forms.CharField(
+        label="Is anything above wrong or missing?",
+        help_text="Leave blank if the SEN details are right", **_SHORT)
+    ehcp_review = GovukDateField(label="Next EHC plan annual review",
+                                 help_text="Only if the child has an EHC plan", required=False)
+    support = forms.CharField(label="Support for special educational needs", **_TEXT)
+    health = forms.CharField(label="Health and emotional wellbeing",
+                             help_text="Including attachment, trauma or mental health needs",
+                             **_TEXT)
+    sdq_score = forms.IntegerField(
+        label="Latest SDQ score", required=False, min_value=0, max_value=40,
+        help_text="The Strengths and Difficulties Questionnaire total, from 0 to 40",
+        widget=forms.TextInput(attrs={"inputmode": "numeric",
+                                      "class": "govuk-input govuk-input--width-3"}),
+        error_messages={"invalid": "SDQ score must be a whole number from 0 to 40",
+                        "min_value": "SDQ score must be between 0 and 40",
+                        "max_value": "SDQ score must be between 0 and 40"})
+    sdq_date = GovukDateField(label="Date of the SDQ", required=False)
+
+    def clean(self):
+        data = super().clean()
+        self.require(data, "health", "Enter the child's health and emotional wellbeing")
+        return data
+
+
+class SchoolSectionForm(SectionForm):
+    facts_comment = forms.CharField(
+        label="Is anything above wrong or missing?",
+        help_text="Leave blank if the school details are right", **_SHORT)
+    attendance = forms.CharField(label="Attendance summary", **_TEXT)
+    attainment = forms.CharField(label="Attainment and progress", **_TEXT)
+    strengths = forms.CharField(label="Strengths and interests", **_TEXT)
+
+
+class ReviewSectionForm(SectionForm):
+    """Last term's targets: for each, whether it was met and what difference it made."""
+
+    def __init__(self, *args, initial=None, **kwargs):
+        saved = (initial or {}).get("targets", [])
+        initial = {}
+        for n, item in enumerate(saved):
+            initial[f"outcome_{n}"] = item.get("outcome", "")
+            initial[f"difference_{n}"] = item.get("difference", "")
+        super().__init__(*args, initial=initial, **kwargs)
+        self.previous = list(self.context.get("previous_targets", []))
+        for n, target in enumerate(self.previous):
+            name = target.get("area") or f"target {n + 1}"
+            self.fields[f"outcome_{n}"] = forms.ChoiceField(
+                label=f"Was the {name} target met?", choices=OUTCOMES,
+                widget=forms.RadioSelect, required=False)
+            self.fields[f"difference_{n}"] = forms.CharField(
+                label="What difference did it make?", **_SHORT)
+        _style_fields(self)
+
+    def cards(self) -> list[tuple[dict, forms.BoundField, forms.BoundField]]:
+        return [(target, self[f"outcome_{n}"], self[f"difference_{n}"])
+                for n, target in enumerate(self.previous)]
+
+    def clean(self):
+        data = super().clean()
+        for n, target in enumerate(self.previous):
+            self.require(data, f"outcome_{n}", "Select whether the "
+                         f"{target.get('area') or 'target'} target was met")
+        return data
+
+    def answers(self) -> dict:
+        data = self.cleaned_data
+        keep = ("area", "target", "baseline", "measure", "cost")
+        return {"targets": [{**{k: target.get(k, "") for k in keep},
+                             "outcome": data.get(f"outcome_{n}", ""),
+                             "difference": data.get(f"difference_{n}", "")}
+                            for n, target in enumerate(self.previous)]}
+
+
+class PpPlusSectionForm(SectionForm):
+    """A PP+ request, tied to at least one of this PEP's targets."""
+
+    REQUESTED = [("yes", "Request PP+ this term"), ("no", "No PP+ request this term")]
+    requested = forms.ChoiceField(label="Is the school requesting PP+ this term?",
+                                  choices=REQUESTED, widget=forms.RadioSelect, required=False)
+    targets = forms.MultipleChoiceField(
+        label="Which targets will it help with?", help_text="Select all that apply",
+        widget=forms.CheckboxSelectMultiple, required=False)
+    buys = forms.CharField(label="What will it buy?", **_SHORT)
+    provider = forms.CharField(label="Who will provide it?", required=False)
+    amount = forms.DecimalField(label="Amount in pounds (£)", required=False, min_value=Decimal("0.01"),
+                                max_digits=8, decimal_places=2,
+                                widget=forms.TextInput(attrs={"inputmode": "decimal",
+                                                              "class": "govuk-input govuk-input--width-10"}),
+                                error_messages={"invalid": "Amount must be a number, like 450",
+                                                "min_value": "Amount must be more than £0"})
+    eef_category = forms.ChoiceField(label="EEF Toolkit category", choices=EEF_CATEGORIES,
+                                     required=False)
+    start_date = GovukDateField(label="Start date", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["targets"].choices = [
+            (str(n), f"Target {n}: {t.get('area') or t.get('target', '')}")
+            for n, t in enumerate(self.context.get("targets", []), start=1)]
+
+    def clean(self):
+        data = super().clean()
+        self.require(data, "requested", "Select whether the school is requesting PP+")
+        if data.get("requested") == "yes":
+            self.require(data, "targets", "Select at least one target this request serves")
+            self.require(data, "buys", "Enter what the PP+ will buy")
+            self.require(data, "amount", "Enter the amount in pounds")
+            self.require(data, "eef_category", "Select an EEF Toolkit category")
+            self.require(data, "start_date", "Enter the start date")
+        return data
+
+
+class CareSectionForm(SectionForm):
+    placement = forms.CharField(label="Care and placement context", **_TEXT)
+    changes = forms.CharField(label="Planned changes and how disruption will be kept low",
+                              help_text="For example, a planned move of placement or school",
+                              **_TEXT)
+
+
+class CarerSectionForm(SectionForm):
+    carer_views = forms.CharField(label="The carer's views", **_TEXT)
+    carer_role = forms.CharField(label="How the carer will support learning", **_SHORT)
+    parent_views = forms.CharField(label="The parent's views",
+                                   help_text="If it is right to ask them", **_TEXT)
 
 
 class TargetForm(GovukForm):
@@ -48,6 +292,15 @@ class TargetForm(GovukForm):
 TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
 
 
+class ActionForm(GovukForm):
+    action = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label="Who will do it")
+    by_when = GovukDateField(label="By when", required=False)
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=1, can_delete=True)
+
+
 class CompletedForm(GovukForm):
     completed = forms.TypedChoiceField(
         label="Have you completed this section?", widget=forms.RadioSelect,
@@ -55,6 +308,12 @@ class CompletedForm(GovukForm):
                  ("no", "No, I’ll come back to it later")],
         coerce=lambda value: value == "yes",
         error_messages={"required": "Select whether you have completed this section"})
+
+
+class CheckForm(GovukForm):
+    declaration = forms.BooleanField(
+        label="I confirm the PEP was agreed at the meeting and is correct to the best of my "
+              "knowledge", error_messages={"required": "Confirm the declaration to submit the PEP"})
 
 
 class QaForm(GovukForm):

@@ -1,19 +1,44 @@
-"""What the PEP pages show: task statuses, actions, answers and target hints."""
+"""What the PEP pages show: task groups and statuses, actions, answers, facts and hints."""
 
 from datetime import date
+from functools import cached_property
 
-from vschool.peps.forms import TargetForm
-from vschool.peps.models import Pep, PepSection
+from django.db.models import Q
+from django.utils.formats import date_format
+
+from vschool.calendar.rules import nc_year_label, nc_year_on
+from vschool.pages.forms import GovukDateField
+from vschool.peps.forms import OUTCOMES, plain
+from vschool.peps.models import Pep, PepReview, PepSection
 from vschool.peps.rules import target_hints
-from vschool.peps.sections import SECTIONS, may_edit
+from vschool.peps.sections import GROUPS, REQUIRED_FOR_SUBMIT, SECTIONS, Section, may_edit
 from vschool.peps.workflow import EDITABLE, Part, actions_for
 
-# Moves made on the QA page rather than by a button on the task list.
+# Moves made on the QA page, or on the check answers page, rather than by a task list button.
 _QA_ACTIONS = {"approve", "return"}
+_SUBMIT_ACTIONS = {"submit", "resubmit"}
+_DONE = (Pep.Status.SUBMITTED, Pep.Status.APPROVED, Pep.Status.LOCKED)
+_GREY, _BLUE, _RED = "govuk-tag--grey", "govuk-tag--light-blue", "govuk-tag--red"
+
+
+def _long_date(value) -> str:
+    if isinstance(value, str) and value:
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return date_format(value, "j F Y") if isinstance(value, date) else ""
+
+
+def _has_answers(data) -> bool:
+    values = data.values() if isinstance(data, dict) else data or []
+    return any(_has_answers(v) if isinstance(v, dict | list) else v not in ("", None)
+               for v in values)
 
 
 class PepPresenter:
-    """A PEP for display; reads its prefetched sections, and its status rows when returned."""
+    """A PEP for display; reads its prefetched sections, the PEP before it (two queries),
+    and its status rows and last review when returned."""
 
     def __init__(self, pep: Pep, parts: set[Part], today: date):
         self.pep = pep
@@ -21,30 +46,126 @@ class PepPresenter:
         self.today = today
         self.rows = {row.key: row for row in pep.sections.all()}
 
+    # What the PEP before this one left behind.
+
+    @cached_property
+    def previous(self) -> Pep | None:
+        """The child's PEP due before this one (the one pep_start copied targets from)."""
+        pep = self.pep
+        return (Pep.objects.filter(child_id=pep.child_id)
+                .filter(Q(due_date__lt=pep.due_date) | Q(due_date=pep.due_date, pk__lt=pep.pk))
+                .order_by("-due_date", "-pk").first())
+
+    @cached_property
+    def previous_targets(self) -> list[dict]:
+        """The targets set in the PEP before this one, for last term's review."""
+        if self.previous is None:
+            return []
+        row = PepSection.objects.filter(pep=self.previous, key="targets").first()
+        return [t for t in (row.data if row and isinstance(row.data, list) else [])
+                if isinstance(t, dict)]
+
+    def applies(self, key: str) -> bool:
+        """Last term's review applies only when an earlier PEP set targets."""
+        return key != "review" or bool(self.previous_targets)
+
+    def form_context(self, key: str) -> dict:
+        """What a section's form needs to know about this PEP."""
+        if key == "voice":
+            return {"pep_type": self.pep.pep_type}
+        if key == "review":
+            return {"previous_targets": self.previous_targets}
+        if key == "ppplus":
+            return {"targets": self.targets}
+        return {}
+
+    # The task list.
+
+    @cached_property
+    def _problems(self) -> set[str]:
+        """Sections the Virtual School commented on when it returned the PEP, not saved since."""
+        if self.pep.status != Pep.Status.RETURNED:
+            return set()
+        review = (PepReview.objects.filter(pep=self.pep, decision="return")
+                  .order_by("-at", "-id").first())
+        if review is None:
+            return set()
+        return {key for key in review.comments
+                if key not in self.rows or self.rows[key].updated_at <= review.at}
+
+    def _task(self, spec: Section) -> dict:
+        row = self.rows.get(spec.key)
+        editable = self.pep.status in EDITABLE and may_edit(spec, self.parts)
+        task = {"key": spec.key, "title": spec.title, "owner": spec.owner_label, "link": True,
+                "editable": editable}
+        if not self.applies(spec.key):
+            return {**task, "status": "Not applicable", "tag": "", "link": False,
+                    "owner": "No targets from an earlier PEP to review"}
+        if spec.key in self._problems:
+            status, tag = "There is a problem", _RED
+        elif row is not None and row.completed:
+            status, tag = "Completed", ""
+        elif row is not None and _has_answers(row.data):
+            status, tag = "In progress", _BLUE
+        elif spec.key == "ppplus" and not self.targets:
+            return {**task, "status": "Cannot start yet", "tag": "", "link": False,
+                    "owner": f"{spec.owner_label}: add the SMART targets first"}
+        else:
+            status, tag = "Not yet started", _GREY
+        return {**task, "status": status, "tag": tag}
+
     @property
     def tasks(self) -> list[dict]:
-        tasks = []
-        for key, spec in SECTIONS.items():
-            row = self.rows.get(key)
-            if row is not None and row.completed:
-                status, tag = "Completed", ""
-            elif row is not None and any(row.data.values() if isinstance(row.data, dict)
-                                         else row.data):
-                status, tag = "In progress", "govuk-tag--light-blue"
-            else:
-                status, tag = "Not yet started", "govuk-tag--grey"
-            tasks.append({"key": key, "title": spec.title, "owner": spec.owner_label,
-                          "status": status, "tag": tag,
-                          "editable": self.pep.status in EDITABLE and may_edit(spec, self.parts)})
-        return tasks
+        return [self._task(spec) for spec in SECTIONS.values()]
+
+    @property
+    def groups(self) -> list[dict]:
+        """The task list's groups, each with its tasks, in order."""
+        tasks = self.tasks
+        return [{"key": key, "title": title,
+                 "tasks": [t for t in tasks if SECTIONS[t["key"]].group == key]}
+                for key, title in GROUPS.items()]
+
+    @property
+    def missing(self) -> list[Section]:
+        """Required sections not yet completed."""
+        return [SECTIONS[key] for key in REQUIRED_FOR_SUBMIT
+                if not (key in self.rows and self.rows[key].completed)]
+
+    @property
+    def submit_task(self) -> dict:
+        if self.pep.status in _DONE:
+            return {"status": "Completed", "tag": "", "link": True}
+        if self.pep.status not in EDITABLE or self.missing:
+            return {"status": "Cannot start yet", "tag": "", "link": False}
+        return {"status": "Not yet started", "tag": _GREY, "link": True}
+
+    @property
+    def submit_move(self):
+        """The submit or resubmit move open to the user now, or None."""
+        return next((t for t in actions_for(self.pep.status, self.parts)
+                     if t.action in _SUBMIT_ACTIONS), None)
 
     @property
     def actions(self):
-        return [t for t in actions_for(self.pep.status, self.parts) if t.action not in _QA_ACTIONS]
+        return [t for t in actions_for(self.pep.status, self.parts)
+                if t.action not in _QA_ACTIONS | _SUBMIT_ACTIONS]
 
     @property
     def may_qa(self) -> bool:
         return Part.VIRTUAL_SCHOOL in self.parts and self.pep.status == Pep.Status.SUBMITTED
+
+    @property
+    def who_edits(self) -> str:
+        status = self.pep.status
+        if status in EDITABLE:
+            return ("Designated teacher, social worker and anyone who meets the child, each "
+                    "their own sections; the Virtual School any section")
+        if status == Pep.Status.SUBMITTED:
+            return "Nobody: the Virtual School is checking it"
+        if status == Pep.Status.NOT_STARTED:
+            return "Nobody until the PEP is started"
+        return f"Nobody: the PEP is {self.pep.get_status_display().lower()}"
 
     @property
     def return_reason(self) -> str:
@@ -53,30 +174,120 @@ class PepPresenter:
         row = self.pep.status_changes.filter(status=Pep.Status.RETURNED).last()
         return row.note if row else ""
 
+    # Facts the system holds, shown above a section's questions.
+
+    def facts(self, key: str) -> list[dict]:
+        """What the system holds for a section, as (label, value, source) rows."""
+        child = self.pep.child
+        record = f"Child record, updated {_long_date(child.updated_at.date())}"
+        if key == "school":
+            year = child.year_group_actual
+            if year is None:
+                year = nc_year_on(child.date_of_birth, self.today)
+            school = child.current_school.name if child.current_school else "No school"
+            previous = self.previous
+            if previous is None:
+                grade, source = "No earlier PEP", "PEPs"
+            else:
+                grade = previous.grade or f"Not graded ({previous.get_status_display().lower()})"
+                source = (f"{previous.get_term_display()} term "
+                          f"{previous.academic_year}/{str(previous.academic_year + 1)[2:]} PEP")
+                if previous.completed_date:
+                    source += f", completed {_long_date(previous.completed_date)}"
+            return [{"label": "Current school", "value": school, "source": record},
+                    {"label": "Year group", "value": nc_year_label(year), "source": record},
+                    {"label": "Last PEP's grade", "value": grade, "source": source}]
+        if key == "wellbeing":
+            return [{"label": "SEN provision", "value": child.get_sen_provision_display(),
+                     "source": record},
+                    {"label": "SEN primary need",
+                     "value": child.get_sen_primary_need_display() or "None recorded",
+                     "source": record}]
+        return []
+
+    # Answers for reading, checking and QA.
+
     @property
     def answers(self) -> list[dict]:
-        """Each section's answers as label and value pairs, for reading and QA."""
+        """Each section's answers as label and value pairs, for reading, checking and QA."""
         shown = []
         for key, spec in SECTIONS.items():
             row = self.rows.get(key)
-            data = row.data if row else {}
-            if spec.form is None:
-                items = [(f"Target {n}: {t.get('area', '')}", t.get("target", ""))
-                         for n, t in enumerate(data or [], start=1)]
-            else:
-                form = spec.form()
-                items = [(form.fields[name].label, data.get(name, "")) for name in form.fields]
-            shown.append({"key": key, "title": spec.title, "items": items})
+            data = row.data if row else None
+            shown.append({"key": key, "title": spec.title, "group": GROUPS[spec.group],
+                          "items": self._items(spec, data) if data else [],
+                          "applies": self.applies(key),
+                          "completed": bool(row and row.completed),
+                          "editable": self.pep.status in EDITABLE and may_edit(spec, self.parts)})
         return shown
+
+    def _items(self, spec: Section, data) -> list[tuple[str, str]]:
+        if spec.key == "targets":
+            return [(f"Target {n}: {t.get('area', '')}", _target_text(t))
+                    for n, t in enumerate(data if isinstance(data, list) else [], start=1)]
+        if spec.key == "actions":
+            return [(f"Action {n}", _action_text(a))
+                    for n, a in enumerate(data if isinstance(data, list) else [], start=1)]
+        if not isinstance(data, dict):
+            return []
+        if spec.key == "review":
+            outcomes = dict(OUTCOMES)
+            return [(f"{t.get('area') or 'Target'}: {t.get('target', '')}",
+                     "\n".join(filter(None, [outcomes.get(t.get("outcome"), "Not reviewed"),
+                                             t.get("difference", "")])))
+                    for t in data.get("targets", [])]
+        form = spec.form(context=self.form_context(spec.key))
+        items = []
+        for name, field in form.fields.items():
+            value = data.get(name, "")
+            if spec.key == "ppplus" and data.get("requested") == "no" and name != "requested":
+                continue
+            items.append((field.label, _display(field, value)))
+        return items
 
     @property
     def targets(self) -> list[dict]:
         row = self.rows.get("targets")
-        return [{**target, "hints": target_hints(target)} for target in (row.data if row else [])]
+        data = row.data if row and isinstance(row.data, list) else []
+        return [{**target, "hints": target_hints(target)} for target in data]
+
+
+def _display(field, value) -> str:
+    """A saved answer as words: choices by their labels, dates long, money with £."""
+    if value in ("", None, []):
+        return ""
+    choices = dict((str(k), v) for k, v in getattr(field, "choices", []) or [])
+    if isinstance(value, list):
+        return "\n".join(choices.get(str(v), str(v)) for v in value)
+    if choices:
+        return choices.get(str(value), str(value))
+    if isinstance(field, GovukDateField):
+        return _long_date(value)
+    if field.label.startswith("Amount"):
+        return f"£{value}"
+    return str(value)
+
+
+def _target_text(target: dict) -> str:
+    parts = [target.get("target", "")]
+    for name, label in (("baseline", "Starting point"), ("measure", "How we will know"),
+                        ("who", "Who"), ("by_when", "Review date"), ("cost", "PP+ cost")):
+        value = target.get(name)
+        if value:
+            value = _long_date(value) if name == "by_when" else value
+            parts.append(f"{label}: {'£' if name == 'cost' else ''}{value}")
+    return "\n".join(p for p in parts if p)
+
+
+def _action_text(action: dict) -> str:
+    text = f"{action.get('action', '')}\nWho: {action.get('owner', '')}"
+    if action.get("by_when"):
+        text += f"\nBy {_long_date(action['by_when'])}"
+    return text
 
 
 def section_initial(row: PepSection | None):
-    """Return a section's saved answers as form initial data (targets: one dict each)."""
+    """Return a section's saved answers as form initial data (formsets: one dict each)."""
     if row is None:
         return None
     if isinstance(row.data, list):
@@ -85,18 +296,23 @@ def section_initial(row: PepSection | None):
     return row.data
 
 
-def targets_data(formset) -> list[dict]:
-    """Return the targets a valid formset holds, as JSON-ready dicts, without removed ones."""
-    targets = []
+def formset_data(formset) -> list[dict]:
+    """Return the items a valid formset holds, as JSON-ready dicts, without removed ones."""
+    items = []
     for form in formset.forms:
         data = form.cleaned_data
         if not data or data.get("DELETE"):
             continue
-        targets.append({name: _plain(data.get(name)) for name in TargetForm.base_fields})
-    return targets
+        items.append({name: _plain(data.get(name)) for name in type(form).base_fields})
+    return items
 
 
-def _plain(value):
-    if value is None:
-        return ""
-    return value.isoformat() if isinstance(value, date) else str(value)
+def targets_data(formset) -> list[dict]:
+    """The targets a valid targets formset holds (kept for callers of the old name)."""
+    return formset_data(formset)
+
+
+def _plain(value) -> str:
+    value = plain(value)
+    return value if isinstance(value, str) else str(value)
+

@@ -1,4 +1,8 @@
-"""The sections of a PEP, their owners and forms (screens.md 2.5), fixed in code."""
+"""The sections of a PEP, their groups, owners and forms (screens.md 2.5), fixed in code.
+
+A section is either a form (its answers are one dict in PepSection.data) or a formset
+(a list of dicts: targets, actions).
+"""
 
 from dataclasses import dataclass
 
@@ -7,29 +11,52 @@ from django import forms
 from vschool.peps import forms as pep_forms
 from vschool.peps.workflow import Part
 
+_DT = frozenset({Part.DESIGNATED_TEACHER})
+_SW = frozenset({Part.SOCIAL_WORKER})
+_DT_SW = frozenset({Part.DESIGNATED_TEACHER, Part.SOCIAL_WORKER})
+
+# The task list's groups, in order; "Submit" follows them (the check answers page).
+GROUPS = {"meeting": "Meeting", "child": "The child", "education": "Education",
+          "plan": "Plan", "contributions": "Contributions"}
+
 
 @dataclass(frozen=True)
 class Section:
     key: str
     title: str
+    group: str
     owners: frozenset[Part]
     owner_label: str
     form: type[forms.Form] | None = None
+    formset: type[forms.BaseFormSet] | None = None
+    prefix: str = ""  # the formset's prefix
 
 
 SECTIONS = {s.key: s for s in [
-    Section("school", "School, attendance and progress", frozenset({Part.DESIGNATED_TEACHER}),
-            "Designated teacher", pep_forms.SchoolSectionForm),
-    Section("care", "Care and the carer's views", frozenset({Part.SOCIAL_WORKER}),
-            "Social worker", pep_forms.CareSectionForm),
-    Section("voice", "The child's views", frozenset(Part),
+    Section("meeting", "Meeting date, attendees and who was consulted", "meeting", _DT_SW,
+            "Designated teacher or social worker", pep_forms.MeetingSectionForm),
+    Section("voice", "The child's views", "child", frozenset(Part),
             "Anyone who meets the child", pep_forms.VoiceSectionForm),
-    Section("targets", "SMART targets", frozenset({Part.DESIGNATED_TEACHER}),
-            "Designated teacher"),
+    Section("wellbeing", "Wellbeing and SEN", "child", _DT_SW,
+            "Designated teacher or social worker", pep_forms.WellbeingSectionForm),
+    Section("school", "School, attendance and progress", "education", _DT,
+            "Designated teacher", pep_forms.SchoolSectionForm),
+    Section("review", "Last term's targets", "education", _DT,
+            "Designated teacher", pep_forms.ReviewSectionForm),
+    Section("targets", "SMART targets", "plan", _DT, "Designated teacher",
+            formset=pep_forms.TargetFormSet, prefix="t"),
+    Section("ppplus", "PP+ request", "plan", _DT, "Designated teacher",
+            pep_forms.PpPlusSectionForm),
+    Section("actions", "Actions and who will do them", "plan", _DT_SW,
+            "Designated teacher or social worker", formset=pep_forms.ActionFormSet, prefix="a"),
+    Section("care", "Care and placement", "contributions", _SW, "Social worker",
+            pep_forms.CareSectionForm),
+    Section("carer", "The carer's and parent's views", "contributions", _SW,
+            "Social worker, with the carer", pep_forms.CarerSectionForm),
 ]}
 
 # Sections that must be completed before the PEP goes to the Virtual School.
-REQUIRED_FOR_SUBMIT = ("school", "targets")
+REQUIRED_FOR_SUBMIT = ("school", "voice", "targets")
 
 
 def may_edit(section: Section, parts: set[Part]) -> bool:

@@ -115,6 +115,22 @@ def pep_section_save(*, pep: Pep, key: str, user: User, data: dict, completed: b
     return row
 
 
+def pep_meeting_save(*, pep: Pep, user: User, data: dict, completed: bool,
+                     version: int) -> PepSection:
+    """Save the meeting section and copy its date to the PEP, which reports count by.
+
+    The PEP's version is left alone: only workflow moves change it.
+    """
+    with transaction.atomic():
+        row = pep_section_save(pep=pep, key="meeting", user=user, data=data,
+                               completed=completed, version=version)
+        meeting = data.get("meeting_date") or None
+        meeting = date.fromisoformat(meeting) if isinstance(meeting, str) else meeting
+        Pep.objects.filter(pk=pep.pk).update(meeting_date=meeting)
+        pep.meeting_date = meeting
+    return row
+
+
 def _notify(pep: Pep, part: Part, summary: str, note: str) -> None:
     child = pep.child
     if part == Part.VIRTUAL_SCHOOL:

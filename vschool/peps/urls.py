@@ -1,17 +1,25 @@
 from django.urls import path
 
-from vschool.peps import deadlines, views
+from vschool.peps import deadlines, document_views, moderation_views, views
 
 app_name = "peps"
 
 urlpatterns = [
     path("peps/", views.queue, name="queue"),
+    path("peps/moderation/", moderation_views.moderation, name="moderation"),
+    path("peps/moderation/<int:moderation_id>/", moderation_views.moderation_grade,
+         name="moderation_grade"),
     path("peps/deadlines/", deadlines.deadlines, name="deadlines"),
     path("peps/deadlines/<int:year>/<str:term>/", deadlines.deadline_edit, name="deadline_edit"),
     path("children/<int:pk>/peps/", views.child_peps, name="child"),
     path("children/<int:pk>/peps/start/", views.pep_start, name="start"),
     path("children/<int:pk>/peps/<int:pep_id>/", views.pep_detail, name="detail"),
     path("children/<int:pk>/peps/<int:pep_id>/qa/", views.pep_qa, name="qa"),
+    path("children/<int:pk>/peps/<int:pep_id>/check/", views.pep_check, name="check"),
+    path("children/<int:pk>/peps/<int:pep_id>/submitted/", views.pep_submitted,
+         name="submitted"),
+    path("children/<int:pk>/peps/<int:pep_id>/pdf/", document_views.pep_document,
+         name="document"),
     path("children/<int:pk>/peps/<int:pep_id>/<slug:section>/", views.pep_section,
          name="section"),
 ]

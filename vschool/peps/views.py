@@ -1,4 +1,7 @@
-"""A child's PEPs, one PEP's task list, its sections, the QA decision and the work queue."""
+"""A child's PEPs, one PEP's task list, its sections, check and submit, the QA decision and
+the work queue."""
+
+from functools import partial
 
 from django.contrib import messages
 from django.http import Http404
@@ -8,8 +11,9 @@ from django.utils import timezone
 from vschool.accounts.scoping import children_for_user, get_child_for_user
 from vschool.cohort.views import child_page
 from vschool.peps import services
-from vschool.peps.forms import CompletedForm, QaForm, TargetFormSet
-from vschool.peps.presenters import PepPresenter, section_initial, targets_data
+from vschool.peps.forms import CheckForm, CompletedForm, QaForm
+from vschool.peps.models import Pep
+from vschool.peps.presenters import PepPresenter, formset_data, section_initial
 from vschool.peps.rules import PEP_TYPE_LABELS
 from vschool.peps.sections import SECTIONS, may_edit
 from vschool.peps.selectors import (
@@ -74,30 +78,70 @@ def pep_section(request, pk: int, pep_id: int, section: str):
     spec = SECTIONS.get(section)
     if spec is None:
         raise Http404
-    row = next((s for s in pep.sections.all() if s.key == section), None)
-    editable = pep.status in EDITABLE and may_edit(spec, parts_for(request.user, child))
+    presented = PepPresenter(pep, parts_for(request.user, child), timezone.localdate())
+    row = presented.rows.get(section)
+    applies = presented.applies(section)
+    editable = applies and pep.status in EDITABLE and may_edit(spec, presented.parts)
     data = request.POST if request.method == "POST" and editable else None
     initial = section_initial(row)
-    form = (TargetFormSet(data, initial=initial, prefix="t") if spec.form is None
-            else spec.form(data, initial=initial))
+    if spec.formset is not None:
+        form = spec.formset(data, initial=initial, prefix=spec.prefix)
+    else:
+        form = spec.form(data, initial=initial, context=presented.form_context(section),
+                         completing=data is not None and data.get("completed") == "yes")
     done = CompletedForm(data, initial={"completed": "yes" if row and row.completed else None})
     if data is not None and form.is_valid() and done.is_valid():
-        answers = targets_data(form) if spec.form is None else form.cleaned_data
+        answers = formset_data(form) if spec.formset is not None else form.answers()
+        save = services.pep_meeting_save if section == "meeting" else partial(
+            services.pep_section_save, key=section)
         try:
-            services.pep_section_save(pep=pep, key=section, user=request.user, data=answers,
-                                      completed=done.cleaned_data["completed"],
-                                      version=_int(request.POST.get("version")))
+            save(pep=pep, user=request.user, data=answers,
+                 completed=done.cleaned_data["completed"],
+                 version=_int(request.POST.get("version")))
         except services.PepError as error:
             done.add_error(None, str(error))
         else:
             messages.success(request, f"{spec.title}: saved")
-            if section == "targets":
+            if spec.formset is not None:
                 return redirect("peps:section", pk, pep.pk, section)
             return redirect("peps:detail", pk, pep.pk)
     return render(request, "peps/pep_section.html", {
         "child": child, "pep": pep, "section": spec, "row": row, "editable": editable,
-        "form": form, "done": done, "version": row.version if row else 1,
-        "presented": PepPresenter(pep, set(), timezone.localdate())})
+        "applies": applies, "form": form, "done": done, "version": row.version if row else 1,
+        "facts": presented.facts(section), "presented": presented})
+
+
+def pep_check(request, pk: int, pep_id: int):
+    """Check answers: every section on one page, a declaration, then submit or resubmit."""
+    child = get_child_for_user(request.user, pk)
+    pep = pep_for_child(child, pep_id)
+    presented = PepPresenter(pep, parts_for(request.user, child), timezone.localdate())
+    form = CheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = "resubmit" if pep.status == Pep.Status.RETURNED else "submit"
+        try:
+            services.pep_transition(pep=pep, user=request.user, action=action,
+                                    version=_int(request.POST.get("version")))
+        except services.PepError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("peps:submitted", pk, pep.pk)
+    return render(request, "peps/pep_check.html", {
+        "child": child, "pep": pep, "presented": presented, "form": form,
+        "move": presented.submit_move})
+
+
+def pep_submitted(request, pk: int, pep_id: int):
+    """The confirmation after submitting: what happens next and by when."""
+    child = get_child_for_user(request.user, pk)
+    pep = pep_for_child(child, pep_id)
+    submitted = None
+    if pep.status == Pep.Status.SUBMITTED:
+        submitted = pep.status_changes.filter(status=Pep.Status.SUBMITTED).last()
+    return render(request, "peps/pep_submitted.html", {
+        "child": child, "pep": pep, "submitted": submitted,
+        "officer": child.education_officer,
+        "late": pep.due_date < timezone.localdate()})
 
 
 def pep_qa(request, pk: int, pep_id: int):
@@ -106,7 +150,7 @@ def pep_qa(request, pk: int, pep_id: int):
         raise Http404
     child = get_child_for_user(request.user, pk)
     pep = pep_for_child(child, pep_id)
-    form = QaForm(request.POST or None,
+    form = QaForm(request.POST if request.method == "POST" else None,
                   sections=[(key, spec.title) for key, spec in SECTIONS.items()])
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]

@@ -42,3 +42,16 @@ def test_the_same_seed_gives_the_same_peps():
     build_demo(children=120, seed=2, today=TODAY)
     assert _peps() == first
     assert first
+
+
+@pytest.mark.django_db
+def test_demo_peps_fill_their_sections():
+    from vschool.peps.models import PepSection
+
+    build_demo(children=200, seed=3, today=TODAY)
+    assert not PepSection.objects.filter(pep__status=Pep.Status.NOT_STARTED).exists()
+    submitted = PepSection.objects.filter(pep__status=Pep.Status.SUBMITTED)
+    assert {"school", "voice", "targets"} <= set(submitted.values_list("key", flat=True))
+    assert not submitted.filter(completed=False).exists()
+    assert PepSection.objects.filter(key="review").exists()
+    assert PepSection.objects.filter(pep__status=Pep.Status.DRAFT, completed=False).exists()

@@ -33,8 +33,11 @@ def test_the_task_list_shows_sections_owners_and_the_teachers_actions(login, peo
     text = login(people["dt"]).get(_url(pep)).content.decode()
     assert "govuk-task-list" in text and "Social worker" in text
     assert text.count("Completed") == 1 and "In progress" in text
-    assert text.count("Not yet started") == 2
-    assert "Submit PEP to the Virtual School" in text and "Go to QA decision" not in text
+    assert text.count("Not yet started") == 6
+    for group in ("Meeting", "The child", "Education", "Plan", "Contributions", "Submit"):
+        assert f". {group}</h3>" in text
+    assert "Not applicable" in text and text.count("Cannot start yet") == 2
+    assert "Check answers and submit" in text and "Go to QA decision" not in text
 
 
 @pytest.mark.parametrize("who,section,saved", [
@@ -46,7 +49,7 @@ def test_only_a_sections_owner_or_the_virtual_school_may_save_it(login, people, 
                                                                   section, saved):
     pep = make_pep(S.DRAFT)
     data = {"completed": "yes", "version": "1", "attendance": "96%", "placement": "Foster",
-            "words": "I like art"}
+            "words": "I like art", "how_gathered": "meeting"}
     response = login(people[who]).post(_url(pep, f"{section}/"), data)
     assert PepSection.objects.filter(pep=pep, key=section).exists() is saved
     assert response.status_code == (302 if saved else 200)
@@ -63,7 +66,7 @@ def test_a_stale_section_save_keeps_the_users_text(login, people, make_pep):
     pep = make_pep(S.DRAFT)
     PepSection.objects.create(pep=pep, key="school", version=2, data={"sen": "theirs"},
                               updated_by=people["officer"])
-    text = login(people["dt"]).post(_url(pep, "school/"), {**SCHOOL, "sen": "mine"}
+    text = login(people["dt"]).post(_url(pep, "school/"), {**SCHOOL, "attainment": "mine"}
                                     ).content.decode()
     assert "Error: " in text and "changed this section since you opened it" in text
     assert "mine" in text
@@ -108,14 +111,17 @@ def test_approving_needs_a_grade_and_refuses_a_stale_version(login, people, make
     assert (pep.status, pep.grade) == (S.APPROVED, "Green")
 
 
-def test_the_teacher_submits_from_the_task_list(login, people, make_pep):
+def test_the_teacher_submits_through_the_check_answers_page(login, people, make_pep):
     pep = make_pep(S.DRAFT)
-    for key in ("school", "targets"):
+    for key in ("school", "voice", "targets"):
         PepSection.objects.create(pep=pep, key=key, completed=True)
-    response = login(people["dt"]).post(_url(pep), {"action": "submit", "version": "1"},
-                                        follow=True)
+    client = login(people["dt"])
+    assert "Check answers and submit" in client.get(_url(pep)).content.decode()
+    response = client.post(_url(pep, "check/"), {"declaration": "on", "version": "1"},
+                           follow=True)
     pep.refresh_from_db()
-    assert pep.status == S.SUBMITTED and "Success" in response.content.decode()
+    assert pep.status == S.SUBMITTED
+    assert "PEP submitted" in response.content.decode()
 
 
 def test_the_qa_page_is_for_virtual_school_staff_only(login, people, make_pep):

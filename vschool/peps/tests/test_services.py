@@ -30,7 +30,7 @@ def _complete(pep, *keys):
 def test_each_allowed_move_records_status_audit_and_mail(people, make_pep, action, source,
                                                          target, who, note, grade, mailed_to):
     pep = make_pep(source)
-    _complete(pep, "school", "targets")
+    _complete(pep, "school", "voice", "targets")
     moved = services.pep_transition(pep=pep, user=people[who], action=action, version=1,
                                     note=note, grade=grade, today=date(2026, 3, 2))
     assert moved.status == target and moved.version == 2
@@ -64,7 +64,7 @@ def test_approval_sets_the_grade_and_completed_date(people, make_pep):
 ])
 def test_refused_moves_change_nothing(people, make_pep, action, source, who, kwargs, message):
     pep = make_pep(source)
-    _complete(pep, "school", "targets")
+    _complete(pep, "school", "voice", "targets")
     with pytest.raises(services.PepError, match=message):
         services.pep_transition(pep=pep, user=people[who], action=action, version=1, **kwargs)
     pep.refresh_from_db()
@@ -76,14 +76,14 @@ def test_refused_moves_change_nothing(people, make_pep, action, source, who, kwa
 
 def test_a_teacher_at_another_school_cannot_submit(people, make_pep, roll):
     pep = make_pep(S.DRAFT)
-    _complete(pep, "school", "targets")
+    _complete(pep, "school", "voice", "targets")
     with pytest.raises(services.PepError, match="You cannot do that"):
         services.pep_transition(pep=pep, user=roll["other_dt"], action="submit", version=1)
 
 
 def test_a_stale_version_is_refused(people, make_pep):
     pep = make_pep(S.DRAFT, version=3)
-    _complete(pep, "school", "targets")
+    _complete(pep, "school", "voice", "targets")
     with pytest.raises(services.StaleVersion, match="Someone else changed this PEP"):
         services.pep_transition(pep=pep, user=people["dt"], action="submit", version=2)
     pep.refresh_from_db()
@@ -93,7 +93,7 @@ def test_a_stale_version_is_refused(people, make_pep):
 
 def test_submitting_needs_the_required_sections(people, make_pep):
     pep = make_pep(S.DRAFT)
-    _complete(pep, "school")
+    _complete(pep, "school", "voice")
     with pytest.raises(services.PepError, match="Complete these sections first: SMART targets"):
         services.pep_transition(pep=pep, user=people["dt"], action="submit", version=1)
 
