@@ -63,9 +63,10 @@ EXPECTED = {
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
-# Pages with their own tests: sign-in/out and the two-factor flow.
+# Pages with their own tests: sign-in/out, the two-factor flow and POST-only endpoints
+# (the PEP draft autosave: vschool/peps/tests/test_autosave.py).
 FLOWS = {"accounts:login", "accounts:logout", "accounts:two_factor_setup",
-         "accounts:two_factor_done", "accounts:two_factor_verify"}
+         "accounts:two_factor_done", "accounts:two_factor_verify", "peps:autosave"}
 
 
 def _patterns(resolver=None, namespace=""):

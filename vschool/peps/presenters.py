@@ -215,11 +215,15 @@ class PepPresenter:
             row = self.rows.get(key)
             data = row.data if row else None
             shown.append({"key": key, "title": spec.title, "group": GROUPS[spec.group],
-                          "items": self._items(spec, data) if data else [],
+                          "items": self.items_for(key, data),
                           "applies": self.applies(key),
                           "completed": bool(row and row.completed),
                           "editable": self.pep.status in EDITABLE and may_edit(spec, self.parts)})
         return shown
+
+    def items_for(self, key: str, data) -> list[tuple[str, str]]:
+        """A section's answers in `data` as label and value pairs, as `answers` shows them."""
+        return self._items(SECTIONS[key], data) if data else []
 
     def _items(self, spec: Section, data) -> list[tuple[str, str]]:
         if spec.key == "targets":
@@ -305,11 +309,6 @@ def formset_data(formset) -> list[dict]:
             continue
         items.append({name: _plain(data.get(name)) for name in type(form).base_fields})
     return items
-
-
-def targets_data(formset) -> list[dict]:
-    """The targets a valid targets formset holds (kept for callers of the old name)."""
-    return formset_data(formset)
 
 
 def _plain(value) -> str:

@@ -102,7 +102,8 @@ def pep_section_save(*, pep: Pep, key: str, user: User, data: dict, completed: b
         raise PepError(f"Only the {section.owner_label.lower()} can change this section")
     with transaction.atomic():
         row, created = PepSection.objects.get_or_create(pep=pep, key=key)
-        if not created and row.version != version:
+        # A newer version saved by the same user is their own draft (autosave): no conflict.
+        if not created and row.version != version and row.updated_by_id != user.pk:
             raise StaleVersion(f"{row.updated_by or 'Someone'} changed this section since you "
                                "opened it. Your answers are below: check them and save again.")
         changed = PepSection.objects.filter(pk=row.pk, version=row.version).update(

@@ -22,4 +22,6 @@ urlpatterns = [
          name="document"),
     path("children/<int:pk>/peps/<int:pep_id>/<slug:section>/", views.pep_section,
          name="section"),
+    path("children/<int:pk>/peps/<int:pep_id>/<slug:section>/autosave/",
+         views.pep_section_autosave, name="autosave"),
 ]

@@ -4,15 +4,16 @@ the work queue."""
 from functools import partial
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from vschool.accounts.scoping import children_for_user, get_child_for_user
 from vschool.cohort.views import child_page
 from vschool.peps import services
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
-from vschool.peps.models import Pep
+from vschool.peps.models import Pep, PepSection
 from vschool.peps.presenters import PepPresenter, formset_data, section_initial
 from vschool.peps.rules import PEP_TYPE_LABELS
 from vschool.peps.sections import SECTIONS, may_edit
@@ -51,10 +52,12 @@ def pep_start(request, pk: int):
 
 
 def pep_detail(request, pk: int, pep_id: int):
-    """The PEP's task list; a POST makes a workflow move (start, submit, resubmit, lock)."""
+    """The PEP's task list; a POST makes a workflow move (lock); submitting is on the check page."""
     if request.method == "POST":
         child = get_child_for_user(request.user, pk)
         pep = pep_for_child(child, pep_id)
+        if request.POST.get("action") in ("submit", "resubmit"):
+            return redirect("peps:check", pk, pep.pk)  # submitting needs the declaration
         try:
             services.pep_transition(pep=pep, user=request.user, action=request.POST.get("action", ""),
                                     version=_int(request.POST.get("version")))
@@ -71,8 +74,46 @@ def pep_detail(request, pk: int, pep_id: int):
     return child_page(request, pk, "peps", extra, template="peps/pep_detail.html")
 
 
+def _section_forms(spec, presented: PepPresenter, row, data, completing: bool):
+    """The section's form (or formset) and the "Have you completed this section?" radios."""
+    initial = section_initial(row)
+    if spec.formset is not None:
+        # Bound, the rows come from the page: a draft saved since it loaded (autosave) must
+        # not become the "initial" that the page's new rows are compared with, or they look
+        # unchanged and are dropped.
+        form = spec.formset(data, initial=None if data is not None else initial,
+                            prefix=spec.prefix)
+    else:
+        form = spec.form(data, initial=initial, context=presented.form_context(spec.key),
+                         completing=completing)
+    done = CompletedForm(data, initial={"completed": "yes" if row and row.completed else None})
+    return form, done
+
+
+def _section_save(pep, spec, user, form, completed: bool, version: int):
+    answers = formset_data(form) if spec.formset is not None else form.answers()
+    save = services.pep_meeting_save if spec.key == "meeting" else partial(
+        services.pep_section_save, key=spec.key)
+    return answers, save(pep=pep, user=user, data=answers, completed=completed, version=version)
+
+
+def _conflict(presented: PepPresenter, spec, pep, answers) -> dict:
+    """Both versions of a section side by side: what is saved now and what the user typed."""
+    saved = PepSection.objects.select_related("updated_by").get(pep=pep, key=spec.key)
+    theirs = dict(presented.items_for(spec.key, saved.data))
+    yours = dict(presented.items_for(spec.key, answers))
+    labels = list(dict.fromkeys([*theirs, *yours]))
+    return {"by": saved.updated_by, "at": saved.updated_at, "version": saved.version,
+            "rows": [(label, theirs.get(label, ""), yours.get(label, "")) for label in labels
+                     if theirs.get(label, "") != yours.get(label, "")]}
+
+
 def pep_section(request, pk: int, pep_id: int, section: str):
-    """Edit one section, or read it when the user may not change it now."""
+    """Edit one section, or read it when the user may not change it now.
+
+    A save on a stale version shows both versions side by side and keeps the user's
+    answers in the form; saving again then replaces the other version deliberately.
+    """
     child = get_child_for_user(request.user, pk)
     pep = pep_for_child(child, pep_id)
     spec = SECTIONS.get(section)
@@ -83,21 +124,19 @@ def pep_section(request, pk: int, pep_id: int, section: str):
     applies = presented.applies(section)
     editable = applies and pep.status in EDITABLE and may_edit(spec, presented.parts)
     data = request.POST if request.method == "POST" and editable else None
-    initial = section_initial(row)
-    if spec.formset is not None:
-        form = spec.formset(data, initial=initial, prefix=spec.prefix)
-    else:
-        form = spec.form(data, initial=initial, context=presented.form_context(section),
-                         completing=data is not None and data.get("completed") == "yes")
-    done = CompletedForm(data, initial={"completed": "yes" if row and row.completed else None})
+    form, done = _section_forms(spec, presented, row, data,
+                                data is not None and data.get("completed") == "yes")
+    version, conflict = (row.version if row else 1), None
     if data is not None and form.is_valid() and done.is_valid():
-        answers = formset_data(form) if spec.formset is not None else form.answers()
-        save = services.pep_meeting_save if section == "meeting" else partial(
-            services.pep_section_save, key=section)
         try:
-            save(pep=pep, user=request.user, data=answers,
-                 completed=done.cleaned_data["completed"],
-                 version=_int(request.POST.get("version")))
+            answers, _ = _section_save(pep, spec, request.user, form,
+                                       done.cleaned_data["completed"],
+                                       _int(request.POST.get("version")))
+        except services.StaleVersion as error:
+            conflict = _conflict(presented, spec, pep, formset_data(form)
+                                 if spec.formset is not None else form.answers())
+            version = conflict["version"]
+            done.add_error(None, str(error))
         except services.PepError as error:
             done.add_error(None, str(error))
         else:
@@ -107,8 +146,56 @@ def pep_section(request, pk: int, pep_id: int, section: str):
             return redirect("peps:detail", pk, pep.pk)
     return render(request, "peps/pep_section.html", {
         "child": child, "pep": pep, "section": spec, "row": row, "editable": editable,
-        "applies": applies, "form": form, "done": done, "version": row.version if row else 1,
-        "facts": presented.facts(section), "presented": presented})
+        "applies": applies, "form": form, "done": done, "version": version,
+        "conflict": conflict, "facts": presented.facts(section), "presented": presented})
+
+
+@require_POST
+def pep_section_autosave(request, pk: int, pep_id: int, section: str):
+    """Save a draft of the section from the page's script (screens.md 2.5); JSON back.
+
+    The section keeps "completed" only when the answers still meet it. A stale version
+    is refused and saves nothing: the user's answers stay on their page. Every handled
+    outcome answers 200 with `saved` true or false, so the browser logs no error.
+    """
+    child = get_child_for_user(request.user, pk)
+    pep = pep_for_child(child, pep_id)
+    spec = SECTIONS.get(section)
+    if spec is None:
+        raise Http404
+    presented = PepPresenter(pep, parts_for(request.user, child), timezone.localdate())
+    row = presented.rows.get(section)
+    if not (presented.applies(section) and pep.status in EDITABLE
+            and may_edit(spec, presented.parts)):
+        return JsonResponse({"saved": False, "stop": True,
+                             "message": "This section cannot be changed now."})
+    completing = request.POST.get("completed") == "yes"
+    form, _ = _section_forms(spec, presented, row, request.POST, completing)
+    if completing and not form.is_valid():
+        completing = False
+        form, _ = _section_forms(spec, presented, row, request.POST, completing)
+    if not form.is_valid():
+        return JsonResponse({"saved": False,
+                             "message": "Draft not saved yet: some answers need correcting. "
+                                        "Choose Save and continue to see what."})
+    try:
+        _, saved = _section_save(pep, spec, request.user, form, completing,
+                                 _int(request.POST.get("version")))
+    except services.StaleVersion:
+        return JsonResponse({"saved": False, "conflict": True, "stop": True,
+                             "message": "Someone else has changed this section. Your answers "
+                                        "are still here: choose Save and continue to see both "
+                                        "versions."})
+    except services.PepError as error:
+        return JsonResponse({"saved": False, "stop": True, "message": str(error)})
+    at = timezone.localtime(saved.updated_at)
+    return JsonResponse({"saved": True, "version": saved.version,
+                         "message": f"Draft saved {_clock(at)}"})
+
+
+def _clock(moment) -> str:
+    """10:42am, the GOV.UK style for times."""
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d}{'am' if moment.hour < 12 else 'pm'}"
 
 
 def pep_check(request, pk: int, pep_id: int):

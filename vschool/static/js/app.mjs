@@ -1,7 +1,11 @@
 // Start GOV.UK Frontend and MoJ Frontend components, again on each htmx swap.
 import { initAll } from '/static/govuk/govuk-frontend.min.js'
+import { initAutosave } from '/static/js/autosave.mjs'
 
 initAll()
 document.addEventListener('htmx:load', (event) => {
   if (event.target !== document.body) initAll({ scope: event.target })
 })
+
+// PEP sections keep their drafts saved.
+document.querySelectorAll('form[data-autosave-url]').forEach(initAutosave)
