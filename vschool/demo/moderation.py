@@ -1,9 +1,10 @@
-"""Invented PEP moderation for the demo: each past term's sample, mostly second-graded.
+"""Invented PEP moderation for the demo: each term's sample, mostly second-graded.
 
 Demo PEPs are written in bulk without their workflow history, so each approved or locked
 PEP first gets the approval row naming its first grader (the child's education officer):
 that is whom the sample is stratified by. Second grades mostly agree, one grade away when
-not, and the latest past term is left part-done so every moderation status shows.
+not, and the current term is left part-done so every moderation status shows on the page
+that opens first.
 """
 
 import random
@@ -13,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vschool.accounts.models import User
-from vschool.demo.peps import _terms
+from vschool.demo.peps import started_terms
 from vschool.peps.models import Pep, PepModeration, PepStatusChange
 from vschool.peps.moderation import draw_sample
 from vschool.peps.rules import COMPLETED_STATUSES
@@ -24,14 +25,14 @@ _SECOND_MARKERS = ("coordinator", "deputy", "head")
 
 
 def build_moderation(rng: random.Random, users: dict[str, User], today: date) -> int:
-    """Record first graders, draw every past term's sample and second-grade it; return how many."""
+    """Record first graders, draw every term's sample and second-grade it; return how many."""
     _record_approvals(users)
     markers = [users[name] for name in _SECOND_MARKERS if name in users]
     grades = list(settings.VSCHOOL_PEP_GRADES)
-    past = [(year, term) for year, term in _terms(today) if term.end < today]
+    terms = started_terms(today)
     drawn = []
-    for n, (year, term) in enumerate(past):
-        latest = n == len(past) - 1
+    for n, (year, term) in enumerate(terms):
+        latest = n == len(terms) - 1
         rows = draw_sample(year, term.term.value, settings.VSCHOOL_MODERATION_PERCENT, rng)
         when = timezone.make_aware(datetime.combine(min(term.end + timedelta(days=14), today),
                                                     time(12)))

@@ -34,7 +34,7 @@ _LATE = 0.12  # share of completed PEPs finished after the deadline
 _BATCH = 1000
 
 
-def _terms(today: date) -> list[tuple[int, TermPeriod]]:
+def started_terms(today: date) -> list[tuple[int, TermPeriod]]:
     """Every term from last academic year's autumn that has started by `today`."""
     year = academic_year_start(today)
     return [(y, t) for y in (year - 1, year) for t in default_term_dates(y) if t.start <= today]
@@ -195,7 +195,7 @@ def _sections(peps: list[Pep]) -> list[PepSection]:
 
 def build_peps(rng: random.Random, children: list[MadeChild], today: date) -> int:
     """Create the PEPs of looked-after children in `children` (saved); return how many."""
-    terms = _terms(today)
+    terms = started_terms(today)
     year = academic_year_start(today)
     calendar = school_calendar_from_terms(
         [t for y in (year - 1, year, year + 1) for t in default_term_dates(y)])
