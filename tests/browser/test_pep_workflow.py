@@ -82,12 +82,16 @@ def test_a_pep_is_built_returned_corrected_and_approved(page, personas, roll,
     assert_accessible(page)
     page.get_by_label("Return for changes").check()
     page.get_by_label("Reason and the sections to change").fill("Add a measure to the target")
+    page.get_by_text("Comment on sections").click()
+    page.get_by_label("Comment on “SMART targets”").fill("Say how you will know: a book band")
     page.get_by_role("button", name="Save decision").click()
 
     # And the teacher sees why, corrects the target and resubmits
     as_person(Role.DESIGNATED_TEACHER)
     page.goto(pep_url)
     expect(page.get_by_text("Add a measure to the target")).to_be_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    expect(page.get_by_text("Say how you will know: a book band")).to_be_visible()
     page.get_by_role("link", name="SMART targets").click()
     page.get_by_label("How will you know?").first.fill("Book band 5")
     page.get_by_label("Yes").check()
@@ -104,7 +108,6 @@ def test_a_pep_is_built_returned_corrected_and_approved(page, personas, roll,
     page.get_by_role("button", name="Go to QA decision").click()
     for criterion in page.get_by_role("radio", name="Met", exact=True).all():
         criterion.check()
-    page.get_by_label("Comment on “SMART targets”").fill("Clear measures now")
     page.get_by_label("Approve with a grade").check()
     page.get_by_label("Green").check()
     page.get_by_role("button", name="Save decision").click()

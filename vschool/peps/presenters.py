@@ -82,16 +82,26 @@ class PepPresenter:
     # The task list.
 
     @cached_property
+    def qa_comments(self) -> dict[str, str]:
+        """The Virtual School's comments per section from returning the PEP, while returned."""
+        if self.pep.status != Pep.Status.RETURNED:
+            return {}
+        review = self._return_review
+        return dict(review.comments) if review else {}
+
+    @cached_property
+    def _return_review(self) -> PepReview | None:
+        return (PepReview.objects.filter(pep=self.pep, decision="return")
+                .order_by("-at", "-id").first())
+
+    @cached_property
     def _problems(self) -> set[str]:
         """Sections the Virtual School commented on when it returned the PEP, not saved since."""
-        if self.pep.status != Pep.Status.RETURNED:
+        if not self.qa_comments:
             return set()
-        review = (PepReview.objects.filter(pep=self.pep, decision="return")
-                  .order_by("-at", "-id").first())
-        if review is None:
-            return set()
-        return {key for key in review.comments
-                if key not in self.rows or self.rows[key].updated_at <= review.at}
+        at = self._return_review.at
+        return {key for key in self.qa_comments
+                if key not in self.rows or self.rows[key].updated_at <= at}
 
     def _task(self, spec: Section) -> dict:
         row = self.rows.get(spec.key)
@@ -103,6 +113,7 @@ class PepPresenter:
                     "owner": "No targets from an earlier PEP to review"}
         if spec.key in self._problems:
             status, tag = "There is a problem", _RED
+            task["problem"] = self.qa_comments[spec.key]
         elif row is not None and row.completed:
             status, tag = "Completed", ""
         elif row is not None and _has_answers(row.data):

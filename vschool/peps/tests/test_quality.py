@@ -94,3 +94,19 @@ def test_the_qa_page_query_count_does_not_grow_with_earlier_reviews(login, peopl
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_the_teacher_sees_the_section_comments_of_a_return(login, people, make_pep):
+    pep = make_pep(S.SUBMITTED)
+    login(people["officer"]).post(f"/children/{pep.child_id}/peps/{pep.pk}/qa/", {
+        "decision": "return", "note": "See the comments", "version": "1",
+        "comment_voice": "Record the child's own words"})
+    client = login(people["dt"])
+    tasks = client.get(f"/children/{pep.child_id}/peps/{pep.pk}/").content.decode()
+    assert "There is a problem" in tasks and "Record the child&#x27;s own words" in tasks
+    section = client.get(f"/children/{pep.child_id}/peps/{pep.pk}/voice/").content.decode()
+    assert "The Virtual School asked for changes" in section
+    assert "Record the child&#x27;s own words" in section
+    school = client.get(f"/children/{pep.child_id}/peps/{pep.pk}/school/").content.decode()
+    assert "The Virtual School asked for changes" not in school
