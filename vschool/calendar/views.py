@@ -27,15 +27,20 @@ def academic_year_param(raw: str | None) -> int:
     return year
 
 
+def academic_year_nav(year: int) -> dict:
+    """The previous and next academic years, for govuk/year_pagination.html."""
+    return {"previous": year - 1, "next": year + 1,
+            "previous_label": rules.academic_year_label(year - 1),
+            "next_label": rules.academic_year_label(year + 1)}
+
+
 def term_dates(request):
     _require_staff(request.user)
     year = academic_year_param(request.GET.get("year"))
     return render(request, "calendar/term_dates.html", {
         "year": year, "label": rules.academic_year_label(year),
         "terms": selectors.term_dates_with_source(year),
-        "previous": year - 1, "next": year + 1,
-        "previous_label": rules.academic_year_label(year - 1),
-        "next_label": rules.academic_year_label(year + 1),
+        **academic_year_nav(year),
     })
 
 

@@ -12,13 +12,12 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from vschool.accounts.audit import audit_record
 from vschool.accounts.models import AuditEntry, Role
 from vschool.calendar.rules import TermPeriod, academic_year_bounds, academic_year_label
 from vschool.calendar.selectors import term_dates_for_year
-from vschool.calendar.views import academic_year_param
+from vschool.calendar.views import academic_year_nav, academic_year_param
 from vschool.pages.forms import GovukDateField, GovukForm
 from vschool.peps.models import PepTermDeadline
 
@@ -68,10 +67,7 @@ def deadlines(request):
             for t in term_dates_for_year(year)]
     return render(request, "peps/deadlines.html", {
         "rows": rows, "year": year, "label": academic_year_label(year),
-        "may_set": request.user.role in SETTERS, "today": timezone.localdate(),
-        "previous": year - 1, "next": year + 1,
-        "previous_label": academic_year_label(year - 1),
-        "next_label": academic_year_label(year + 1)})
+        "may_set": request.user.role in SETTERS, **academic_year_nav(year)})
 
 
 def deadline_edit(request, year: int, term: str):

@@ -108,18 +108,24 @@ def _conflict(presented: PepPresenter, spec, pep, answers) -> dict:
                      if theirs.get(label, "") != yours.get(label, "")]}
 
 
+def _section_of(request, pk: int, pep_id: int, section: str):
+    """The child, PEP, section and presenter a section's pages work on; 404 out of scope."""
+    child = get_child_for_user(request.user, pk)
+    pep = pep_for_child(child, pep_id)
+    spec = SECTIONS.get(section)
+    if spec is None:
+        raise Http404
+    return child, pep, spec, PepPresenter(pep, parts_for(request.user, child),
+                                          timezone.localdate())
+
+
 def pep_section(request, pk: int, pep_id: int, section: str):
     """Edit one section, or read it when the user may not change it now.
 
     A save on a stale version shows both versions side by side and keeps the user's
     answers in the form; saving again then replaces the other version deliberately.
     """
-    child = get_child_for_user(request.user, pk)
-    pep = pep_for_child(child, pep_id)
-    spec = SECTIONS.get(section)
-    if spec is None:
-        raise Http404
-    presented = PepPresenter(pep, parts_for(request.user, child), timezone.localdate())
+    child, pep, spec, presented = _section_of(request, pk, pep_id, section)
     row = presented.rows.get(section)
     applies = presented.applies(section)
     editable = applies and pep.status in EDITABLE and may_edit(spec, presented.parts)
@@ -158,12 +164,7 @@ def pep_section_autosave(request, pk: int, pep_id: int, section: str):
     is refused and saves nothing: the user's answers stay on their page. Every handled
     outcome answers 200 with `saved` true or false, so the browser logs no error.
     """
-    child = get_child_for_user(request.user, pk)
-    pep = pep_for_child(child, pep_id)
-    spec = SECTIONS.get(section)
-    if spec is None:
-        raise Http404
-    presented = PepPresenter(pep, parts_for(request.user, child), timezone.localdate())
+    child, pep, spec, presented = _section_of(request, pk, pep_id, section)
     row = presented.rows.get(section)
     if not (presented.applies(section) and pep.status in EDITABLE
             and may_edit(spec, presented.parts)):
