@@ -59,14 +59,9 @@ def pep_document_context(pep: Pep, presenter: PepPresenter | None = None, *,
         else:
             sections.append({**section, "items": [(label, _value(value))
                                                   for label, value in section["items"]]})
-    marking = settings.VSCHOOL_PROTECTIVE_MARKING
-    return {
-        "pep": pep, "child": pep.child, "sections": sections,
-        "target_columns": [heading for _, heading in TARGET_COLUMNS],
-        "history": list(pep.status_changes.all()),
-        "marking": marking, "marking_css": css_string(marking),
-        "made_on": today, "made_by": made_by,
-    }
+    return {**_print_context(pep, today, made_by), "sections": sections,
+            "target_columns": [heading for _, heading in TARGET_COLUMNS],
+            "history": list(pep.status_changes.all())}
 
 
 def pep_pdf(pep: Pep, presenter: PepPresenter | None = None, *, today: date | None = None,
@@ -95,8 +90,8 @@ def pdf_filename(pep: Pep, kind: str = "") -> str:
 
 # Blank forms for paper meetings: the questions only, never the PEP's saved answers.
 
-# Ruled lines to write on: a textarea gets two more than its rows, anything else one.
-_EXTRA_LINES = 2
+# Ruled lines to write on: a textarea gets one more than its rows, anything else one.
+_EXTRA_LINES = 1
 _BLANK_TABLE_ROWS = {"targets": 3, "actions": 5, "review": 3}
 # Hints that only make sense on screen, reworded for paper: (section, field) -> hint.
 _PAPER_HINTS = {("ppplus", "targets"): "Write the numbers of the SMART targets it will help with",
@@ -178,7 +173,7 @@ def views_sheet_context(pep: Pep, *, today: date | None = None, made_by=None) ->
                  for name, field in form.fields.items() if name not in _VOICE_EXTRA]
     heading, intro = _SHEET_WORDING.get(pep.pep_type, _SHEET_OLDER)
     # The boxes share the page: fewer questions, taller boxes.
-    box_mm = 56 if len(questions) <= 3 else 41
+    box_mm = 42 if len(questions) <= 3 else 28
     return {**_print_context(pep, today, made_by), "heading": heading, "intro": intro,
             "questions": questions, "box_mm": box_mm,
             "early_years": pep.pep_type == "early_years",
