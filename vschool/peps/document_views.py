@@ -10,31 +10,22 @@ from vschool.accounts.scoping import get_child_for_user
 from vschool.peps.document import blank_pep_pdf, pdf_filename, pep_pdf, views_sheet_pdf
 from vschool.peps.selectors import pep_for_child
 
+# kind -> (renderer, file name suffix, audit summary)
+_DOCUMENTS = {
+    "pep": (pep_pdf, "", "PEP downloaded as PDF"),
+    "blank": (blank_pep_pdf, "blank", "Blank PEP downloaded as PDF"),
+    "views-sheet": (views_sheet_pdf, "views-sheet", "Child's views sheet downloaded as PDF"),
+}
 
-def pep_document(request, pk: int, pep_id: int):
-    """The PEP as an A4 PDF, for everyone who may see the child (others get 404)."""
+
+def pep_document(request, pk: int, pep_id: int, kind: str = "pep"):
+    """The PEP as an A4 PDF (the official copy), a blank PEP for a paper meeting (questions,
+    no answers) or the child's views sheet worded for the PEP's phase; 404 out of scope."""
     child = get_child_for_user(request.user, pk)
     pep = pep_for_child(child, pep_id)
-    pdf = pep_pdf(pep, today=timezone.localdate(), made_by=request.user)
-    return _download(request, pep, pdf, pdf_filename(pep), "PEP downloaded as PDF")
-
-
-def blank_document(request, pk: int, pep_id: int):
-    """A blank PEP for a paper meeting: every section's questions, none of the answers."""
-    child = get_child_for_user(request.user, pk)
-    pep = pep_for_child(child, pep_id)
-    pdf = blank_pep_pdf(pep, today=timezone.localdate(), made_by=request.user)
-    return _download(request, pep, pdf, pdf_filename(pep, "blank"),
-                     "Blank PEP downloaded as PDF")
-
-
-def views_sheet(request, pk: int, pep_id: int):
-    """The child's views sheet, its questions worded for the PEP's phase."""
-    child = get_child_for_user(request.user, pk)
-    pep = pep_for_child(child, pep_id)
-    pdf = views_sheet_pdf(pep, today=timezone.localdate(), made_by=request.user)
-    return _download(request, pep, pdf, pdf_filename(pep, "views-sheet"),
-                     "Child's views sheet downloaded as PDF")
+    render, suffix, summary = _DOCUMENTS[kind]
+    pdf = render(pep, today=timezone.localdate(), made_by=request.user)
+    return _download(request, pep, pdf, pdf_filename(pep, suffix), summary)
 
 
 def _download(request, pep, pdf: bytes, filename: str, summary: str) -> HttpResponse:

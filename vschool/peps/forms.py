@@ -147,10 +147,14 @@ class VoiceSectionForm(SectionForm):
         return data
 
 
+def _facts_comment(what: str) -> forms.CharField:
+    """The one question about facts the system shows: say if they are wrong (screens 2.5)."""
+    return forms.CharField(label="Is anything above wrong or missing?",
+                           help_text=f"Leave blank if the {what} are right", **_SHORT)
+
+
 class WellbeingSectionForm(SectionForm):
-    facts_comment = forms.CharField(
-        label="Is anything above wrong or missing?",
-        help_text="Leave blank if the SEN details are right", **_SHORT)
+    facts_comment = _facts_comment("SEN details")
     ehcp_review = GovukDateField(label="Next EHC plan annual review",
                                  help_text="Only if the child has an EHC plan", required=False)
     support = forms.CharField(label="Support for special educational needs", **_TEXT)
@@ -174,9 +178,7 @@ class WellbeingSectionForm(SectionForm):
 
 
 class SchoolSectionForm(SectionForm):
-    facts_comment = forms.CharField(
-        label="Is anything above wrong or missing?",
-        help_text="Leave blank if the school details are right", **_SHORT)
+    facts_comment = _facts_comment("school details")
     attendance = forms.CharField(label="Attendance summary", **_TEXT)
     attainment = forms.CharField(label="Attainment and progress", **_TEXT)
     strengths = forms.CharField(label="Strengths and interests", **_TEXT)
