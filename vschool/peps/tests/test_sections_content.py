@@ -278,9 +278,9 @@ def test_a_section_the_virtual_school_commented_on_is_a_problem(login, people, m
 
 # Query counts do not grow with targets or earlier PEPs.
 
-@pytest.mark.parametrize("page", ["", "check/"])
-def test_the_task_list_and_check_page_queries_do_not_grow(login, people, make_pep, page):
-    client = login(people["dt"])
+@pytest.mark.parametrize("page", ["", "check/", "targets/", "review/", "ppplus/", "qa/"])
+def test_the_pep_pages_queries_do_not_grow(login, people, make_pep, page):
+    client = login(people["officer" if page == "qa/" else "dt"])
 
     def build(targets, earlier):
         Pep.objects.all().delete()
