@@ -14,20 +14,28 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    F,
+    FilteredRelation,
     IntegerField,
-    OuterRef,
+    Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 
 from vschool.accounts.models import User
 from vschool.calendar.rules import TermPeriod, academic_year_start
+from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import Child, School
 from vschool.peps.models import Pep
 from vschool.peps.rules import COMPLETED_STATUSES
-from vschool.reports.selectors import completed_in_term, due_in_term, pep_compliance
+from vschool.reports.selectors import (
+    begun_terms,
+    completed_in_term,
+    deadlines_for,
+    due_in_term,
+    term_totals,
+)
 
 NONE, OPEN, LATE = "none", "open", "late"
 STATES = (NONE, OPEN, LATE)  # most urgent first
@@ -41,19 +49,23 @@ def state_label(state: str, overdue: bool) -> str:
 
 def outstanding(children: QuerySet[Child], year: int, term: TermPeriod, deadline: date,
                 today: date) -> QuerySet[Child]:
-    """The outstanding children, each annotated with `pep_state` and the term's `pep_id`."""
-    term_peps = Pep.objects.filter(child=OuterRef("pk"), kind=Pep.Kind.TERMLY,
-                                   academic_year=year, term=term.term.value).order_by("-pk")
+    """The outstanding children, each annotated with `pep_state` and the term's `pep_id`.
+
+    The term's PEP is joined (a child has one termly PEP a term), not looked up row by
+    row, so the list and its counts stay one pass over the roll.
+    """
+    state = [(Q(term_pep__status__in=COMPLETED_STATUSES), LATE),
+             (Q(term_pep__isnull=False), OPEN)]
     return (due_in_term(children, year, deadline, today)
             .exclude(pk__in=completed_in_term(year, term, deadline).values("child_id"))
-            .annotate(pep_id=Subquery(term_peps.values("pk")[:1]),
-                      pep_status=Subquery(term_peps.values("status")[:1]))
-            .annotate(pep_state=Case(
-                When(pep_status__in=COMPLETED_STATUSES, then=Value(LATE)),
-                When(pep_status__isnull=False, then=Value(OPEN)),
-                default=Value(NONE), output_field=CharField()))
-            .annotate(urgency=Case(*[When(pep_state=state, then=Value(rank))
-                                     for rank, state in enumerate(STATES)],
+            .annotate(term_pep=FilteredRelation("peps", condition=Q(
+                peps__kind=Pep.Kind.TERMLY, peps__academic_year=year,
+                peps__term=term.term.value)))
+            .annotate(pep_id=F("term_pep__id"),
+                      pep_state=Case(*[When(q, then=Value(v)) for q, v in state],
+                                     default=Value(NONE), output_field=CharField()),
+                      urgency=Case(*[When(q, then=Value(STATES.index(v))) for q, v in state],
+                                   default=Value(STATES.index(NONE)),
                                    output_field=IntegerField())))
 
 
@@ -75,7 +87,7 @@ class Tally:
 
 def tallies(rows: QuerySet[Child], field: str, model, unassigned: str) -> list[Tally]:
     """Count `rows` by `field` (a foreign key) and state in one query, names in one more."""
-    groups = rows.values(field, "pep_state").annotate(n=Count("pk")).order_by()
+    groups = rows.values(field, "pep_state").annotate(n=Count("pk", distinct=True)).order_by()
     by_key: dict = {}
     for group in groups:
         by_key.setdefault(group[field], {})[group["pep_state"]] = group["n"]
@@ -107,14 +119,15 @@ class TermSummary:
 
 
 def term_summary(children: QuerySet[Child], today: date) -> TermSummary | None:
-    """The latest term begun by `today`, for every phase together; five queries."""
+    """The latest term begun by `today`, for every phase together; four queries."""
     year = academic_year_start(today)
-    report = pep_compliance(children, year, today)
-    if not report.terms:
+    terms = term_dates_for_year(year)
+    begun = begun_terms(year, terms, today)
+    if not begun:
         return None
-    current = report.terms[-1]
-    period = next(t for t in report.all_terms if t.term.value == current.term)
-    total = current.rows[-1]
-    left = outstanding(children, year, period, current.deadline, today).count()
-    return TermSummary(period, current.deadline, current.as_of, total.due, total.completed_pct,
-                       total.good_pct, left)
+    term = begun[-1]
+    deadline = deadlines_for(year, terms)[term.term.value]
+    total = term_totals(children, year, term, deadline, today)
+    left = outstanding(children, year, term, deadline, today).count()
+    return TermSummary(term, deadline, today if today < deadline else None, total.due,
+                       total.completed_pct, total.good_pct, left)

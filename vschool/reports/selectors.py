@@ -102,7 +102,6 @@ class ComplianceReport:
     terms: list[TermReport]
     year: TermReport
     not_started: list[TermPeriod]
-    all_terms: list[TermPeriod]
 
 
 def _phase_years() -> list[tuple[str, str, list[int]]]:
@@ -222,6 +221,23 @@ def _rows(termly: dict, initial: dict, term: str) -> list[PhaseRow]:
     return [*rows, combined]
 
 
+def begun_terms(year: int, terms: list[TermPeriod], today: date) -> list[TermPeriod]:
+    """The terms whose window has begun by `today`: from the day after the previous term
+    ends (1 September for autumn), so a holiday belongs to the term after it."""
+    opens = [academic_year_bounds(year)[0]] + [t.end + timedelta(days=1) for t in terms[:-1]]
+    return [t for t, opened in zip(terms, opens, strict=True) if opened <= today]
+
+
+def term_totals(children: QuerySet[Child], year: int, term: TermPeriod, deadline: date,
+                today: date) -> PhaseRow:
+    """One term's termly figures for all phases together, in one query (for Home)."""
+    total = PhaseRow(ALL, "All phases")
+    for (_term, _phase), row in _termly_counts(children, year, [term], {term.term.value: deadline},
+                                               today).items():
+        total.add(row)
+    return total
+
+
 def pep_compliance(children: QuerySet[Child], academic_year: int,
                    today: date = date.max) -> ComplianceReport:
     """PEP compliance for each term and the year, by phase, in four queries whatever the size.
@@ -230,9 +246,7 @@ def pep_compliance(children: QuerySet[Child], academic_year: int,
     previous term ends (1 September for autumn); the default counts every term.
     """
     all_terms = term_dates_for_year(academic_year)
-    first, last = academic_year_bounds(academic_year)
-    opens = [first] + [t.end + timedelta(days=1) for t in all_terms[:-1]]
-    terms = [t for t, opened in zip(all_terms, opens, strict=True) if opened <= today]
+    terms = begun_terms(academic_year, all_terms, today)
     deadlines = deadlines_for(academic_year, all_terms)
     termly = _termly_counts(children, academic_year, terms, deadlines, today) if terms else {}
     initial = _initial_counts(children, academic_year, terms, today) if terms else {}
@@ -243,7 +257,8 @@ def pep_compliance(children: QuerySet[Child], academic_year: int,
     for report in reports:
         for total, row in zip(totals, report.rows, strict=True):
             total.add(row)
+    first, last = academic_year_bounds(academic_year)
     year = TermReport(WHOLE_YEAR, first, last, totals,
                       today if today < last else None)
-    return ComplianceReport(academic_year, reports, year, all_terms[len(terms):], all_terms)
+    return ComplianceReport(academic_year, reports, year, all_terms[len(terms):])
 

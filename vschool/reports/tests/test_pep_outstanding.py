@@ -11,7 +11,14 @@ from vschool.accounts.models import AuditEntry, Role
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import Child
 from vschool.cohort.tests.factories import SchoolFactory
-from vschool.reports.outstanding import LATE, NONE, OPEN, outstanding, state_label
+from vschool.reports.outstanding import (
+    LATE,
+    NONE,
+    OPEN,
+    outstanding,
+    state_label,
+    term_summary,
+)
 from vschool.reports.selectors import pep_compliance
 from vschool.reports.tests.test_pep_compliance import YEAR, _child, _figures, _pep, known_roll
 
@@ -123,3 +130,15 @@ def test_the_page_query_count_does_not_grow_with_outstanding_children(login, per
         if n % 2:
             _pep(child, "draft")
     assert queries() == before
+
+
+@pytest.mark.parametrize("today", [date(2025, 11, 15), date(2026, 1, 10)])
+def test_homes_term_summary_agrees_with_the_report_and_the_list(known_roll, today):
+    summary = term_summary(Child.objects.all(), today)
+    report = pep_compliance(Child.objects.all(), YEAR, today)
+    term = report.terms[-1]
+    assert summary.term.term.value == term.term and summary.as_of == term.as_of
+    total = term.rows[-1]
+    assert (summary.due, summary.completed_pct, summary.good_pct) == (
+        total.due, total.completed_pct, total.good_pct)
+    assert summary.outstanding == total.due - total.completed
