@@ -37,7 +37,7 @@ def test_a_pep_is_built_returned_corrected_and_approved(page, personas, roll,
     page.get_by_role("button", name="Save and continue").click()
 
     # And the child's views, worded for the child's age
-    page.get_by_role("link", name="The child's views").click()
+    page.get_by_role("link", name="The child's views", exact=True).click()
     assert_accessible(page)
     page.get_by_label("At the meeting").check()
     page.get_by_label("The child's own words").fill("I like painting best")
