@@ -112,14 +112,10 @@ _SHEET_OLDER = ("My views",
 _VOICE_EXTRA = ("how_gathered", "words", "declined_reason")
 
 
-def _term_label(pep: Pep) -> str:
-    return f"{pep.get_term_display()} term {pep.academic_year}/{str(pep.academic_year + 1)[2:]}"
-
-
 def _print_context(pep: Pep, today: date | None, made_by) -> dict:
     """What every printed page needs: the child, the term, the marking, who printed it when."""
     marking = settings.VSCHOOL_PROTECTIVE_MARKING
-    return {"pep": pep, "child": pep.child, "term_label": _term_label(pep),
+    return {"pep": pep, "child": pep.child, "term_label": pep.term_label,
             "marking": marking, "marking_css": css_string(marking),
             "made_on": today or timezone.localdate(), "made_by": made_by}
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from vschool.calendar.models import TermDates
+from vschool.calendar.rules import academic_year_label
 from vschool.cohort.models import Child
 from vschool.peps.rules import PEP_TYPE_LABELS
 
@@ -58,6 +59,11 @@ class Pep(models.Model):
     def __str__(self) -> str:
         return f"{self.child_id} {self.get_kind_display()} {self.term} {self.academic_year}"
 
+    @property
+    def term_label(self) -> str:
+        """ "Spring term 2025/26", as every page and document names a PEP's term."""
+        return f"{self.get_term_display()} term {academic_year_label(self.academic_year)}"
+
 
 class PepStatusChange(models.Model):
     """Append-only: who moved a PEP to which status, when, and why."""
@@ -86,6 +92,9 @@ class PepSection(models.Model):
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    # The PEP these answers were copied from when this one started, until its owner saves.
+    carried_from = models.ForeignKey(Pep, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
 
     class Meta:
         ordering = ["pep", "key"]

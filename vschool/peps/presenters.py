@@ -50,7 +50,7 @@ class PepPresenter:
 
     @cached_property
     def previous(self) -> Pep | None:
-        """The child's PEP due before this one (the one pep_start copied targets from)."""
+        """The child's PEP due before this one (the one pep_start carried answers from)."""
         pep = self.pep
         return (Pep.objects.filter(child_id=pep.child_id)
                 .filter(Q(due_date__lt=pep.due_date) | Q(due_date=pep.due_date, pk__lt=pep.pk))
@@ -201,8 +201,7 @@ class PepPresenter:
                 grade, source = "No earlier PEP", "PEPs"
             else:
                 grade = previous.grade or f"Not graded ({previous.get_status_display().lower()})"
-                source = (f"{previous.get_term_display()} term "
-                          f"{previous.academic_year}/{str(previous.academic_year + 1)[2:]} PEP")
+                source = f"{previous.term_label} PEP"
                 if previous.completed_date:
                     source += f", completed {_long_date(previous.completed_date)}"
             return [{"label": "Current school", "value": school, "source": record},

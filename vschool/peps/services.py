@@ -13,7 +13,7 @@ from vschool.cohort.models import Child
 from vschool.peps import quality
 from vschool.peps.models import Pep, PepReview, PepSection, PepStatusChange
 from vschool.peps.rules import PEP_TYPE_LABELS
-from vschool.peps.sections import REQUIRED_FOR_SUBMIT, SECTIONS, may_edit
+from vschool.peps.sections import REQUIRED_FOR_SUBMIT, SECTIONS, carried_forward, may_edit
 from vschool.peps.selectors import pep_due_now, pep_schedule
 from vschool.peps.workflow import EDITABLE, TRANSITIONS, Part, parts_for
 
@@ -27,7 +27,8 @@ class StaleVersion(PepError):
 
 
 def pep_start(*, child: Child, user: User, today: date) -> Pep:
-    """Create the PEP due now and move it to draft, carrying last PEP's targets forward."""
+    """Create the PEP due now and move it to draft, carrying forward what lasts from the
+    last PEP (sections.py says what) as sections in progress for their owners to check."""
     due = pep_due_now(child, today)
     if due is None:
         raise PepError("No PEP is due to start for this child")
@@ -40,10 +41,11 @@ def pep_start(*, child: Child, user: User, today: date) -> Pep:
         audit_record(user=user, action=AuditEntry.Action.CREATED, obj=pep,
                      summary=f"{PEP_TYPE_LABELS[pep.pep_type]} created")
         if previous is not None:
-            targets = previous.sections.filter(key="targets").first()
-            if targets is not None:
-                PepSection.objects.create(pep=pep, key="targets", data=targets.data,
-                                          updated_by=user)
+            carried = ((row.key, carried_forward(row.key, row.data))
+                       for row in previous.sections.all())
+            PepSection.objects.bulk_create(
+                PepSection(pep=pep, key=key, data=data, updated_by=user, carried_from=previous)
+                for key, data in carried if data is not None)
         return pep_transition(pep=pep, user=user, action="start", version=pep.version)
 
 
@@ -87,8 +89,8 @@ def pep_transition(*, pep: Pep, user: User, action: str, version: int, note: str
                                      suggested_grade=quality.suggested_grade(criteria))
         audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=pep,
                      summary=move.summary + (f" ({grade})" if grade else ""))
-    if move.notify is not None:
-        _notify(pep, move.notify, move.summary, note)
+    if move.notify:
+        _notify(pep, move.notify, move.summary, note, by=user)
     return pep
 
 
@@ -107,7 +109,8 @@ def pep_section_save(*, pep: Pep, key: str, user: User, data: dict, completed: b
             raise StaleVersion(f"{row.updated_by or 'Someone'} changed this section since you "
                                "opened it. Your answers are below: check them and save again.")
         changed = PepSection.objects.filter(pk=row.pk, version=row.version).update(
-            data=data, completed=completed, updated_by=user, version=F("version") + 1)
+            data=data, completed=completed, updated_by=user, version=F("version") + 1,
+            carried_from=None)
         if not changed:
             raise StaleVersion("Someone else saved this section at the same moment. Try again.")
         row.refresh_from_db()
@@ -132,15 +135,24 @@ def pep_meeting_save(*, pep: Pep, user: User, data: dict, completed: bool,
     return row
 
 
-def _notify(pep: Pep, part: Part, summary: str, note: str) -> None:
-    child = pep.child
+def _people_for(child: Child, part: Part) -> list[User]:
+    """Who plays `part` for the child: the officer (or the head and deputy when none is
+    allocated), the school's designated teachers, or the social worker."""
     if part == Part.VIRTUAL_SCHOOL:
-        people = [child.education_officer] if child.education_officer_id else list(
+        return [child.education_officer] if child.education_officer_id else list(
             User.objects.filter(role__in=[Role.HEAD, Role.DEPUTY], is_active=True))
-    else:
-        school = child.current_school
-        people = list(school.designated_teachers.all()) if school else []
-    recipients = [person.email for person in people if person.email]
+    if part == Part.SOCIAL_WORKER:
+        return [child.social_worker] if child.social_worker_id else []
+    school = child.current_school
+    return list(school.designated_teachers.all()) if school else []
+
+
+def _notify(pep: Pep, parts: frozenset[Part], summary: str, note: str, by: User) -> None:
+    """E-mail whoever acts next, but not the person who made the move."""
+    child = pep.child
+    people = [person for part in sorted(parts) for person in _people_for(child, part)]
+    recipients = list(dict.fromkeys(person.email for person in people
+                                    if person.email and person.pk != by.pk))
     if recipients:
         body = f"{summary} for {child.initials} {child.reference}."
         send_mail(f"{summary}: {child.initials} {child.reference}",

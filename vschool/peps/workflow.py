@@ -28,23 +28,25 @@ class Transition:
     parts: frozenset[Part]
     label: str
     summary: str
-    notify: Part | None = None
+    notify: frozenset[Part] = frozenset()  # who acts next, and is told
 
 
 _ANYONE = frozenset(Part)
 _DT = frozenset({Part.DESIGNATED_TEACHER})
 _VS = frozenset({Part.VIRTUAL_SCHOOL})
+_DT_SW = frozenset({Part.DESIGNATED_TEACHER, Part.SOCIAL_WORKER})
 
 TRANSITIONS = {t.action: t for t in [
-    Transition("start", Status.NOT_STARTED, Status.DRAFT, _ANYONE, "Start PEP", "PEP started"),
+    Transition("start", Status.NOT_STARTED, Status.DRAFT, _ANYONE, "Start PEP", "PEP started",
+               _DT_SW),
     Transition("submit", Status.DRAFT, Status.SUBMITTED, _DT,
-               "Submit PEP to the Virtual School", "PEP submitted", Part.VIRTUAL_SCHOOL),
+               "Submit PEP to the Virtual School", "PEP submitted", _VS),
     Transition("return", Status.SUBMITTED, Status.RETURNED, _VS, "Return for changes",
-               "PEP returned for changes", Part.DESIGNATED_TEACHER),
+               "PEP returned for changes", _DT),
     Transition("resubmit", Status.RETURNED, Status.SUBMITTED, _DT,
-               "Resubmit PEP to the Virtual School", "PEP resubmitted", Part.VIRTUAL_SCHOOL),
+               "Resubmit PEP to the Virtual School", "PEP resubmitted", _VS),
     Transition("approve", Status.SUBMITTED, Status.APPROVED, _VS, "Approve with this grade",
-               "PEP approved", Part.DESIGNATED_TEACHER),
+               "PEP approved", _DT_SW),
     Transition("lock", Status.APPROVED, Status.LOCKED, _VS, "Lock PEP", "PEP locked"),
 ]}
 

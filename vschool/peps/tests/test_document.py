@@ -128,4 +128,4 @@ def test_the_pep_pages_link_to_the_pdf(login, people, make_pep):
     assert f'href="{_url(pep)}"' in detail and "Download this PEP (PDF)" in detail
     history = client.get(f"/children/{pep.child_id}/peps/").content.decode()
     link = re.search(rf'href="{re.escape(_url(pep))}"[^>]*>(.*?)</a>', history)
-    assert link and "PDF" in link.group(1) and "spring 2025/26 PEP" in link.group(1)
+    assert link and "PDF" in link.group(1) and "spring term 2025/26 PEP" in link.group(1)

@@ -73,6 +73,19 @@ def test_a_stale_section_save_keeps_the_users_text(login, people, make_pep):
     assert PepSection.objects.get(pep=pep).data == {"sen": "theirs"}
 
 
+def test_a_carried_forward_section_says_where_it_came_from_until_saved(login, people, make_pep):
+    old = make_pep(S.APPROVED, due=date(2025, 12, 12), academic_year=2025, term="autumn")
+    pep = make_pep(S.DRAFT)
+    PepSection.objects.create(pep=pep, key="school", data={"strengths": "Chess"},
+                              carried_from=old, updated_by=people["dt"])
+    client = login(people["dt"])
+    text = client.get(_url(pep, "school/")).content.decode()
+    assert "carried forward from the Autumn term 2025/26 PEP" in text and "Chess" in text
+    assert "In progress" in client.get(_url(pep)).content.decode()
+    client.post(_url(pep, "school/"), SCHOOL)
+    assert "carried forward" not in client.get(_url(pep, "school/")).content.decode()
+
+
 def test_saving_targets_shows_smart_hints(login, people, make_pep):
     pep = make_pep(S.DRAFT)
     client = login(people["dt"])

@@ -24,7 +24,8 @@ def _complete(pep, *keys):
     ("return", S.SUBMITTED, S.RETURNED, "officer", "Add the child's views", "",
      "dt@example.org"),
     ("resubmit", S.RETURNED, S.SUBMITTED, "dt", "", "", "officer@example.org"),
-    ("approve", S.SUBMITTED, S.APPROVED, "head", "", "Green", "dt@example.org"),
+    ("approve", S.SUBMITTED, S.APPROVED, "head", "", "Green",
+     ["dt@example.org", "social@example.org"]),
     ("lock", S.APPROVED, S.LOCKED, "officer", "", "", None),
 ])
 def test_each_allowed_move_records_status_audit_and_mail(people, make_pep, action, source,
@@ -38,7 +39,8 @@ def test_each_allowed_move_records_status_audit_and_mail(people, make_pep, actio
     assert (change.status, change.by, change.note) == (target, people[who], note)
     audit = AuditEntry.objects.get(object_id=str(pep.pk), action=AuditEntry.Action.CHANGED)
     assert audit.summary.startswith("PEP ") and audit.child_id == pep.child_id
-    assert [m.to for m in mail.outbox] == ([[mailed_to]] if mailed_to else [])
+    expected = [mailed_to] if isinstance(mailed_to, str) else mailed_to
+    assert [sorted(m.to) for m in mail.outbox] == ([expected] if mailed_to else [])
 
 
 def test_approval_sets_the_grade_and_completed_date(people, make_pep):
@@ -98,18 +100,55 @@ def test_submitting_needs_the_required_sections(people, make_pep):
         services.pep_transition(pep=pep, user=people["dt"], action="submit", version=1)
 
 
-def test_starting_creates_the_pep_due_and_carries_targets_forward(people, make_pep, roll,
-                                                                  time_machine):
+def test_starting_creates_the_pep_due_and_tells_the_others(people, make_pep, roll,
+                                                           time_machine):
     time_machine.move_to(date(2026, 1, 26))
-    old = make_pep(S.APPROVED, due=date(2024, 2, 7), term="spring", kind="initial")
-    PepSection.objects.create(pep=old, key="targets", data=[{"area": "Reading"}])
+    make_pep(S.APPROVED, due=date(2024, 2, 7), term="spring", kind="initial")
     child = Child.objects.get(pk=roll["at_a"].pk)
     pep = services.pep_start(child=child, user=people["social"], today=date(2026, 1, 26))
     assert (pep.status, pep.kind, pep.term, pep.academic_year) == (S.DRAFT, "termly", "spring",
                                                                    2025)
-    assert pep.sections.get(key="targets").data == [{"area": "Reading"}]
     assert pep.status_changes.get().status == S.DRAFT
     assert AuditEntry.objects.filter(object_id=str(pep.pk)).count() == 2
+    # The designated teacher acts next; the social worker who started it is not mailed.
+    assert [m.to for m in mail.outbox] == [["dt@example.org"]]
+
+
+LAST_PEP = {
+    "targets": [{"area": "Reading", "target": "Read a chapter book"}],
+    "wellbeing": {"support": "Speech and language", "health": "Settled", "sdq_score": "14",
+                  "sdq_date": "2024-01-10", "ehcp_review": "", "facts_comment": "Wrong year"},
+    "school": {"strengths": "Drawing", "attendance": "91%", "attainment": "Below"},
+    "care": {"placement": "Foster care since 2023", "changes": "None planned"},
+    "voice": {"words": "I like my school", "how_gathered": "meeting"},
+    "meeting": {"meeting_date": "2024-02-01", "attendees": "DT"},
+    "carer": {"carer_views": "Proud of her"},
+    "review": {"targets": [{"area": "Maths", "outcome": "met"}]},
+}
+
+
+def test_starting_carries_forward_what_lasts_for_its_owners_to_check(people, make_pep, roll,
+                                                                     time_machine):
+    time_machine.move_to(date(2026, 1, 26))
+    old = make_pep(S.APPROVED, due=date(2024, 2, 7), term="spring", kind="initial")
+    for key, data in LAST_PEP.items():
+        PepSection.objects.create(pep=old, key=key, data=data, completed=True)
+    child = Child.objects.get(pk=roll["at_a"].pk)
+    pep = services.pep_start(child=child, user=people["dt"], today=date(2026, 1, 26))
+    carried = {row.key: row for row in pep.sections.all()}
+    assert {key: row.data for key, row in carried.items()} == {
+        "targets": LAST_PEP["targets"],
+        "wellbeing": {"support": "Speech and language", "health": "Settled",
+                      "sdq_score": "14", "sdq_date": "2024-01-10"},
+        "school": {"strengths": "Drawing"},
+        "care": {"placement": "Foster care since 2023"},
+    }
+    assert all(not row.completed and row.carried_from_id == old.pk for row in carried.values())
+    # Once its owner saves the section, it is theirs: no longer marked carried forward.
+    row = services.pep_section_save(pep=pep, key="school", user=people["dt"],
+                                    data={"strengths": "Drawing and chess"}, completed=True,
+                                    version=carried["school"].version)
+    assert row.carried_from is None and row.completed
 
 
 def test_starting_when_nothing_is_due_is_refused(people, make_pep, roll, time_machine):
