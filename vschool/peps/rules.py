@@ -9,6 +9,7 @@ from enum import StrEnum
 from vschool.calendar.rules import (
     NURSERY_1,
     NURSERY_2,
+    YEAR_13,
     SchoolCalendar,
     add_school_days,
     add_working_days,
@@ -53,15 +54,19 @@ def initial_pep_due(care_start: date, *, count: int, unit: str,
     return add_working_days(care_start, count)
 
 
-def needs_pep(nc_year: int, *, from_age_two: bool) -> bool:
-    """Does a looked-after child in NC year `nc_year` need a PEP? (domain.md 5.1)
+def pep_nc_years(*, from_age_two: bool) -> range:
+    """The NC years in which a looked-after child needs a PEP (domain.md 5.1).
 
     Every looked-after child from the early years to the end of Year 13; the start is
     Nursery 2 (age 3), or Nursery 1 (the term after the second birthday) where the Virtual
     School gives 2-year-old PEPs: a setting, as SG2018's wording is unconfirmed.
     """
-    first = NURSERY_1 if from_age_two else NURSERY_2
-    return first <= nc_year <= 13
+    return range(NURSERY_1 if from_age_two else NURSERY_2, YEAR_13 + 1)
+
+
+def needs_pep(nc_year: int, *, from_age_two: bool) -> bool:
+    """Does a looked-after child in NC year `nc_year` need a PEP?"""
+    return nc_year in pep_nc_years(from_age_two=from_age_two)
 
 
 def pep_type(nc_year: int, *, in_education: bool) -> PepType:

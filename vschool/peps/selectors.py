@@ -11,6 +11,7 @@ from vschool.accounts.models import Role
 from vschool.accounts.scoping import children_for_user
 from vschool.calendar.rules import (
     TermPeriod,
+    academic_year_label,
     academic_year_start,
     nc_year_on,
     term_of,
@@ -18,6 +19,7 @@ from vschool.calendar.rules import (
 )
 from vschool.calendar.selectors import la_school_calendar, term_dates_for_year
 from vschool.cohort.models import Child
+from vschool.cohort.querysets import nc_years_q
 from vschool.cohort.rules import periods_of_care
 from vschool.peps.models import Pep, PepReview, PepTermDeadline
 from vschool.peps.quality import ReviewPresenter
@@ -26,6 +28,7 @@ from vschool.peps.rules import (
     DayUnit,
     initial_pep_due,
     needs_pep,
+    pep_nc_years,
     pep_type,
 )
 
@@ -139,14 +142,19 @@ def pep_for_child(child: Child, pep_id: int) -> Pep:
     return get_object_or_404(child.peps.prefetch_related("sections"), pk=pep_id)
 
 
-def pep_queue(user, children: QuerySet[Child], today: date, everyone: bool) -> dict[str, list]:
-    """Return the user's PEP work by list: awaiting QA, returned, drafts and overdue.
-
-    `children` is the user's scoped roll; Virtual School staff see their caseload unless
-    `everyone`. Runs one query whatever the number of PEPs.
-    """
+def queue_children(user, children: QuerySet[Child], everyone: bool) -> QuerySet[Child]:
+    """The children whose PEPs a work queue shows: Virtual School staff see their caseload
+    unless `everyone`; others their scoped roll (`children`)."""
     if user.is_virtual_school_staff and not everyone:
-        children = children.filter(education_officer=user)
+        return children.filter(education_officer=user)
+    return children
+
+
+def pep_queue(children: QuerySet[Child], today: date) -> dict[str, list]:
+    """Return the PEP work for `children` by list: awaiting QA, returned, drafts and overdue.
+
+    Runs one query whatever the number of PEPs.
+    """
     open_work = Q(status__in=[Pep.Status.SUBMITTED, Pep.Status.RETURNED, Pep.Status.DRAFT])
     late = Q(due_date__lt=today) & ~Q(status__in=COMPLETED_STATUSES)
     peps = (Pep.objects.filter(child__in=children).filter(open_work | late)
@@ -159,6 +167,30 @@ def pep_queue(user, children: QuerySet[Child], today: date, everyone: bool) -> d
         if pep.due_date < today and pep.status not in COMPLETED_STATUSES:
             lists["overdue"].append(pep)
     return lists
+
+
+@dataclass
+class NotStarted:
+    """Children due a PEP this term with nothing started for it: the queue's first list."""
+
+    term: str
+    deadline: date
+    children: QuerySet[Child]
+
+
+def pep_not_started(children: QuerySet[Child], today: date) -> NotStarted:
+    """Children of `children` in our care today, of PEP age, with no PEP (initial or termly)
+    for the term due now beyond "not started"; one query, whatever the roll's size."""
+    ay, term = pep_term_now(today)
+    years = list(pep_nc_years(from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO))
+    started = (Pep.objects.filter(academic_year=ay, term=term.term.value)
+               .exclude(status=Pep.Status.NOT_STARTED).values("child_id"))
+    rows = (children.filter(cohort_type=Child.CohortType.LOOKED_AFTER, in_care=True)
+            .filter(nc_years_q(years, ay)).exclude(pk__in=started)
+            .select_related("current_school", "education_officer")
+            .order_by("last_name", "first_name", "pk"))
+    return NotStarted(f"{term.term.value.title()} term {academic_year_label(ay)}",
+                      term_deadline(ay, term), rows)
 
 
 def previous_review(pep: Pep) -> ReviewPresenter | None:

@@ -20,9 +20,11 @@ from vschool.peps.sections import SECTIONS, may_edit
 from vschool.peps.selectors import (
     pep_due_now,
     pep_for_child,
+    pep_not_started,
     pep_queue,
     pep_schedule,
     previous_review,
+    queue_children,
 )
 from vschool.peps.workflow import EDITABLE, Part, parts_for
 
@@ -260,14 +262,23 @@ def pep_qa(request, pk: int, pep_id: int):
         "pep": PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate())})
 
 
+# The "Not started" list shows this many children; the rest are counted and, for staff,
+# listed in full on the overdue and missing PEPs report.
+NOT_STARTED_SHOWN = 50
+
+
 def queue(request):
-    """PEP work waiting for the user: awaiting QA, returned, drafts and overdue."""
+    """PEP work waiting for the user: not started, awaiting QA, returned, drafts, overdue."""
     if not request.user.sees_children:
         raise Http404
     everyone = request.GET.get("officer") == "all"
-    lists = pep_queue(request.user, children_for_user(request.user), timezone.localdate(),
-                      everyone)
-    return render(request, "peps/queue.html", {"lists": lists, "everyone": everyone})
+    today = timezone.localdate()
+    children = queue_children(request.user, children_for_user(request.user), everyone)
+    not_started = pep_not_started(children, today)
+    return render(request, "peps/queue.html", {
+        "lists": pep_queue(children, today), "everyone": everyone,
+        "not_started": not_started, "not_started_total": not_started.children.count(),
+        "not_started_rows": not_started.children[:NOT_STARTED_SHOWN]})
 
 
 def _int(value) -> int:

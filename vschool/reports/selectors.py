@@ -34,10 +34,7 @@ from django.db.models import (
 )
 
 from vschool.calendar.rules import (
-    NURSERY_1,
-    NURSERY_2,
     PHASES,
-    YEAR_13,
     TermPeriod,
     academic_year_bounds,
     nc_years_for_phase,
@@ -46,7 +43,7 @@ from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
 from vschool.peps.models import Pep, PepTermDeadline
-from vschool.peps.rules import COMPLETED_STATUSES
+from vschool.peps.rules import COMPLETED_STATUSES, pep_nc_years
 
 ALL = "all"
 WHOLE_YEAR = "year"
@@ -106,8 +103,8 @@ class ComplianceReport:
 
 def _phase_years() -> list[tuple[str, str, list[int]]]:
     """Each phase with the NC years in it that need a PEP (start age is a setting)."""
-    first = NURSERY_1 if settings.VSCHOOL_PEP_FROM_AGE_TWO else NURSERY_2
-    return [(value, label, [n for n in nc_years_for_phase(value) if first <= n <= YEAR_13])
+    years = pep_nc_years(from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO)
+    return [(value, label, [n for n in nc_years_for_phase(value) if n in years])
             for value, label in PHASES]
 
 

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from vschool.accounts.models import Role
-from vschool.cohort.tests.factories import ChildFactory
+from vschool.cohort.services import children_refresh_current
+from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.quality import qa_criteria
 
@@ -158,7 +159,25 @@ def test_the_work_queue_shows_each_role_its_peps(login, people, make_pep, roll, 
     assert login(personas[Role.GOVERNOR]).get("/peps/").status_code == 404
 
 
-def test_the_work_queue_query_count_does_not_grow_with_the_peps(login, people, make_pep):
+def test_the_work_queue_lists_children_due_a_pep_with_nothing_started(login, people, make_pep,
+                                                                      roll, time_machine):
+    time_machine.move_to(date(2026, 1, 26))  # spring term 2025/26
+    make_pep(S.DRAFT)  # the child at school A has this term's PEP in hand
+    make_pep(S.APPROVED, child=roll["at_b"], term="autumn", due=date(2025, 12, 12))
+    left_care = ChildFactory(last_name="Leftcare")  # no care episode: not in our care
+    make_pep(S.NOT_STARTED, child=roll["at_b"])  # a PEP row nobody has started yet
+    everyone = login(people["officer"]).get("/peps/?officer=all").content.decode()
+    assert "Not started (1)" in everyone and "Brown" in everyone
+    assert "Spring term 2025/26" in everyone and left_care.last_name not in everyone
+    assert f'href="/children/{roll["at_b"].pk}/peps/"' in everyone
+    # The officer's caseload and the teacher at school A have nothing left to start.
+    assert "Not started (0)" in login(people["officer"]).get("/peps/").content.decode()
+    assert "Not started (0)" in login(people["dt"]).get("/peps/").content.decode()
+
+
+def test_the_work_queue_query_count_does_not_grow_with_the_peps(login, people, make_pep,
+                                                                time_machine):
+    time_machine.move_to(date(2026, 10, 5))
     client = login(people["head"])
 
     def queries():
@@ -171,4 +190,8 @@ def test_the_work_queue_query_count_does_not_grow_with_the_peps(login, people, m
     few = queries()
     for _ in range(10):
         make_pep(S.RETURNED, child=ChildFactory())
+        CareEpisodeFactory(child=ChildFactory())  # and children with no PEP started
+    children_refresh_current()
+    text = client.get("/peps/?officer=all").content.decode()
+    assert "Not started (12)" in text  # and the two children of the roll
     assert queries() == few
