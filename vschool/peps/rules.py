@@ -3,7 +3,8 @@
 Pure functions: dates and calendars are passed in.
 """
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from enum import StrEnum
 
 from vschool.calendar.rules import (
@@ -52,6 +53,33 @@ def initial_pep_due(care_start: date, *, count: int, unit: str,
             raise ValueError("Counting school days needs the school calendar")
         return add_school_days(care_start, count, calendar)
     return add_working_days(care_start, count)
+
+
+# Longer than any initial PEP timescale, school holidays included.
+_LONGEST_TIMESCALE = timedelta(days=400)
+
+
+def care_starts_due_between(first: date, last: date,
+                            due_of: Callable[[date], date]) -> tuple[date, date] | None:
+    """The first and last care start whose initial PEP falls due from `first` to `last`.
+
+    A later start is never due earlier, so these starts are one run of days, found by
+    bisection on `due_of` (a start's deadline); None when no start falls due then. The
+    reports count new entrants by the day their PEP fell due, without a row per child.
+    """
+    def earliest_due_from(target: date) -> date:
+        low, high = target - _LONGEST_TIMESCALE, target
+        while low < high:
+            middle = low + (high - low) // 2
+            if due_of(middle) >= target:
+                high = middle
+            else:
+                low = middle + timedelta(days=1)
+        return low
+
+    low = earliest_due_from(first)
+    high = earliest_due_from(last + timedelta(days=1)) - timedelta(days=1)
+    return (low, high) if low <= high else None
 
 
 def pep_nc_years(*, from_age_two: bool) -> range:

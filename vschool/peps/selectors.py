@@ -1,7 +1,9 @@
 """What a child's PEPs are and what is due, for the child's PEPs page."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -82,21 +84,34 @@ def pep_schedule(child: Child, today: date) -> PepSchedule:
     due: list[Due] = []
     if needed:
         periods = periods_of_care(child.episodes.all())
-        if periods and periods[-1].end is None:
-            due.append(_initial_due(periods[-1].start, history, today))
+        initial = _initial_due(periods[-1].start, history, today) if (
+            periods and periods[-1].end is None) else None
+        if initial is not None:
+            due.append(initial)
         due += _term_due(history, today)
     return PepSchedule(needed, kind, due, history)
 
 
-def _initial_due(care_start: date, history: list[Pep], today: date) -> Due:
+def initial_due_rule(first: date, last: date) -> Callable[[date], date]:
+    """The initial PEP deadline of a care start from `first` to `last`, by the Virtual
+    School's timescale (a count of working or school days); reads the school calendar once."""
     unit = settings.VSCHOOL_INITIAL_PEP_UNIT
     calendar = None
     if unit == DayUnit.SCHOOL_DAYS:
-        calendar = la_school_calendar(care_start, care_start + timedelta(days=400))
-    deadline = initial_pep_due(care_start, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit,
-                               calendar=calendar)
-    pep = next((p for p in history if p.kind == Pep.Kind.INITIAL
-                and p.due_date >= care_start), None)
+        calendar = la_school_calendar(first, last + timedelta(days=400))
+    return partial(initial_pep_due, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit,
+                   calendar=calendar)
+
+
+def _initial_due(care_start: date, history: list[Pep], today: date) -> Due | None:
+    """The period of care's initial PEP, unless it was missed: once a termly PEP has been
+    started in the period without one, the child has moved on to termly PEPs (the report
+    counts the initial PEP as not in timescale)."""
+    in_period = [p for p in history if p.due_date >= care_start]
+    pep = next((p for p in in_period if p.kind == Pep.Kind.INITIAL), None)
+    if pep is None and any(p.kind == Pep.Kind.TERMLY for p in in_period):
+        return None
+    deadline = initial_due_rule(care_start, care_start)(care_start)
     return Due(f"Initial PEP (care began {care_start.day} {care_start:%B %Y})", deadline, pep,
                today)
 

@@ -6,9 +6,10 @@ Definitions, per term of the academic year:
 - Completed in term: those with a termly PEP for the term approved or locked, completed from
   the term's start to its deadline (peps.rules.completed_in_term).
 - Good or better: of those completed, the ones graded in settings.VSCHOOL_PEP_GOOD_GRADES.
-- Initial PEPs: initial PEPs due after the previous term's end up to this term's end (autumn
-  from 1 September, summer to 31 August, so every day of the year is in one term); in
-  timescale when approved or locked and completed by the due date.
+- Initial PEPs: periods of care (an episode with RNE S) whose initial PEP fell due after the
+  previous term's end up to this term's end (autumn from 1 September, summer to 31 August,
+  so every day of the year is in one term), whether or not anyone started the PEP; in
+  timescale when an initial PEP for the period was approved or locked by its due date.
 The year adds up its terms. A percentage with no PEPs due is None, never 0% or 100%.
 
 A term not over yet counts the children looked after today, not on its deadline (who will
@@ -25,8 +26,10 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -43,7 +46,8 @@ from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
 from vschool.peps.models import Pep, PepTermDeadline
-from vschool.peps.rules import COMPLETED_STATUSES, pep_nc_years
+from vschool.peps.rules import COMPLETED_STATUSES, care_starts_due_between, pep_nc_years
+from vschool.peps.selectors import initial_due_rule
 
 ALL = "all"
 WHOLE_YEAR = "year"
@@ -181,20 +185,52 @@ def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod]
     return counts
 
 
+def _initial_windows(year: int, terms: list[TermPeriod],
+                     today: date) -> list[tuple[str, date, date]]:
+    """Each term's window of care starts, as (term, first start, last start): the starts
+    whose initial PEP fell due in the term's window, by `today`."""
+    first, last = academic_year_bounds(year)
+    opens = [first] + [t.end + timedelta(days=1) for t in terms[:-1]]
+    closes = [t.end for t in terms[:-1]] + [last]
+    due_of = initial_due_rule(first - timedelta(days=400), last)
+    windows = []
+    for term, opened, closed in zip(terms, opens, closes, strict=True):
+        starts = care_starts_due_between(opened, min(closed, today), due_of)
+        if starts is not None:
+            windows.append((term.term.value, *starts))
+    return windows
+
+
 def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],
                     today: date) -> dict[tuple[str, str], PhaseRow]:
-    """One grouped query over initial PEPs due in the year by today, by term window and phase."""
-    first, last = academic_year_bounds(year)
-    last = min(last, today)
-    windows = [When(due_date__lte=t.end, then=Value(t.term.value)) for t in terms[:-1]]
-    in_time = Q(status__in=COMPLETED_STATUSES, completed_date__lte=F("due_date"))
-    groups = (Pep.objects.filter(kind=Pep.Kind.INITIAL, child__in=children,
-                                 due_date__range=(first, last))
-              .annotate(report_phase=_phase_case(year, "child__"),
-                        window=Case(*windows, default=Value(terms[-1].term.value),
-                                    output_field=CharField()),
-                        in_time=_flag(in_time))
-              .filter(report_phase__isnull=False)
+    """One grouped query over the periods of care whose initial PEP fell due in the year
+    by today, by term window and phase.
+
+    Counted from the care episodes that start a period of care (RNE S), not from the PEPs
+    recorded, so an initial PEP nobody started still counts as due. In timescale: an
+    initial PEP for the period approved or locked by its due date.
+    """
+    windows = _initial_windows(year, terms, today)
+    if not windows:
+        return {}
+    # An initial PEP is the period's if it fell due after the period began and before any
+    # later period began.
+    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
+                                              decom__gt=OuterRef(OuterRef("decom")),
+                                              decom__lte=OuterRef("due_date"))
+    in_time = (Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.INITIAL,
+                                  due_date__gte=OuterRef("decom"),
+                                  status__in=COMPLETED_STATUSES,
+                                  completed_date__lte=F("due_date"))
+               .exclude(Exists(later_period)))
+    window = Case(*[When(decom__range=(low, high), then=Value(term))
+                    for term, low, high in windows], default=None, output_field=CharField())
+    groups = (CareEpisode.objects
+              .filter(rne="S", decom__range=(windows[0][1], windows[-1][2]),
+                      child__in=children.filter(cohort_type=Child.CohortType.LOOKED_AFTER))
+              .annotate(report_phase=_phase_case(year, "child__"), window=window,
+                        in_time=Exists(in_time))
+              .filter(report_phase__isnull=False, window__isnull=False)
               .values("report_phase", "window", "in_time").annotate(n=Count("pk")).order_by())
     counts: dict[tuple[str, str], PhaseRow] = {}
     for group in groups:

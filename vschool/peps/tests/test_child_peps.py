@@ -45,6 +45,16 @@ def test_an_approved_initial_pep_counts_as_completed(login, personas, new_into_c
     assert "Completed" in text and "Green" in text and "Overdue" not in text
 
 
+def test_a_missed_initial_pep_gives_way_to_termly_peps(login, personas, new_into_care,
+                                                       time_machine):
+    time_machine.move_to(date(2026, 1, 26))
+    Pep.objects.create(child=new_into_care, kind="termly", pep_type="primary",
+                       academic_year=2025, term="spring", status="draft",
+                       due_date=date(2026, 3, 27))
+    text = login(personas[Role.HEAD]).get(f"/children/{new_into_care.pk}/peps/").content.decode()
+    assert "Initial PEP" not in text and "Spring term 2025/26 PEP" in text
+
+
 def test_a_child_not_looked_after_needs_no_pep(login, personas, db):
     child = ChildFactory(first_name="Pat", cohort_type="plac")
     text = login(personas[Role.HEAD]).get(f"/children/{child.pk}/peps/").content.decode()

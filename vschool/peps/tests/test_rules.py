@@ -5,7 +5,13 @@ from datetime import date
 import pytest
 
 from vschool.calendar.rules import default_term_dates, school_calendar_from_terms
-from vschool.peps.rules import PepType, initial_pep_due, needs_pep, pep_type
+from vschool.peps.rules import (
+    PepType,
+    care_starts_due_between,
+    initial_pep_due,
+    needs_pep,
+    pep_type,
+)
 
 D = date
 # The default English terms for 2025/26 and 2026/27: autumn half term 27-31 Oct 2025,
@@ -76,3 +82,33 @@ def test_completed_in_term_means_approved_between_term_start_and_deadline(status
     from vschool.peps.rules import completed_in_term
 
     assert completed_in_term(status, completed, D(2025, 9, 3), D(2025, 12, 5)) is expected
+
+
+_TERMS_2025 = school_calendar_from_terms(
+    [term for year in range(2022, 2027) for term in default_term_dates(year)], [])
+
+
+@pytest.mark.parametrize("unit,count", [("working_days", 20), ("school_days", 20),
+                                        ("working_days", 10), ("school_days", 15)])
+@pytest.mark.parametrize("first,last", [
+    (date(2025, 9, 1), date(2025, 12, 19)),  # autumn: starts over the summer holiday
+    (date(2025, 12, 20), date(2026, 3, 27)),  # spring: Christmas and two bank holidays
+    (date(2026, 3, 28), date(2026, 8, 31)),  # summer: Easter, May bank holidays
+    (date(2026, 2, 14), date(2026, 2, 22)),  # a half-term week
+    (date(2026, 4, 4), date(2026, 4, 6)),  # Easter Saturday to Easter Monday
+    (date(2024, 2, 29), date(2024, 2, 29)),  # a leap day
+])
+def test_the_care_starts_due_in_a_window_are_exactly_those_a_day_by_day_count_finds(
+        unit, count, first, last):
+    def due_of(start):
+        return initial_pep_due(start, count=count, unit=unit, calendar=_TERMS_2025)
+
+    days = [date.fromordinal(n) for n in range(date(2024, 1, 1).toordinal(),
+                                                date(2026, 8, 31).toordinal())]
+    expected = [d for d in days if first <= due_of(d) <= last]
+    found = care_starts_due_between(first, last, due_of)
+    if not expected:
+        assert found is None
+    else:
+        assert found == (expected[0], expected[-1])
+        assert len(expected) == (expected[-1] - expected[0]).days + 1  # one run of days

@@ -45,7 +45,7 @@ def known_roll(db):
         ("early_years", (date(2025, 11, 20), None), None,
          (date(2025, 12, 18), date(2026, 1, 10))),  # initial PEP late
         ("early_years", (date(2025, 12, 1), None), None,
-         (date(2025, 12, 28), date(2025, 12, 27))),  # due in the holiday: spring's
+         (date(2025, 12, 31), date(2025, 12, 30))),  # due in the holiday: spring's
     ]
     for phase, care, termly, initial in rows:
         child = _child(phase, care=care or (date(2024, 1, 10), None))
@@ -96,6 +96,20 @@ def test_a_deadline_set_by_the_virtual_school_replaces_the_term_end(known_roll):
     PepTermDeadline.objects.create(academic_year=YEAR, term="autumn", deadline=date(2025, 12, 31))
     primary = _figures(pep_compliance(Child.objects.all(), YEAR), "autumn")["primary"]
     assert primary[:3] == (2, 2, 100.0)
+
+
+def test_initial_peps_are_counted_from_care_starts_whether_or_not_anyone_started_one(db):
+    _child("primary", care=(date(2025, 10, 1), None))  # due 29 October: nobody started it
+    twice = _child("secondary", care=(date(2025, 9, 8), date(2025, 9, 20)))
+    CareEpisodeFactory(child=twice, decom=date(2025, 11, 3))  # a second period: due 1 Dec
+    _pep(twice, "approved", date(2025, 11, 28), kind="initial", due=date(2025, 12, 1))
+    _child("post_16", care=(date(2025, 12, 8), None))  # due 7 January: spring's window
+    autumn = _figures(pep_compliance(Child.objects.all(), YEAR), "autumn")
+    assert autumn["primary"][4:] == (1, 0, 0.0)
+    assert autumn["secondary"][4:] == (2, 1, 50.0)  # each period of care needs one
+    assert autumn["post_16"][4:] == (0, 0, None)
+    assert _figures(pep_compliance(Child.objects.all(), YEAR), "spring")["post_16"][4:] == (
+        1, 0, 0.0)
 
 
 def test_no_peps_due_gives_no_percentage_not_zero(db):

@@ -16,7 +16,11 @@ YEAR = 2025
 
 
 def _recount() -> dict:
-    """(term, phase) -> [due, completed, good, initial due, initial in timescale]."""
+    """(term, phase) -> [due, completed, good, initial due, initial in timescale].
+
+    Initial PEPs are counted from each start of a period of care (RNE S), due by the
+    default 20 working days, whether or not a PEP was recorded for it.
+    """
     terms = default_term_dates(YEAR)
     first, last = academic_year_bounds(YEAR)
     counts: dict = {}
@@ -38,12 +42,17 @@ def _recount() -> dict:
                                 for p in done)
             window_start = terms[i - 1].end if i else first
             window_end = term.end if i < 2 else last
-            for p in peps:
-                if p.kind == "initial" and (window_start < p.due_date <= window_end
-                                            or i == 0 and p.due_date == first):
-                    tally[3] += 1
-                    tally[4] += rules.initial_in_timescale(p.status, p.completed_date,
-                                                           p.due_date)
+            starts = sorted(ep.decom for ep in child.episodes.all() if ep.rne == "S")
+            for n_start, start in enumerate(starts):
+                due = rules.initial_pep_due(start, count=settings.VSCHOOL_INITIAL_PEP_DAYS,
+                                            unit="working_days")
+                if not (window_start < due <= window_end or i == 0 and due == first):
+                    continue
+                tally[3] += 1
+                later = starts[n_start + 1] if n_start + 1 < len(starts) else date.max
+                tally[4] += any(p.kind == "initial" and start <= p.due_date < later
+                                and rules.initial_in_timescale(p.status, p.completed_date,
+                                                               p.due_date) for p in peps)
     return counts
 
 
