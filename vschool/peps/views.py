@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from vschool.accounts.models import Role
 from vschool.accounts.scoping import children_for_user, get_child_for_user
 from vschool.cohort.views import child_page
 from vschool.peps import services
@@ -271,7 +272,9 @@ def queue(request):
     """PEP work waiting for the user: not started, awaiting QA, returned, drafts, overdue."""
     if not request.user.sees_children:
         raise Http404
-    everyone = request.GET.get("officer") == "all"
+    # The head and deputy hold no caseload of their own, so they start with everyone's.
+    leads = request.user.role in (Role.HEAD, Role.DEPUTY)
+    everyone = request.GET.get("officer", "all" if leads else "mine") == "all"
     today = timezone.localdate()
     children = queue_children(request.user, children_for_user(request.user), everyone)
     not_started = pep_not_started(children, today)

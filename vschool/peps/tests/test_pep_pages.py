@@ -156,6 +156,10 @@ def test_the_work_queue_shows_each_role_its_peps(login, people, make_pep, roll, 
     assert "Ahmed" in teacher and "Brown" not in teacher
     social = login(people["social"]).get("/peps/").content.decode()
     assert "Awaiting QA (1)" in social
+    # The head holds no caseload: everyone's PEPs first, their own on asking.
+    head = login(people["head"]).get("/peps/").content.decode()
+    assert "Showing every officer's children" in head and "Brown" in head
+    assert "Brown" not in login(people["head"]).get("/peps/?officer=mine").content.decode()
     assert login(personas[Role.GOVERNOR]).get("/peps/").status_code == 404
 
 
