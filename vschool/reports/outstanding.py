@@ -5,20 +5,26 @@ and have no termly PEP completed in it. What they have instead:
 - no PEP started: "Missing" once the deadline has passed, "Not started" before;
 - a PEP started but not approved: "Overdue" once the deadline has passed, "In progress" before;
 - a PEP approved after the deadline: "Completed late".
+Initial PEPs are listed the same way, one row per period of care whose initial PEP falls due
+in the term's window, each against its own due date.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     FilteredRelation,
     IntegerField,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -26,14 +32,17 @@ from django.db.models import (
 from vschool.accounts.models import User
 from vschool.calendar.rules import TermPeriod, academic_year_start
 from vschool.calendar.selectors import term_dates_for_year
-from vschool.cohort.models import Child, School
+from vschool.cohort.models import CareEpisode, Child, School
 from vschool.peps.models import Pep
 from vschool.peps.rules import COMPLETED_STATUSES
 from vschool.reports.selectors import (
     begun_terms,
+    care_starts,
     completed_in_term,
     deadlines_for,
     due_in_term,
+    initial_windows,
+    period_initial_peps,
     term_totals,
 )
 
@@ -67,6 +76,29 @@ def outstanding(children: QuerySet[Child], year: int, term: TermPeriod, deadline
                       urgency=Case(*[When(q, then=Value(STATES.index(v))) for q, v in state],
                                    default=Value(STATES.index(NONE)),
                                    output_field=IntegerField())))
+
+
+def initial_outstanding(children: QuerySet[Child], year: int, term: TermPeriod,
+                        today: date) -> QuerySet[CareEpisode]:
+    """The periods of care whose initial PEP falls due in the term's window and was not
+    completed by its due date, each annotated with `pep_state`, `pep_id`, `initial_due`
+    and `overdue` (the due date has passed); one query."""
+    window = next((w for w in initial_windows(year, term_dates_for_year(year), date.max)
+                   if w[0] == term.term.value), None)
+    if window is None:
+        return CareEpisode.objects.none()
+    _term, first, last = window
+    peps = period_initial_peps()
+    state = [(Q(pep_done=True), LATE), (Q(pep_id__isnull=False), OPEN)]
+    return (care_starts(children, first, last, today)
+            .exclude(Exists(peps.filter(status__in=COMPLETED_STATUSES,
+                                        completed_date__lte=F("due_date"))))
+            .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]),
+                      pep_done=Exists(peps.filter(status__in=COMPLETED_STATUSES)))
+            .annotate(pep_state=Case(*[When(q, then=Value(v)) for q, v in state],
+                                     default=Value(NONE), output_field=CharField()),
+                      overdue=ExpressionWrapper(Q(initial_due__lt=today),
+                                                output_field=BooleanField())))
 
 
 @dataclass

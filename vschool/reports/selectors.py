@@ -26,6 +26,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
@@ -35,6 +36,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Least
 
 from vschool.calendar.rules import (
     PHASES,
@@ -185,8 +187,8 @@ def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod]
     return counts
 
 
-def _initial_windows(year: int, terms: list[TermPeriod],
-                     today: date) -> list[tuple[str, date, date]]:
+def initial_windows(year: int, terms: list[TermPeriod],
+                    today: date) -> list[tuple[str, date, date]]:
     """Each term's window of care starts, as (term, first start, last start): the starts
     whose initial PEP fell due in the term's window, by `today`."""
     first, last = academic_year_bounds(year)
@@ -201,6 +203,54 @@ def _initial_windows(year: int, terms: list[TermPeriod],
     return windows
 
 
+def initial_due_date(first: date, last: date) -> Case:
+    """The initial PEP deadline of each care start from `first` to `last`, as a database
+    expression: the Virtual School's rule (peps.selectors) worked out in Python, one branch
+    per run of starts that fall due on the same day."""
+    due_of = initial_due_rule(first, last)
+    runs: list[list[date]] = []
+    day = first
+    while day <= last:
+        due = due_of(day)
+        if runs and runs[-1][2] == due:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, due])
+        day += timedelta(days=1)
+    return Case(*[When(decom__range=(low, high), then=Value(due)) for low, high, due in runs],
+                default=None, output_field=DateField())
+
+
+def care_starts(children: QuerySet[Child], first: date, last: date,
+                today: date) -> QuerySet[CareEpisode]:
+    """The episodes from `first` to `last` that start a period of care (RNE S) for our
+    looked-after children among `children`, each annotated with its `initial_due` date.
+
+    Each needs an initial PEP if the child is still looked after when it falls due (or
+    today, if it is not due yet): a child back home within days needs none.
+    """
+    looked_after = CareEpisode.objects.filter(child=OuterRef("child"),
+                                              decom__lte=OuterRef("counted_on")).filter(
+        Q(dec__isnull=True) | Q(dec__gt=OuterRef("counted_on")))
+    return (CareEpisode.objects
+            .filter(rne="S", decom__range=(first, last),
+                    child__in=children.filter(cohort_type=Child.CohortType.LOOKED_AFTER))
+            .annotate(initial_due=initial_due_date(first, last))
+            .annotate(counted_on=Least(F("initial_due"), Value(today, DateField())))
+            .filter(Exists(looked_after)))
+
+
+def period_initial_peps() -> QuerySet[Pep]:
+    """The initial PEPs of the period of care begun by the outer episode: due after it
+    began and before any later period began (for Exists and Subquery)."""
+    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
+                                              decom__gt=OuterRef(OuterRef("decom")),
+                                              decom__lte=OuterRef("due_date"))
+    return (Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.INITIAL,
+                               due_date__gte=OuterRef("decom"))
+            .exclude(Exists(later_period)))
+
+
 def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],
                     today: date) -> dict[tuple[str, str], PhaseRow]:
     """One grouped query over the periods of care whose initial PEP fell due in the year
@@ -210,24 +260,14 @@ def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod
     recorded, so an initial PEP nobody started still counts as due. In timescale: an
     initial PEP for the period approved or locked by its due date.
     """
-    windows = _initial_windows(year, terms, today)
+    windows = initial_windows(year, terms, today)
     if not windows:
         return {}
-    # An initial PEP is the period's if it fell due after the period began and before any
-    # later period began.
-    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
-                                              decom__gt=OuterRef(OuterRef("decom")),
-                                              decom__lte=OuterRef("due_date"))
-    in_time = (Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.INITIAL,
-                                  due_date__gte=OuterRef("decom"),
-                                  status__in=COMPLETED_STATUSES,
-                                  completed_date__lte=F("due_date"))
-               .exclude(Exists(later_period)))
+    in_time = period_initial_peps().filter(status__in=COMPLETED_STATUSES,
+                                           completed_date__lte=F("due_date"))
     window = Case(*[When(decom__range=(low, high), then=Value(term))
                     for term, low, high in windows], default=None, output_field=CharField())
-    groups = (CareEpisode.objects
-              .filter(rne="S", decom__range=(windows[0][1], windows[-1][2]),
-                      child__in=children.filter(cohort_type=Child.CohortType.LOOKED_AFTER))
+    groups = (care_starts(children, windows[0][1], windows[-1][2], today)
               .annotate(report_phase=_phase_case(year, "child__"), window=window,
                         in_time=Exists(in_time))
               .filter(report_phase__isnull=False, window__isnull=False)

@@ -99,25 +99,31 @@ def outstanding_peps(request):
     term = next((t for t in terms if t.term.value == request.GET.get("term")), started[-1])
     deadline = deadlines_for(year, terms)[term.term.value]
     rows = outstanding.outstanding(children_for_user(user), year, term, deadline, today)
-    listed = rows
-    for field in ("education_officer", "current_school"):
-        chosen = request.GET.get(field, "")
-        if chosen == "none":
-            listed = listed.filter(**{f"{field}__isnull": True})
-        elif chosen.isdigit():
-            listed = listed.filter(**{field: int(chosen)})
-    listed = listed.select_related("current_school", "education_officer").order_by(
-        "urgency", "last_name", "first_name", "pk")
+    listed = _chosen(request, rows).select_related("current_school", "education_officer"
+                                                   ).order_by("urgency", "last_name",
+                                                              "first_name", "pk")
+    initial = _chosen(request, outstanding.initial_outstanding(
+        children_for_user(user), year, term, today), "child__").select_related(
+        "child", "child__current_school", "child__education_officer").order_by(
+        "-overdue", "initial_due", "child__last_name", "pk")
     overdue = today > deadline
     if request.GET.get("format") == "csv":
+        which = "initial PEPs" if request.GET.get("list") == "initial" else "PEPs"
         audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
-                     summary=f"Downloaded outstanding PEPs, {term.term.value.title()} term "
+                     summary=f"Downloaded outstanding {which}, {term.term.value.title()} term "
                              f"{academic_year_label(year)} (CSV)")
-        return _outstanding_csv(listed, overdue, f"{_url_label(year)}-{term.term.value}")
+        label = f"{_url_label(year)}-{term.term.value}"
+        if request.GET.get("list") == "initial":
+            return _initial_csv(initial, label)
+        return _outstanding_csv(listed, overdue, label)
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "reports/outstanding.html", {
+        "initial": [(ep, outstanding.state_label(ep.pep_state, ep.overdue))
+                    for ep in initial[:INITIAL_SHOWN]],
+        "initial_total": initial.count(), "initial_days": settings.VSCHOOL_INITIAL_PEP_DAYS,
+        "initial_unit": settings.VSCHOOL_INITIAL_PEP_UNIT.replace("_", " "),
         "page": page, "pagination": pagination(page, params), "overdue": overdue,
         "labels": [outstanding.state_label(state, overdue) for state in outstanding.STATES],
         "tables": [("officer", "education_officer", outstanding.by_officer(rows)),
@@ -128,6 +134,38 @@ def outstanding_peps(request):
                   for y in range(current, current - YEARS_BACK, -1)],
         "filtered": any(request.GET.get(f) for f in ("education_officer", "current_school")),
     })
+
+
+# The outstanding initial PEPs listed on the page; the CSV has them all.
+INITIAL_SHOWN = 100
+
+
+def _chosen(request, rows, prefix: str = ""):
+    """`rows` for the officer or school chosen on the page ("none": not allocated)."""
+    for field in ("education_officer", "current_school"):
+        chosen = request.GET.get(field, "")
+        if chosen == "none":
+            rows = rows.filter(**{f"{prefix}{field}__isnull": True})
+        elif chosen.isdigit():
+            rows = rows.filter(**{f"{prefix}{field}": int(chosen)})
+    return rows
+
+
+def _initial_csv(rows, label: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="outstanding-initial-peps-'
+                                       f'{label}.csv"')
+    writer = csv.writer(response)
+    writer.writerow(["Reference", "Name", "Date of birth", "Care began", "Initial PEP due",
+                     "School", "Officer", "PEP"])
+    for ep in rows.iterator(chunk_size=2000):
+        child = ep.child
+        writer.writerow([child.reference, child.full_name, child.date_of_birth.isoformat(),
+                         ep.decom.isoformat(), ep.initial_due.isoformat(),
+                         child.current_school.name if child.current_school else "",
+                         str(child.education_officer or ""),
+                         outstanding.state_label(ep.pep_state, ep.overdue)])
+    return response
 
 
 def _outstanding_csv(rows, overdue: bool, label: str) -> HttpResponse:

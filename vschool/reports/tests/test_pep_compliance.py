@@ -100,8 +100,9 @@ def test_a_deadline_set_by_the_virtual_school_replaces_the_term_end(known_roll):
 
 def test_initial_peps_are_counted_from_care_starts_whether_or_not_anyone_started_one(db):
     _child("primary", care=(date(2025, 10, 1), None))  # due 29 October: nobody started it
-    twice = _child("secondary", care=(date(2025, 9, 8), date(2025, 9, 20)))
+    twice = _child("secondary", care=(date(2025, 9, 8), date(2025, 10, 31)))  # due 6 Oct
     CareEpisodeFactory(child=twice, decom=date(2025, 11, 3))  # a second period: due 1 Dec
+    _child("secondary", care=(date(2025, 9, 8), date(2025, 9, 20)))  # home before it was due
     _pep(twice, "approved", date(2025, 11, 28), kind="initial", due=date(2025, 12, 1))
     _child("post_16", care=(date(2025, 12, 8), None))  # due 7 January: spring's window
     autumn = _figures(pep_compliance(Child.objects.all(), YEAR), "autumn")

@@ -19,7 +19,8 @@ def _recount() -> dict:
     """(term, phase) -> [due, completed, good, initial due, initial in timescale].
 
     Initial PEPs are counted from each start of a period of care (RNE S), due by the
-    default 20 working days, whether or not a PEP was recorded for it.
+    default 20 working days, if the child is still looked after then, whether or not a PEP
+    was recorded for it.
     """
     terms = default_term_dates(YEAR)
     first, last = academic_year_bounds(YEAR)
@@ -48,6 +49,8 @@ def _recount() -> dict:
                                             unit="working_days")
                 if not (window_start < due <= window_end or i == 0 and due == first):
                     continue
+                if not looked_after_on(child.episodes.all(), due):
+                    continue  # back home before the PEP fell due
                 tally[3] += 1
                 later = starts[n_start + 1] if n_start + 1 < len(starts) else date.max
                 tally[4] += any(p.kind == "initial" and start <= p.due_date < later

@@ -15,6 +15,7 @@ from vschool.reports.outstanding import (
     LATE,
     NONE,
     OPEN,
+    initial_outstanding,
     outstanding,
     state_label,
     term_summary,
@@ -124,7 +125,8 @@ def test_the_page_query_count_does_not_grow_with_outstanding_children(login, per
 
     before = queries()
     for n in range(12):
-        child = _child("primary")
+        # each new into care, so its initial PEP is outstanding too
+        child = _child("primary", care=(date(2025, 10, 6 + n % 2), None))
         Child.objects.filter(pk=child.pk).update(
             education_officer=personas[Role.COORDINATOR], current_school=SchoolFactory())
         if n % 2:
@@ -142,3 +144,40 @@ def test_homes_term_summary_agrees_with_the_report_and_the_list(known_roll, toda
     assert (summary.due, summary.completed_pct, summary.good_pct) == (
         total.due, total.completed_pct, total.good_pct)
     assert summary.outstanding == total.due - total.completed
+
+
+def _initial(term, today):
+    terms = {t.term.value: t for t in term_dates_for_year(YEAR)}
+    return sorted((ep.child.date_of_birth.year, ep.decom, ep.initial_due, ep.pep_state,
+                   ep.overdue)
+                  for ep in initial_outstanding(Child.objects.all(), YEAR, terms[term], today))
+
+
+def test_outstanding_initial_peps_each_against_its_own_due_date(known_roll):
+    nobody = _child("primary", care=(date(2025, 10, 6), None))  # due 3 November
+    started = _child("secondary", care=(date(2026, 1, 5), None))  # due 2 February
+    _pep(started, "draft", kind="initial", term="spring", due=date(2026, 2, 2))
+    _child("secondary", care=(date(2026, 1, 6), None))  # due 3 February: not started
+    _child("secondary", care=(date(2025, 9, 8), date(2025, 9, 20)))  # home before it was due
+    # Autumn: the known roll's early years child approved late, and the one nobody started.
+    assert _initial("autumn", date(2026, 1, 10)) == [
+        (2016, date(2025, 10, 6), date(2025, 11, 3), NONE, True),
+        (2022, date(2025, 11, 20), date(2025, 12, 18), LATE, True)]
+    # Spring: not due yet on 10 January, so "in progress" and "not started".
+    assert _initial("spring", date(2026, 1, 10)) == [
+        (2011, date(2026, 1, 5), date(2026, 2, 2), OPEN, False),
+        (2011, date(2026, 1, 6), date(2026, 2, 3), NONE, False)]
+    assert nobody.pk in {ep.child_id for ep in initial_outstanding(
+        Child.objects.all(), YEAR, _autumn(), date(2026, 1, 10))}
+
+
+@time_machine.travel(date(2026, 1, 10), tick=False)
+def test_the_page_lists_outstanding_initial_peps_with_a_csv(login, personas, known_roll):
+    nobody = _child("primary", care=(date(2025, 10, 6), None))
+    client = login(personas[Role.HEAD])
+    page = client.get(URL).content.decode()
+    assert "Initial PEPs (2)" in page and nobody.full_name in page and "3 Nov 2025" in page
+    lines = client.get(f"{URL}&format=csv&list=initial").content.decode().strip().splitlines()
+    assert lines[0].startswith("Reference,Name,Date of birth,Care began,Initial PEP due")
+    assert sorted(line.rsplit(",", 1)[1] for line in lines[1:]) == ["Completed late", "Missing"]
+    assert AuditEntry.objects.filter(summary__contains="outstanding initial PEPs").exists()
