@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from vschool.accounts.models import Role
 from vschool.cohort.models import Child
+from vschool.cohort.services import children_refresh_current
+from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
 from vschool.peps.models import Pep
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,6 +21,9 @@ def test_the_head_sets_a_deadline_and_finds_the_pep_missing(page, personas, roll
     Child.objects.filter(pk=at_a.pk).update(education_officer=personas[Role.OFFICER])
     Pep.objects.create(child=roll["at_b"], status=Pep.Status.DRAFT, pep_type="primary",
                        academic_year=2025, term="autumn", due_date=date(2025, 12, 19))
+    newcomer = ChildFactory(first_name="Nadia", last_name="Newcombe")
+    CareEpisodeFactory(child=newcomer, decom=date(2025, 10, 6))  # initial PEP due 3 November
+    children_refresh_current()
     sign_in_with_cookie(personas[Role.HEAD])
 
     # Given the head on Home, under Manage
@@ -45,6 +50,9 @@ def test_the_head_sets_a_deadline_and_finds_the_pep_missing(page, personas, roll
     page.get_by_role("link", name="Overdue and missing PEPs by officer and school").click()
     page.get_by_label("Term").select_option("autumn")
     page.get_by_role("button", name="Show").click()
+    initial = page.get_by_role("table").filter(has_text="Care began")
+    expect(initial).to_contain_text("Nadia Newcombe")
+    expect(initial).to_contain_text("3 Nov 2025")
     assert_accessible(page)
     officers = page.get_by_role("table").filter(has_text="By officer")
     expect(officers).to_contain_text(str(personas[Role.OFFICER]))

@@ -69,7 +69,7 @@ def test_the_filter_works_without_javascript(browser, live_server, personas, rol
 
 @pytest.mark.parametrize(
     "path", ["/", "/children/", "/schools/", "/children/add/", "/imports/", "/audit/",
-             "/calendar/term-dates/", "/account/"])
+             "/calendar/term-dates/", "/account/", "/peps/", "/peps/moderation/"])
 def test_staff_pages_pass_axe(page, personas, roll, sign_in_with_cookie, assert_accessible, path):
     sign_in_with_cookie(personas[Role.HEAD])
     page.goto(path)
