@@ -137,6 +137,16 @@ def is_good_or_better(grade: str, good_grades: tuple[str, ...]) -> bool:
 
 VAGUE_WORDS = ("improve", "better", "try", "more confident", "continue")
 
+# What target_hints checks, as the targets page explains it to the designated teacher.
+TARGET_RULES = (
+    "Specific: it says what the child will be able to do, without vague words such as "
+    + ", ".join(f"“{word}”" for word in VAGUE_WORDS),
+    "Measurable: “How will you know?” has a number or a level, such as “book band 5” "
+    "or “96%”",
+    "Time-bound: it has a review date",
+    "Owned: someone is responsible for it",
+)
+
 
 def target_hints(target: dict) -> list[str]:
     """Return advice on how a target falls short of SMART (domain.md 5.3); advice, not errors.

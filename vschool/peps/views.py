@@ -16,7 +16,7 @@ from vschool.peps import services
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.presenters import PepPresenter, formset_data, section_initial
-from vschool.peps.rules import PEP_TYPE_LABELS
+from vschool.peps.rules import PEP_TYPE_LABELS, TARGET_RULES
 from vschool.peps.sections import SECTIONS, may_edit
 from vschool.peps.selectors import (
     pep_due_now,
@@ -156,7 +156,8 @@ def pep_section(request, pk: int, pep_id: int, section: str):
     return render(request, "peps/pep_section.html", {
         "child": child, "pep": pep, "section": spec, "row": row, "editable": editable,
         "applies": applies, "form": form, "done": done, "version": version,
-        "conflict": conflict, "facts": presented.facts(section), "presented": presented})
+        "conflict": conflict, "facts": presented.facts(section), "presented": presented,
+        "target_rules": TARGET_RULES if section == "targets" else ()})
 
 
 @require_POST

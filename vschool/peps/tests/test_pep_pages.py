@@ -12,6 +12,7 @@ from vschool.cohort.services import children_refresh_current
 from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.quality import qa_criteria
+from vschool.peps.rules import VAGUE_WORDS
 
 pytestmark = pytest.mark.django_db
 S = Pep.Status
@@ -96,6 +97,10 @@ def test_saving_targets_shows_smart_hints(login, people, make_pep):
     text = response.content.decode()
     assert "govuk-inset-text" in text and "The measure has no number or level" in text
     assert PepSection.objects.get(pep=pep, key="targets").data[0]["target"] == "Improve reading"
+    # The page explains the rules behind the hints, naming every vague word it looks for.
+    assert "How the target check works" in text
+    assert all(f"“{word}”" in text for word in VAGUE_WORDS)
+    assert "How the target check works" not in client.get(_url(pep, "school/")).content.decode()
 
 
 def test_the_officer_returns_a_pep_with_a_reason_the_teacher_sees(login, people, make_pep):
