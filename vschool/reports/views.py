@@ -87,7 +87,8 @@ def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
 
 
 def outstanding_peps(request):
-    """Children without a PEP completed in a term, with counts per officer and per school."""
+    """Children without a PEP completed in a term, with counts per officer and per school,
+    and the term's initial PEPs not approved by their due dates."""
     user = request.user
     if not user.is_virtual_school_staff:
         raise Http404
@@ -98,14 +99,15 @@ def outstanding_peps(request):
     started = [t for t in terms if t.start <= today] or terms[:1]
     term = next((t for t in terms if t.term.value == request.GET.get("term")), started[-1])
     deadline = deadlines_for(year, terms)[term.term.value]
-    rows = outstanding.outstanding(children_for_user(user), year, term, deadline, today)
-    listed = _chosen(request, rows).select_related("current_school", "education_officer"
-                                                   ).order_by("urgency", "last_name",
-                                                              "first_name", "pk")
-    initial = _chosen(request, outstanding.initial_outstanding(
-        children_for_user(user), year, term, today), "child__").select_related(
-        "child", "child__current_school", "child__education_officer").order_by(
-        "-overdue", "initial_due", "child__last_name", "pk")
+    children = children_for_user(user)
+    rows = outstanding.outstanding(children, year, term, deadline, today)
+    listed = (_chosen(request, rows)
+              .select_related("current_school", "education_officer")
+              .order_by("urgency", "last_name", "first_name", "pk"))
+    initial = (_chosen(request, outstanding.initial_outstanding(children, year, term, today),
+                       "child__")
+               .select_related("child", "child__current_school", "child__education_officer")
+               .order_by("-overdue", "initial_due", "child__last_name", "pk"))
     overdue = today > deadline
     if request.GET.get("format") == "csv":
         which = "initial PEPs" if request.GET.get("list") == "initial" else "PEPs"
