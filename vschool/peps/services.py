@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 
 from vschool.accounts.audit import audit_record
 from vschool.accounts.models import AuditEntry, Role, User
@@ -154,6 +155,7 @@ def _notify(pep: Pep, parts: frozenset[Part], summary: str, note: str, by: User)
     recipients = list(dict.fromkeys(person.email for person in people
                                     if person.email and person.pk != by.pk))
     if recipients:
-        body = f"{summary} for {child.initials} {child.reference}."
+        link = settings.VSCHOOL_BASE_URL + reverse("peps:detail", args=[child.pk, pep.pk])
+        body = f"{summary} for {child.initials} {child.reference}.\n\n{note}".strip()
         send_mail(f"{summary}: {child.initials} {child.reference}",
-                  f"{body}\n\n{note}".strip(), None, recipients)
+                  f"{body}\n\nOpen the PEP: {link}", None, recipients)

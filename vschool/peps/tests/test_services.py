@@ -41,6 +41,10 @@ def test_each_allowed_move_records_status_audit_and_mail(people, make_pep, actio
     assert audit.summary.startswith("PEP ") and audit.child_id == pep.child_id
     expected = [mailed_to] if isinstance(mailed_to, str) else mailed_to
     assert [sorted(m.to) for m in mail.outbox] == ([expected] if mailed_to else [])
+    for message in mail.outbox:  # no name in an e-mail; a link to the PEP and the reason
+        assert pep.child.last_name not in message.subject + message.body
+        assert f"http://127.0.0.1:8000/children/{pep.child_id}/peps/{pep.pk}/" in message.body
+        assert note in message.body
 
 
 def test_approval_sets_the_grade_and_completed_date(people, make_pep):
