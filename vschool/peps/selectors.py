@@ -1,9 +1,7 @@
 """What a child's PEPs are and what is due, for the child's PEPs page."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import partial
+from datetime import date
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -19,16 +17,15 @@ from vschool.calendar.rules import (
     term_of,
     working_days_between,
 )
-from vschool.calendar.selectors import la_school_calendar, term_dates_for_year
+from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import Child
 from vschool.cohort.querysets import nc_years_q
 from vschool.cohort.rules import periods_of_care
+from vschool.peps.initial import initial_due_rule
 from vschool.peps.models import Pep, PepReview, PepTermDeadline
 from vschool.peps.quality import ReviewPresenter
 from vschool.peps.rules import (
     COMPLETED_STATUSES,
-    DayUnit,
-    initial_pep_due,
     needs_pep,
     pep_nc_years,
     pep_type,
@@ -90,17 +87,6 @@ def pep_schedule(child: Child, today: date) -> PepSchedule:
             due.append(initial)
         due += _term_due(history, today)
     return PepSchedule(needed, kind, due, history)
-
-
-def initial_due_rule(first: date, last: date) -> Callable[[date], date]:
-    """The initial PEP deadline of a care start from `first` to `last`, by the Virtual
-    School's timescale (a count of working or school days); reads the school calendar once."""
-    unit = settings.VSCHOOL_INITIAL_PEP_UNIT
-    calendar = None
-    if unit == DayUnit.SCHOOL_DAYS:
-        calendar = la_school_calendar(first, last + timedelta(days=400))
-    return partial(initial_pep_due, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit,
-                   calendar=calendar)
 
 
 def _initial_due(care_start: date, history: list[Pep], today: date) -> Due | None:

@@ -33,16 +33,15 @@ from vschool.accounts.models import User
 from vschool.calendar.rules import TermPeriod, academic_year_start
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import CareEpisode, Child, School
+from vschool.peps.initial import care_starts, period_initial_peps
 from vschool.peps.models import Pep
 from vschool.peps.rules import COMPLETED_STATUSES
 from vschool.reports.selectors import (
     begun_terms,
-    care_starts,
     completed_in_term,
     deadlines_for,
     due_in_term,
     initial_windows,
-    period_initial_peps,
     term_totals,
 )
 

@@ -26,17 +26,14 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    DateField,
     Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
-from django.db.models.functions import Least
 
 from vschool.calendar.rules import (
     PHASES,
@@ -47,9 +44,9 @@ from vschool.calendar.rules import (
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
+from vschool.peps.initial import care_starts, initial_due_rule, period_initial_peps
 from vschool.peps.models import Pep, PepTermDeadline
 from vschool.peps.rules import COMPLETED_STATUSES, care_starts_due_between, pep_nc_years
-from vschool.peps.selectors import initial_due_rule
 
 ALL = "all"
 WHOLE_YEAR = "year"
@@ -201,54 +198,6 @@ def initial_windows(year: int, terms: list[TermPeriod],
         if starts is not None:
             windows.append((term.term.value, *starts))
     return windows
-
-
-def initial_due_date(first: date, last: date) -> Case:
-    """The initial PEP deadline of each care start from `first` to `last`, as a database
-    expression: the Virtual School's rule (peps.selectors) worked out in Python, one branch
-    per run of starts that fall due on the same day."""
-    due_of = initial_due_rule(first, last)
-    runs: list[list[date]] = []
-    day = first
-    while day <= last:
-        due = due_of(day)
-        if runs and runs[-1][2] == due:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day, due])
-        day += timedelta(days=1)
-    return Case(*[When(decom__range=(low, high), then=Value(due)) for low, high, due in runs],
-                default=None, output_field=DateField())
-
-
-def care_starts(children: QuerySet[Child], first: date, last: date,
-                today: date) -> QuerySet[CareEpisode]:
-    """The episodes from `first` to `last` that start a period of care (RNE S) for our
-    looked-after children among `children`, each annotated with its `initial_due` date.
-
-    Each needs an initial PEP if the child is still looked after when it falls due (or
-    today, if it is not due yet): a child back home within days needs none.
-    """
-    looked_after = CareEpisode.objects.filter(child=OuterRef("child"),
-                                              decom__lte=OuterRef("counted_on")).filter(
-        Q(dec__isnull=True) | Q(dec__gt=OuterRef("counted_on")))
-    return (CareEpisode.objects
-            .filter(rne="S", decom__range=(first, last),
-                    child__in=children.filter(cohort_type=Child.CohortType.LOOKED_AFTER))
-            .annotate(initial_due=initial_due_date(first, last))
-            .annotate(counted_on=Least(F("initial_due"), Value(today, DateField())))
-            .filter(Exists(looked_after)))
-
-
-def period_initial_peps() -> QuerySet[Pep]:
-    """The initial PEPs of the period of care begun by the outer episode: due after it
-    began and before any later period began (for Exists and Subquery)."""
-    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
-                                              decom__gt=OuterRef(OuterRef("decom")),
-                                              decom__lte=OuterRef("due_date"))
-    return (Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.INITIAL,
-                               due_date__gte=OuterRef("decom"))
-            .exclude(Exists(later_period)))
 
 
 def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],

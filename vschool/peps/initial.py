@@ -1,0 +1,78 @@
+"""Initial PEPs in the database: which periods of care need one and by when (domain.md 5.2).
+
+The deadline follows the Virtual School's timescale (a count of working or school days
+after care began); queries that need it per episode get it as an expression worked out
+in Python, so the reports, the outstanding lists and the work queue count alike.
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Least
+
+from vschool.calendar.selectors import la_school_calendar
+from vschool.cohort.models import CareEpisode, Child
+from vschool.peps.models import Pep
+from vschool.peps.rules import DayUnit, initial_pep_due
+
+
+def initial_due_rule(first: date, last: date) -> Callable[[date], date]:
+    """The initial PEP deadline of a care start from `first` to `last`, by the Virtual
+    School's timescale (a count of working or school days); reads the school calendar once."""
+    unit = settings.VSCHOOL_INITIAL_PEP_UNIT
+    calendar = None
+    if unit == DayUnit.SCHOOL_DAYS:
+        calendar = la_school_calendar(first, last + timedelta(days=400))
+    return partial(initial_pep_due, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit,
+                   calendar=calendar)
+
+
+def initial_due_date(first: date, last: date) -> Case:
+    """The initial PEP deadline of each care start from `first` to `last`, as a database
+    expression: initial_due_rule worked out in Python, one branch
+    per run of starts that fall due on the same day."""
+    due_of = initial_due_rule(first, last)
+    runs: list[list[date]] = []
+    day = first
+    while day <= last:
+        due = due_of(day)
+        if runs and runs[-1][2] == due:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, due])
+        day += timedelta(days=1)
+    return Case(*[When(decom__range=(low, high), then=Value(due)) for low, high, due in runs],
+                default=None, output_field=DateField())
+
+
+def care_starts(children: QuerySet[Child], first: date, last: date,
+                today: date) -> QuerySet[CareEpisode]:
+    """The episodes from `first` to `last` that start a period of care (RNE S) for our
+    looked-after children among `children`, each annotated with its `initial_due` date.
+
+    Each needs an initial PEP if the child is still looked after when it falls due (or
+    today, if it is not due yet): a child back home within days needs none.
+    """
+    looked_after = CareEpisode.objects.filter(child=OuterRef("child"),
+                                              decom__lte=OuterRef("counted_on")).filter(
+        Q(dec__isnull=True) | Q(dec__gt=OuterRef("counted_on")))
+    return (CareEpisode.objects
+            .filter(rne="S", decom__range=(first, last),
+                    child__in=children.filter(cohort_type=Child.CohortType.LOOKED_AFTER))
+            .annotate(initial_due=initial_due_date(first, last))
+            .annotate(counted_on=Least(F("initial_due"), Value(today, DateField())))
+            .filter(Exists(looked_after)))
+
+
+def period_initial_peps() -> QuerySet[Pep]:
+    """The initial PEPs of the period of care begun by the outer episode: due after it
+    began and before any later period began (for Exists and Subquery)."""
+    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
+                                              decom__gt=OuterRef(OuterRef("decom")),
+                                              decom__lte=OuterRef("due_date"))
+    return (Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.INITIAL,
+                               due_date__gte=OuterRef("decom"))
+            .exclude(Exists(later_period)))
