@@ -4,14 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from vschool.accounts.models import Role
 from vschool.accounts.scoping import children_for_user
 from vschool.calendar.rules import (
     TermPeriod,
-    academic_year_label,
     academic_year_start,
     nc_year_on,
     term_of,
@@ -19,15 +17,12 @@ from vschool.calendar.rules import (
 )
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import Child
-from vschool.cohort.querysets import nc_years_q
 from vschool.cohort.rules import periods_of_care
 from vschool.peps.initial import initial_due_rule
 from vschool.peps.models import Pep, PepReview, PepTermDeadline
 from vschool.peps.quality import ReviewPresenter
 from vschool.peps.rules import (
-    COMPLETED_STATUSES,
     needs_pep,
-    pep_nc_years,
     pep_type,
 )
 
@@ -141,57 +136,6 @@ def pep_due_now(child: Child, today: date) -> tuple[str, int, str, date] | None:
 def pep_for_child(child: Child, pep_id: int) -> Pep:
     """Return the child's PEP `pep_id` with its sections, or 404 (the child is already scoped)."""
     return get_object_or_404(child.peps.prefetch_related("sections"), pk=pep_id)
-
-
-def queue_children(user, children: QuerySet[Child], everyone: bool) -> QuerySet[Child]:
-    """The children whose PEPs a work queue shows: Virtual School staff see their caseload
-    unless `everyone`; others their scoped roll (`children`)."""
-    if user.is_virtual_school_staff and not everyone:
-        return children.filter(education_officer=user)
-    return children
-
-
-def pep_queue(children: QuerySet[Child], today: date) -> dict[str, list]:
-    """Return the PEP work for `children` by list: awaiting QA, returned, drafts and overdue.
-
-    Runs one query whatever the number of PEPs.
-    """
-    open_work = Q(status__in=[Pep.Status.SUBMITTED, Pep.Status.RETURNED, Pep.Status.DRAFT])
-    late = Q(due_date__lt=today) & ~Q(status__in=COMPLETED_STATUSES)
-    peps = (Pep.objects.filter(child__in=children).filter(open_work | late)
-            .select_related("child", "child__current_school", "child__education_officer")
-            .order_by("due_date", "pk"))
-    lists: dict[str, list] = {"submitted": [], "returned": [], "draft": [], "overdue": []}
-    for pep in peps:
-        if pep.status in lists:
-            lists[pep.status].append(pep)
-        if pep.due_date < today and pep.status not in COMPLETED_STATUSES:
-            lists["overdue"].append(pep)
-    return lists
-
-
-@dataclass
-class NotStarted:
-    """Children due a PEP this term with nothing started for it: the queue's first list."""
-
-    term: str
-    deadline: date
-    children: QuerySet[Child]
-
-
-def pep_not_started(children: QuerySet[Child], today: date) -> NotStarted:
-    """Children of `children` in our care today, of PEP age, with no PEP (initial or termly)
-    for the term due now beyond "not started"; one query, whatever the roll's size."""
-    ay, term = pep_term_now(today)
-    years = list(pep_nc_years(from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO))
-    started = (Pep.objects.filter(academic_year=ay, term=term.term.value)
-               .exclude(status=Pep.Status.NOT_STARTED).values("child_id"))
-    rows = (children.filter(cohort_type=Child.CohortType.LOOKED_AFTER, in_care=True)
-            .filter(nc_years_q(years, ay)).exclude(pk__in=started)
-            .select_related("current_school", "education_officer")
-            .order_by("last_name", "first_name", "pk"))
-    return NotStarted(f"{term.term.value.title()} term {academic_year_label(ay)}",
-                      term_deadline(ay, term), rows)
 
 
 def previous_review(pep: Pep) -> ReviewPresenter | None:

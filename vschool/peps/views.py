@@ -4,15 +4,19 @@ the work queue."""
 from functools import partial
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vschool.accounts.models import Role
+from vschool.accounts.models import Role, User
 from vschool.accounts.scoping import children_for_user, get_child_for_user
+from vschool.calendar.rules import PHASES
+from vschool.cohort.models import Child
 from vschool.cohort.views import child_page
-from vschool.peps import services
+from vschool.pages.pagination import pagination
+from vschool.peps import services, work_queue
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.presenters import PepPresenter, formset_data, section_initial
@@ -21,11 +25,8 @@ from vschool.peps.sections import SECTIONS, may_edit
 from vschool.peps.selectors import (
     pep_due_now,
     pep_for_child,
-    pep_not_started,
-    pep_queue,
     pep_schedule,
     previous_review,
-    queue_children,
 )
 from vschool.peps.workflow import EDITABLE, Part, parts_for
 
@@ -264,25 +265,51 @@ def pep_qa(request, pk: int, pep_id: int):
         "pep": PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate())})
 
 
-# The "Not started" list shows this many children; the rest are counted and, for staff,
-# listed in full on the overdue and missing PEPs report.
-NOT_STARTED_SHOWN = 50
-
-
 def queue(request):
-    """PEP work waiting for the user: not started, awaiting QA, returned, drafts, overdue."""
-    if not request.user.sees_children:
+    """PEP work waiting for the user, in views with counts (screens.md 2.6).
+
+    Virtual School staff see their caseload, or every officer's (where the head and
+    deputy, who hold none, start), or one officer's; anyone may narrow it to a phase.
+    """
+    user = request.user
+    if not user.sees_children:
         raise Http404
-    # The head and deputy hold no caseload of their own, so they start with everyone's.
-    leads = request.user.role in (Role.HEAD, Role.DEPUTY)
-    everyone = request.GET.get("officer", "all" if leads else "mine") == "all"
     today = timezone.localdate()
-    children = queue_children(request.user, children_for_user(request.user), everyone)
-    not_started = pep_not_started(children, today)
+    children = children_for_user(user)
+    officers = []
+    officer = request.GET.get("officer", "")
+    if user.is_virtual_school_staff:
+        officers = list(User.objects.filter(
+            pk__in=Child.objects.values("education_officer")).order_by("first_name",
+                                                                      "last_name"))
+        if not officer:
+            officer = "all" if user.role in (Role.HEAD, Role.DEPUTY) else "mine"
+        if officer == "mine":
+            children = children.filter(education_officer=user)
+        elif officer.isdigit():
+            children = children.filter(education_officer=int(officer))
+    phase = request.GET.get("phase", "")
+    phase = phase if phase in dict(PHASES) else ""
+    children = work_queue.filtered(children, phase, today)
+    lists = work_queue.views(children, today)
+    counts = {key: lists[key].count() for key, _label in work_queue.VIEWS}
+    view = request.GET.get("view", "")
+    if view not in counts:
+        view = next((key for key, _label in work_queue.VIEWS if counts[key]), work_queue.VIEWS[0][0])
+    page = Paginator(lists[view], 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params["view"] = view
+    filters = params.copy()
+    filters.pop("view")
     return render(request, "peps/queue.html", {
-        "lists": pep_queue(children, today), "everyone": everyone,
-        "not_started": not_started, "not_started_total": not_started.children.count(),
-        "not_started_rows": not_started.children[:NOT_STARTED_SHOWN]})
+        "views": [(key, label, counts[key]) for key, label in work_queue.VIEWS], "view": view,
+        "view_label": dict(work_queue.VIEWS)[view],
+        "rows": work_queue.rows(view, list(page.object_list), today), "page": page,
+        "pagination": pagination(page, params), "filters": filters.urlencode(),
+        "officers": officers, "officer": officer, "phases": PHASES, "phase": phase,
+        "next_due": work_queue.next_due(children, today) if view == "overdue" and not counts[view]
+        else None})
 
 
 def _int(value) -> int:

@@ -1,15 +1,10 @@
-"""The PEP pages: task list, sections by owner, the QA decision and the work queue."""
+"""The PEP pages: task list, sections by owner and the QA decision."""
 
 from datetime import date
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from vschool.accounts.models import Role
-from vschool.cohort.services import children_refresh_current
-from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.quality import qa_criteria
 from vschool.peps.rules import VAGUE_WORDS
@@ -146,61 +141,3 @@ def test_the_teacher_submits_through_the_check_answers_page(login, people, make_
 def test_the_qa_page_is_for_virtual_school_staff_only(login, people, make_pep):
     pep = make_pep(S.SUBMITTED)
     assert login(people["dt"]).get(_url(pep, "qa/")).status_code == 404
-
-
-def test_the_work_queue_shows_each_role_its_peps(login, people, make_pep, roll, personas,
-                                                 time_machine):
-    time_machine.move_to(date(2026, 1, 26))
-    make_pep(S.SUBMITTED)
-    make_pep(S.DRAFT, child=roll["at_b"], due=date(2020, 1, 1))
-    officer = login(people["officer"]).get("/peps/").content.decode()
-    assert "Awaiting QA (1)" in officer and "Brown" not in officer
-    everyone = login(people["officer"]).get("/peps/?officer=all").content.decode()
-    assert "Drafts (1)" in everyone and "Overdue (1)" in everyone and "Brown" in everyone
-    teacher = login(people["dt"]).get("/peps/").content.decode()
-    assert "Ahmed" in teacher and "Brown" not in teacher
-    social = login(people["social"]).get("/peps/").content.decode()
-    assert "Awaiting QA (1)" in social
-    # The head holds no caseload: everyone's PEPs first, their own on asking.
-    head = login(people["head"]).get("/peps/").content.decode()
-    assert "Showing every officer's children" in head and "Brown" in head
-    assert "Brown" not in login(people["head"]).get("/peps/?officer=mine").content.decode()
-    assert login(personas[Role.GOVERNOR]).get("/peps/").status_code == 404
-
-
-def test_the_work_queue_lists_children_due_a_pep_with_nothing_started(login, people, make_pep,
-                                                                      roll, time_machine):
-    time_machine.move_to(date(2026, 1, 26))  # spring term 2025/26
-    make_pep(S.DRAFT)  # the child at school A has this term's PEP in hand
-    make_pep(S.APPROVED, child=roll["at_b"], term="autumn", due=date(2025, 12, 12))
-    left_care = ChildFactory(last_name="Leftcare")  # no care episode: not in our care
-    make_pep(S.NOT_STARTED, child=roll["at_b"])  # a PEP row nobody has started yet
-    everyone = login(people["officer"]).get("/peps/?officer=all").content.decode()
-    assert "Not started (1)" in everyone and "Brown" in everyone
-    assert "Spring term 2025/26" in everyone and left_care.last_name not in everyone
-    assert f'href="/children/{roll["at_b"].pk}/peps/"' in everyone
-    # The officer's caseload and the teacher at school A have nothing left to start.
-    assert "Not started (0)" in login(people["officer"]).get("/peps/").content.decode()
-    assert "Not started (0)" in login(people["dt"]).get("/peps/").content.decode()
-
-
-def test_the_work_queue_query_count_does_not_grow_with_the_peps(login, people, make_pep,
-                                                                time_machine):
-    time_machine.move_to(date(2026, 10, 5))
-    client = login(people["head"])
-
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get("/peps/?officer=all").status_code == 200
-        return len(captured)
-
-    make_pep(S.SUBMITTED)
-    make_pep(S.DRAFT, child=ChildFactory())
-    few = queries()
-    for _ in range(10):
-        make_pep(S.RETURNED, child=ChildFactory())
-        CareEpisodeFactory(child=ChildFactory())  # and children with no PEP started
-    children_refresh_current()
-    text = client.get("/peps/?officer=all").content.decode()
-    assert "Not started (12)" in text  # and the two children of the roll
-    assert queries() == few

@@ -1,0 +1,180 @@
+"""The work queue (screens.md 2.6): the user's PEP work in views, most urgent first.
+
+Each view is one query over the user's children, so a view paginates in the database and
+its count is one query, whatever the size of the roll. Every row says whose turn it is.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+
+from vschool.calendar.rules import (
+    academic_year_label,
+    academic_year_start,
+    add_school_days,
+    nc_year_label,
+    nc_year_on,
+    nc_years_for_phase,
+    working_days_between,
+)
+from vschool.calendar.selectors import la_school_calendar
+from vschool.cohort.models import CareEpisode, Child
+from vschool.cohort.querysets import nc_years_q
+from vschool.peps.initial import care_starts, period_initial_peps
+from vschool.peps.models import Pep, PepSection
+from vschool.peps.rules import COMPLETED_STATUSES, pep_nc_years
+from vschool.peps.sections import REQUIRED_FOR_SUBMIT
+from vschool.peps.selectors import pep_term_now, term_deadline
+
+# The views, in the order of the sub navigation.
+VIEWS = (
+    ("overdue", "Overdue"),
+    ("due", "Due in 20 school days"),
+    ("not_started", "Not started this term"),
+    ("initial", "Initial PEPs"),
+    ("qa", "Awaiting QA"),
+    ("returned", "Returned"),
+)
+SOON_SCHOOL_DAYS = 20
+# How far back the initial PEPs view looks for a period of care still without one.
+_INITIAL_LOOKBACK = timedelta(days=400)
+
+DT, SW, VS = "Designated teacher", "Social worker", "Virtual School"
+
+
+def filtered(children: QuerySet[Child], phase: str, today: date) -> QuerySet[Child]:
+    """The children of one phase this academic year, or all of them (`phase` empty)."""
+    years = nc_years_for_phase(phase) if phase else []
+    return children.filter(nc_years_q(years, academic_year_start(today))) if years else children
+
+
+def views(children: QuerySet[Child], today: date) -> dict[str, QuerySet]:
+    """Each view's rows for `children` (the user's, already scoped), most urgent first."""
+    peps = Pep.objects.filter(child__in=children).select_related(
+        "child", "child__current_school", "child__education_officer")
+    open_peps = peps.exclude(status__in=COMPLETED_STATUSES)
+    soon = add_school_days(today, SOON_SCHOOL_DAYS,
+                           la_school_calendar(today, today + timedelta(days=200)))
+    return {
+        "overdue": open_peps.filter(due_date__lt=today).order_by("due_date", "pk"),
+        "due": open_peps.filter(due_date__range=(today, soon)).order_by("due_date", "pk"),
+        "not_started": not_started(children, today),
+        "initial": initial_to_do(children, today),
+        "qa": peps.filter(status=Pep.Status.SUBMITTED).order_by("due_date", "pk"),
+        "returned": peps.filter(status=Pep.Status.RETURNED).order_by("due_date", "pk"),
+    }
+
+
+def not_started(children: QuerySet[Child], today: date) -> QuerySet[Child]:
+    """Children in our care today, of PEP age, with no PEP beyond "not started" (initial or
+    termly) for the term due now."""
+    ay, term = pep_term_now(today)
+    years = list(pep_nc_years(from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO))
+    started = (Pep.objects.filter(academic_year=ay, term=term.term.value)
+               .exclude(status=Pep.Status.NOT_STARTED).values("child_id"))
+    return (children.filter(cohort_type=Child.CohortType.LOOKED_AFTER, in_care=True)
+            .filter(nc_years_q(years, ay)).exclude(pk__in=started)
+            .select_related("current_school", "education_officer")
+            .order_by("last_name", "first_name", "pk"))
+
+
+def initial_to_do(children: QuerySet[Child], today: date) -> QuerySet[CareEpisode]:
+    """Periods of care, begun in the last 400 days, whose child is still in care and needs an
+    initial PEP not yet approved; annotated with `initial_due` and the PEP's id, if one.
+
+    A period in which a termly PEP was started without an initial PEP has moved on to
+    termly PEPs, as on the child's page.
+    """
+    peps = period_initial_peps()
+    termly = Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.TERMLY,
+                                due_date__gte=OuterRef("decom"))
+    return (care_starts(children.filter(in_care=True), today - _INITIAL_LOOKBACK, today, today)
+            .exclude(Exists(peps.filter(status__in=COMPLETED_STATUSES)))
+            .exclude(Exists(termly))
+            .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]))
+            .select_related("child", "child__current_school", "child__education_officer")
+            .order_by("initial_due", "pk"))
+
+
+@dataclass
+class Row:
+    """One line of the queue: the child, the PEP (if any), when it is due and whose turn."""
+
+    child: Child
+    pep: Pep | None
+    kind: str
+    due: date
+    status: str
+    turn: str
+    link: str
+    today: date
+
+    @property
+    def year(self) -> str:
+        year = self.child.year_group_actual
+        return nc_year_label(nc_year_on(self.child.date_of_birth, self.today)
+                             if year is None else year)
+
+    @property
+    def overdue_by(self) -> int:
+        """Working days past the due date, as deadlines are reported (screens 1.4)."""
+        return working_days_between(self.due, self.today) if self.due < self.today else 0
+
+
+def whose_turn(pep: Pep | None, done: set[str], initial: bool = False) -> str:
+    """Who must act next on a PEP: the school's sections, the social worker's care section,
+    or the Virtual School's QA. The social worker starts an initial PEP (domain.md 5.2)."""
+    if pep is None or pep.status == Pep.Status.NOT_STARTED:
+        return SW if initial or (pep and pep.kind == Pep.Kind.INITIAL) else DT
+    if pep.status == Pep.Status.SUBMITTED:
+        return VS
+    if pep.status == Pep.Status.RETURNED:
+        return DT
+    waiting = [who for who, ready in (
+        (DT, all(key in done for key in REQUIRED_FOR_SUBMIT)), (SW, "care" in done))
+        if not ready]
+    if not waiting:
+        return f"{DT}, to submit"
+    return " and ".join([waiting[0], *(who.lower() for who in waiting[1:])])
+
+
+def rows(view: str, objects: list, today: date) -> list[Row]:
+    """The page's rows of `view`; reads the completed sections of the PEPs shown, in one
+    query (and their PEPs, in one more, for the initial PEPs view)."""
+    if view == "not_started":
+        ay, term = pep_term_now(today)
+        deadline = term_deadline(ay, term)
+        label = f"{term.term.value.title()} term {academic_year_label(ay)}"
+        return [Row(child, None, label, deadline, "Not started", whose_turn(None, set()),
+                    reverse("peps:child", args=[child.pk]), today) for child in objects]
+    if view == "initial":
+        peps = Pep.objects.in_bulk([ep.pep_id for ep in objects if ep.pep_id])
+        items = [(ep.child, peps.get(ep.pep_id), ep.initial_due,
+                  f"Initial PEP (care began {ep.decom.day} {ep.decom:%b %Y})") for ep in objects]
+    else:
+        items = [(pep.child, pep, pep.due_date, pep.get_kind_display()) for pep in objects]
+    done = _sections_done([pep.pk for _child, pep, _due, _kind in items if pep])
+    return [Row(child, pep, kind, due, pep.get_status_display() if pep else "Not started",
+                whose_turn(pep, done.get(pep.pk, set()) if pep else set(),
+                           initial=view == "initial"),
+                reverse("peps:detail", args=[child.pk, pep.pk]) if pep
+                else reverse("peps:child", args=[child.pk]), today)
+            for child, pep, due, kind in items]
+
+
+def _sections_done(pep_ids: list[int]) -> dict[int, set[str]]:
+    done: dict[int, set[str]] = {}
+    for pep_id, key in PepSection.objects.filter(pep_id__in=pep_ids, completed=True
+                                                 ).values_list("pep_id", "key"):
+        done.setdefault(pep_id, set()).add(key)
+    return done
+
+
+def next_due(children: QuerySet[Child], today: date) -> date | None:
+    """The next due date of an open PEP, for "Nothing overdue. Next due: …"."""
+    return (Pep.objects.filter(child__in=children, due_date__gte=today)
+            .exclude(status__in=COMPLETED_STATUSES).order_by("due_date")
+            .values_list("due_date", flat=True).first())
