@@ -6,7 +6,8 @@ Each database runs in its own process, because settings read DATABASE_URL when D
 starts: a temporary SQLite file, then PostgreSQL at the URL (default
 postgres://postgres@127.0.0.1:5432/vschool_bench_peps, dropped and created through psycopg;
 its name must contain "bench"). Each builds the demo (seed 1), then times pep_compliance
-and /reports/peps/ and /reports/peps/outstanding/ signed in as `head`. The Markdown table goes to stdout.
+and /reports/peps/ (this year and last), /reports/peps/outstanding/ and the work queue
+/peps/ signed in as `head`. The Markdown table goes to stdout.
 """
 
 import argparse
@@ -43,11 +44,13 @@ def main() -> None:
                                                   args.database_url)]
     print(f"{date.today().isoformat()}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
           f"median of {RUNS} runs after one warm-up, in seconds:\n")
-    print("| Database | Children | PEPs | Demo build | pep_compliance | Page | Overdue and missing page |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| Database | Children | PEPs | Demo build | pep_compliance | Page, this year | "
+          "Page, last year | Overdue and missing | Work queue | Initial PEPs view |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in runs:
         print(f"| {r['database']} | {r['size']:,} | {r['peps']:,} | {r['build_s']} | "
-              f"{r['report_s']} | {r['page_s']} | {r['outstanding_s']} |")
+              f"{r['report_s']} | {r['page_s']} | {r['last_year_s']} | {r['outstanding_s']} | "
+              f"{r['queue_s']} | {r['initial_s']} |")
 
 
 def _run(size: int, url: str) -> dict:
@@ -108,7 +111,11 @@ def _measure(size: int) -> dict:
               "database": _database_label(connection),
               "report_s": _median(lambda: pep_compliance(Child.objects.all(), year)),
               "page_s": _median(page),
-              "outstanding_s": _median(lambda: page("/reports/peps/outstanding/"))}
+              "last_year_s": _median(lambda: page(f"/reports/peps/?year={year - 1}")),
+              "outstanding_s": _median(lambda: page("/reports/peps/outstanding/")),
+              # The head's queue: every officer's children, every view counted.
+              "queue_s": _median(lambda: page("/peps/")),
+              "initial_s": _median(lambda: page("/peps/?view=initial"))}
     connections.close_all()
     if postgres:
         _recreate_postgres(url, create=False)
