@@ -295,8 +295,11 @@ def queue(request):
     counts = {key: lists[key].count() for key, _label in work_queue.VIEWS}
     view = request.GET.get("view", "")
     if view not in counts:
-        view = next((key for key, _label in work_queue.VIEWS if counts[key]), work_queue.VIEWS[0][0])
-    page = Paginator(lists[view], 50).get_page(request.GET.get("page"))
+        view = next((key for key, _label in work_queue.VIEWS if counts[key]),
+                    work_queue.VIEWS[0][0])
+    paginator = Paginator(lists[view], 50)
+    paginator.count = counts[view]  # counted above: a cached property, so not counted again
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     params["view"] = view

@@ -171,3 +171,15 @@ def test_the_query_count_does_not_grow_with_the_work(login, people, make_pep, vi
     few = queries()
     add_work(8)
     assert queries() == few
+
+
+def test_a_view_shows_50_to_a_page_keeping_the_filters(login, people, make_pep):
+    for n in range(51):
+        make_pep(S.SUBMITTED, child=ChildFactory(last_name=f"Child{n:02d}"),
+                 due=date(2026, 2, 1 + n % 20))
+    client = login(people["head"])
+    first = _page(client, "?view=qa&phase=primary")
+    assert _count(first, "Awaiting QA") == 51 and first.count("govuk-table__row") == 51
+    assert "view=qa" in first and "phase=primary" in first and "page=2" in first
+    second = _page(client, "?view=qa&phase=primary&page=2")
+    assert second.count("govuk-table__row") == 2  # the header and the 51st
