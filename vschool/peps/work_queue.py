@@ -82,8 +82,8 @@ def not_started(children: QuerySet[Child], today: date) -> QuerySet[Child]:
 
 
 def initial_to_do(children: QuerySet[Child], today: date) -> QuerySet[CareEpisode]:
-    """Periods of care, begun in the last 400 days, whose child is still in care and needs an
-    initial PEP not yet approved; annotated with `initial_due` and the PEP's id, if one.
+    """The periods of care children are in now, begun in the last 400 days, still needing an
+    initial PEP approved; annotated with `initial_due` and the PEP's id, if one.
 
     A period in which a termly PEP was started without an initial PEP has moved on to
     termly PEPs, as on the child's page.
@@ -91,7 +91,10 @@ def initial_to_do(children: QuerySet[Child], today: date) -> QuerySet[CareEpisod
     peps = period_initial_peps()
     termly = Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.TERMLY,
                                 due_date__gte=OuterRef("decom"))
+    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
+                                              decom__gt=OuterRef("decom"))
     return (care_starts(children.filter(in_care=True), today - _INITIAL_LOOKBACK, today, today)
+            .exclude(Exists(later_period))  # only the period the child is in now
             .exclude(Exists(peps.filter(status__in=COMPLETED_STATUSES)))
             .exclude(Exists(termly))
             .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]))

@@ -135,9 +135,13 @@ def test_initial_peps_still_to_do(login, people, roll):
     moved_on = new_into_care("Movedon", date(2025, 11, 3))
     Pep.objects.create(child=moved_on, kind="termly", pep_type="primary", academic_year=2025,
                        term="spring", status=S.DRAFT, due_date=date(2026, 3, 27))
+    again = new_into_care("Againincare", date(2025, 9, 8), date(2025, 11, 28))  # left, and
+    CareEpisodeFactory(child=again, decom=date(2026, 1, 19))  # came back: due 16 February
     children_refresh_current()
     text = _page(login(people["head"]), "?view=initial")
-    assert _count(text, "Initial PEPs") == 2
+    assert _count(text, "Initial PEPs") == 3  # the returner once, for the period they are in
+    assert "Initial PEP (care began 19 Jan 2026)" in text
+    assert "Initial PEP (care began 8 Sep 2025)" not in text
     assert text.index("Drafted") < text.index("Nobody")  # most urgent first
     assert "Initial PEP (care began 5 Jan 2026)" in text and "2 Feb 2026" in text
     assert f'href="/children/{nobody.pk}/peps/"' in text and SW in text
