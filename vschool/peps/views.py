@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vschool.accounts.models import Role, User
-from vschool.accounts.scoping import children_for_user, get_child_for_user
+from vschool.accounts.models import User
+from vschool.accounts.scoping import get_child_for_user
 from vschool.calendar.rules import PHASES
 from vschool.cohort.models import Child
 from vschool.cohort.views import child_page
@@ -275,24 +275,14 @@ def queue(request):
     if not user.sees_children:
         raise Http404
     today = timezone.localdate()
-    children = children_for_user(user)
-    officers = []
-    officer = request.GET.get("officer", "")
-    if user.is_virtual_school_staff:
-        officers = list(User.objects.filter(
-            pk__in=Child.objects.values("education_officer")).order_by("first_name",
-                                                                      "last_name"))
-        if not officer:
-            officer = "all" if user.role in (Role.HEAD, Role.DEPUTY) else "mine"
-        if officer == "mine":
-            children = children.filter(education_officer=user)
-        elif officer.isdigit():
-            children = children.filter(education_officer=int(officer))
+    children, officer = work_queue.whose_children(user, request.GET.get("officer", ""))
+    officers = list(User.objects.filter(pk__in=Child.objects.values("education_officer"))
+                    .order_by("first_name", "last_name")) if officer else []
     phase = request.GET.get("phase", "")
     phase = phase if phase in dict(PHASES) else ""
     children = work_queue.filtered(children, phase, today)
     lists = work_queue.views(children, today)
-    counts = {key: lists[key].count() for key, _label in work_queue.VIEWS}
+    counts = work_queue.counts(lists)
     view = request.GET.get("view", "")
     if view not in counts:
         view = next((key for key, _label in work_queue.VIEWS if counts[key]),

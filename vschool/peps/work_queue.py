@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
+from vschool.accounts.models import Role
+from vschool.accounts.scoping import children_for_user
 from vschool.calendar.rules import (
     academic_year_label,
     academic_year_start,
@@ -43,6 +45,30 @@ SOON_SCHOOL_DAYS = 20
 _INITIAL_LOOKBACK = timedelta(days=400)
 
 DT, SW, VS = "Designated teacher", "Social worker", "Virtual School"
+
+
+def whose_children(user, officer: str) -> tuple[QuerySet[Child], str]:
+    """The children whose work the queue shows the user, and the officer choice in force.
+
+    Virtual School staff choose "mine" (their caseload: where officers start), "all"
+    (where the head and deputy, who hold none, start) or one officer's id; others see
+    their scoped roll, and the choice is "".
+    """
+    children = children_for_user(user)
+    if not user.is_virtual_school_staff:
+        return children, ""
+    if officer not in ("mine", "all") and not officer.isdigit():
+        officer = "all" if user.role in (Role.HEAD, Role.DEPUTY) else "mine"
+    if officer == "mine":
+        children = children.filter(education_officer=user)
+    elif officer.isdigit():
+        children = children.filter(education_officer=int(officer))
+    return children, officer
+
+
+def counts(lists: dict[str, QuerySet]) -> dict[str, int]:
+    """Each view's count: one query a view."""
+    return {key: lists[key].count() for key, _label in VIEWS}
 
 
 def filtered(children: QuerySet[Child], phase: str, today: date) -> QuerySet[Child]:

@@ -44,3 +44,20 @@ def test_new_into_care_and_left_care_count_this_academic_year(login, personas, d
     page = login(personas[Role.HEAD]).get("/").content.decode()
     assert _stat(page, "new into care this academic year") == "1"
     assert _stat(page, "left care this academic year") == "1"
+
+
+def test_home_puts_each_users_pep_work_first_linked_to_the_queue(login, personas, roll,
+                                                                  time_machine):
+    from vschool.peps.models import Pep
+
+    time_machine.move_to(date(2026, 1, 26))
+    Pep.objects.create(child=roll["at_a"], pep_type="primary", academic_year=2025,
+                       term="spring", status=Pep.Status.RETURNED, due_date=date(2026, 3, 27))
+    teacher = login(personas[Role.DESIGNATED_TEACHER]).get("/").content.decode()
+    assert teacher.index("Your PEP work") < teacher.index("children on the roll")
+    row = teacher.split('href="/peps/?view=returned">Returned</a>')[1].split("</tr>")[0]
+    assert ">1</td>" in row
+    # The school at B has nothing of the child at A; a governor has no PEP work at all.
+    other = login(roll["other_dt"]).get("/").content.decode()
+    assert ">1</td>" not in other.split('view=returned">Returned</a>')[1].split("</tr>")[0]
+    assert "Your PEP work" not in login(personas[Role.GOVERNOR]).get("/").content.decode()

@@ -8,6 +8,7 @@ from vschool.accounts.scoping import children_for_aggregates, children_for_user
 from vschool.calendar.rules import academic_year_label
 from vschool.cohort.selectors import dashboard_for
 from vschool.pages.context_processors import manage_links
+from vschool.peps import work_queue
 from vschool.reports.outstanding import term_summary
 
 
@@ -16,9 +17,14 @@ def home(request):
     dashboard = dashboard_for(children_for_aggregates(request.user), today)
     peps = (term_summary(children_for_user(request.user), today)
             if request.user.is_virtual_school_staff else None)
+    work = None
+    if request.user.sees_children:  # work first (screens.md 2.2): the queue's views
+        children, _officer = work_queue.whose_children(request.user, "")
+        found = work_queue.counts(work_queue.views(children, today))
+        work = [(key, label, found[key]) for key, label in work_queue.VIEWS]
     return render(request, "pages/home.html", {
         "dashboard": dashboard, "year_label": academic_year_label(dashboard.academic_year),
-        "today": today, "peps": peps, "manage": manage_links(request.user),
+        "today": today, "peps": peps, "work": work, "manage": manage_links(request.user),
         "show_links": request.user.sees_children,
         "suppress": not request.user.sees_children,
         "suppress_below": settings.VSCHOOL_SUPPRESS_BELOW,
