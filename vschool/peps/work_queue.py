@@ -119,8 +119,9 @@ def initial_to_do(children: QuerySet[Child], today: date) -> QuerySet[CareEpisod
                                 due_date__gte=OuterRef("decom"))
     later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
                                               decom__gt=OuterRef("decom"))
-    return (care_starts(children.filter(in_care=True), today - _INITIAL_LOOKBACK, today, today)
-            .exclude(Exists(later_period))  # only the period the child is in now
+    # In care now, in the period begun by the latest start: looked after ever since.
+    return (care_starts(children.filter(in_care=True), today - _INITIAL_LOOKBACK, today)
+            .exclude(Exists(later_period))
             .exclude(Exists(peps.filter(status__in=COMPLETED_STATUSES)))
             .exclude(Exists(termly))
             .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]))

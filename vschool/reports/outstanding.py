@@ -33,7 +33,7 @@ from vschool.accounts.models import User
 from vschool.calendar.rules import TermPeriod, academic_year_start
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import CareEpisode, Child, School
-from vschool.peps.initial import care_starts, period_initial_peps
+from vschool.peps.initial import care_starts, period_initial_peps, still_looked_after
 from vschool.peps.models import Pep
 from vschool.peps.rules import COMPLETED_STATUSES
 from vschool.reports.selectors import (
@@ -89,7 +89,7 @@ def initial_outstanding(children: QuerySet[Child], year: int, term: TermPeriod,
     _term, first, last = window
     peps = period_initial_peps()
     state = [(Q(pep_done=True), LATE), (Q(pep_id__isnull=False), OPEN)]
-    return (care_starts(children, first, last, today)
+    return (still_looked_after(care_starts(children, first, last), today)
             .exclude(Exists(peps.filter(status__in=COMPLETED_STATUSES,
                                         completed_date__lte=F("due_date"))))
             .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]),

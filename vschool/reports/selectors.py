@@ -44,7 +44,12 @@ from vschool.calendar.rules import (
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
-from vschool.peps.initial import care_starts, initial_due_rule, period_initial_peps
+from vschool.peps.initial import (
+    care_starts,
+    initial_due_rule,
+    period_initial_peps,
+    still_looked_after,
+)
 from vschool.peps.models import Pep, PepTermDeadline
 from vschool.peps.rules import COMPLETED_STATUSES, care_starts_due_between, pep_nc_years
 
@@ -216,7 +221,7 @@ def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod
                                            completed_date__lte=F("due_date"))
     window = Case(*[When(decom__range=(low, high), then=Value(term))
                     for term, low, high in windows], default=None, output_field=CharField())
-    groups = (care_starts(children, windows[0][1], windows[-1][2], today)
+    groups = (still_looked_after(care_starts(children, windows[0][1], windows[-1][2]), today)
               .annotate(report_phase=_phase_case(year, "child__"), window=window,
                         in_time=Exists(in_time))
               .filter(report_phase__isnull=False, window__isnull=False)
