@@ -12,6 +12,7 @@ from vschool.peps.forms import OUTCOMES, plain
 from vschool.peps.models import Pep, PepReview, PepSection
 from vschool.peps.rules import target_hints
 from vschool.peps.sections import GROUPS, REQUIRED_FOR_SUBMIT, SECTIONS, Section, may_edit
+from vschool.peps.selectors import next_pep_deadline
 from vschool.peps.workflow import EDITABLE, Part, actions_for
 
 # Moves made on the QA page, or on the check answers page, rather than by a task list button.
@@ -259,11 +260,15 @@ class PepPresenter:
             items.append((field.label, _display(field, value)))
         return items
 
-    @property
+    @cached_property
     def targets(self) -> list[dict]:
+        """The targets with their SMART hints, reviewed by the next PEP (two queries)."""
         row = self.rows.get("targets")
         data = row.data if row and isinstance(row.data, list) else []
-        return [{**target, "hints": target_hints(target)} for target in data]
+        if not data:
+            return []
+        next_pep = next_pep_deadline(self.pep)
+        return [{**target, "hints": target_hints(target, next_pep)} for target in data]
 
 
 def _display(field, value) -> str:

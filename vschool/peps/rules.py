@@ -143,16 +143,17 @@ TARGET_RULES = (
     + ", ".join(f"“{word}”" for word in VAGUE_WORDS),
     "Measurable: “How will you know?” has a number or a level, such as “book band 5” "
     "or “96%”",
-    "Time-bound: it has a review date",
+    "Time-bound: it has a review date, no later than the next PEP",
     "Owned: someone is responsible for it",
 )
 
 
-def target_hints(target: dict) -> list[str]:
+def target_hints(target: dict, next_pep: date | None = None) -> list[str]:
     """Return advice on how a target falls short of SMART (domain.md 5.3); advice, not errors.
 
     Specific and measurable: a number or level in the measure and no vague verbs;
-    time-bound: a review date; owned: someone responsible.
+    time-bound: a review date, by the next PEP (`next_pep`, when known), where it is
+    reviewed; owned: someone responsible.
     """
     hints = []
     words = f" {target.get('target', '')} ".lower()
@@ -162,8 +163,19 @@ def target_hints(target: dict) -> list[str]:
         hints.append(f"“{vague[0]}” is vague: say what the child will be able to do")
     if not any(ch.isdigit() for ch in target.get("measure") or ""):
         hints.append("The measure has no number or level")
-    if not target.get("by_when"):
+    by_when = target.get("by_when")
+    if not by_when:
         hints.append("The target has no review date")
+    elif next_pep is not None and _iso_date(by_when) and _iso_date(by_when) > next_pep:
+        hints.append(f"The review date is after the next PEP, due by "
+                     f"{next_pep.day} {next_pep:%B %Y}")
     if not (target.get("who") or "").strip():
         hints.append("No one is responsible for the target")
     return hints
+
+
+def _iso_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return None

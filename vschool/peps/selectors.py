@@ -64,6 +64,15 @@ def term_deadline(academic_year: int, term: TermPeriod) -> date:
     return row.deadline if row else term.end
 
 
+def next_pep_deadline(pep: Pep) -> date:
+    """The deadline of the term after the PEP's: when its targets come up for review."""
+    terms = term_dates_for_year(pep.academic_year)
+    later = terms[[t.term.value for t in terms].index(pep.term) + 1:]
+    if later:
+        return term_deadline(pep.academic_year, later[0])
+    return term_deadline(pep.academic_year + 1, term_dates_for_year(pep.academic_year + 1)[0])
+
+
 def pep_schedule(child: Child, today: date) -> PepSchedule:
     """The child's PEP history and the PEPs due now: the initial PEP and this term's."""
     history = list(child.peps.all())

@@ -92,6 +92,14 @@ def test_saving_targets_shows_smart_hints(login, people, make_pep):
     text = response.content.decode()
     assert "govuk-inset-text" in text and "The measure has no number or level" in text
     assert PepSection.objects.get(pep=pep, key="targets").data[0]["target"] == "Improve reading"
+    # A review date after the next PEP (summer 2025/26, by 22 July 2026) is hinted too.
+    client.post(_url(pep, "targets/"), {
+        "t-TOTAL_FORMS": "1", "t-INITIAL_FORMS": "1", "t-0-area": "Reading",
+        "t-0-target": "Read a book band 5 book", "t-0-measure": "Book band 5",
+        "t-0-who": "Class teacher", "t-0-by_when_0": "1", "t-0-by_when_1": "9",
+        "t-0-by_when_2": "2026", "completed": "yes", "version": "2"})
+    later = client.get(_url(pep, "targets/")).content.decode()
+    assert "The review date is after the next PEP, due by 22 July 2026" in later
     # The page explains the rules behind the hints, naming every vague word it looks for.
     assert "How the target check works" in text
     assert all(f"“{word}”" in text for word in VAGUE_WORDS)
