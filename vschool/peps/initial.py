@@ -10,13 +10,13 @@ from datetime import date, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db.models import Case, DateField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, DateField, Exists, F, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Least
 
 from vschool.calendar.selectors import la_school_calendar
 from vschool.cohort.models import CareEpisode, Child
 from vschool.peps.models import Pep
-from vschool.peps.rules import DayUnit, initial_pep_due
+from vschool.peps.rules import LONGEST_TIMESCALE, DayUnit, initial_pep_due
 
 
 def initial_due_rule(first: date, last: date) -> Callable[[date], date]:
@@ -25,7 +25,7 @@ def initial_due_rule(first: date, last: date) -> Callable[[date], date]:
     unit = settings.VSCHOOL_INITIAL_PEP_UNIT
     calendar = None
     if unit == DayUnit.SCHOOL_DAYS:
-        calendar = la_school_calendar(first, last + timedelta(days=400))
+        calendar = la_school_calendar(first, last + LONGEST_TIMESCALE)
     return partial(initial_pep_due, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit,
                    calendar=calendar)
 
@@ -68,9 +68,8 @@ def care_starts(children: QuerySet[Child], first: date, last: date) -> QuerySet[
 def still_looked_after(starts: QuerySet[CareEpisode], today: date) -> QuerySet[CareEpisode]:
     """The care starts whose child was still looked after when the initial PEP fell due (or
     is today, if it is not due yet): a child back home within days needs none."""
-    looked_after = CareEpisode.objects.filter(child=OuterRef("child"),
-                                              decom__lte=OuterRef("counted_on")).filter(
-        Q(dec__isnull=True) | Q(dec__gt=OuterRef("counted_on")))
+    looked_after = CareEpisode.objects.filter(child=OuterRef("child")).covering(
+        OuterRef("counted_on"))
     return (starts.annotate(counted_on=Least(F("initial_due"), Value(today, DateField())))
             .filter(Exists(looked_after)))
 

@@ -56,7 +56,7 @@ def initial_pep_due(care_start: date, *, count: int, unit: str,
 
 
 # Longer than any initial PEP timescale, school holidays included.
-_LONGEST_TIMESCALE = timedelta(days=400)
+LONGEST_TIMESCALE = timedelta(days=400)
 
 
 def care_starts_due_between(first: date, last: date,
@@ -68,7 +68,7 @@ def care_starts_due_between(first: date, last: date,
     reports count new entrants by the day their PEP fell due, without a row per child.
     """
     def earliest_due_from(target: date) -> date:
-        low, high = target - _LONGEST_TIMESCALE, target
+        low, high = target - LONGEST_TIMESCALE, target
         while low < high:
             middle = low + (high - low) // 2
             if due_of(middle) >= target:

@@ -51,7 +51,12 @@ from vschool.peps.initial import (
     still_looked_after,
 )
 from vschool.peps.models import Pep, PepTermDeadline
-from vschool.peps.rules import COMPLETED_STATUSES, care_starts_due_between, pep_nc_years
+from vschool.peps.rules import (
+    COMPLETED_STATUSES,
+    LONGEST_TIMESCALE,
+    care_starts_due_between,
+    pep_nc_years,
+)
 
 ALL = "all"
 WHOLE_YEAR = "year"
@@ -196,7 +201,7 @@ def initial_windows(year: int, terms: list[TermPeriod],
     first, last = academic_year_bounds(year)
     opens = [first] + [t.end + timedelta(days=1) for t in terms[:-1]]
     closes = [t.end for t in terms[:-1]] + [last]
-    due_of = initial_due_rule(first - timedelta(days=400), last)
+    due_of = initial_due_rule(first - LONGEST_TIMESCALE, last)
     windows = []
     for term, opened, closed in zip(terms, opens, closes, strict=True):
         starts = care_starts_due_between(opened, min(closed, today), due_of)
