@@ -23,10 +23,13 @@ def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
 
 class ChildQuerySet(models.QuerySet):
     def looked_after_on(self, day: date):
-        """Children with an episode covering `day` (half-open [DECOM, DEC))."""
+        """Children looked after on `day` as the Virtual School counts them: dated history from
+        the care episodes, never today's cohort label, short breaks left out (rules.looked_after_on).
+        """
         from vschool.cohort.models import CareEpisode
 
-        return self.filter(Exists(CareEpisode.objects.filter(child=OuterRef("pk")).covering(day)))
+        return self.filter(
+            Exists(CareEpisode.objects.filter(child=OuterRef("pk")).looked_after_on(day)))
 
     def new_into_care(self, start: date, end: date):
         """Children whose period of care started (RNE S) between `start` and `end` inclusive."""
@@ -56,7 +59,9 @@ class ChildQuerySet(models.QuerySet):
 class CareEpisodeQuerySet(models.QuerySet):
     def starting_care(self, start: date, end: date):
         """Episodes that start a period of care (RNE S) in [start, end]."""
-        return self.filter(rne="S", decom__range=(start, end))
+        from vschool.cohort.rules import NEW_ENTRY
+
+        return self.filter(rne=NEW_ENTRY, decom__range=(start, end))
 
     def ending_care(self, start: date, end: date):
         """Episodes whose end closes a period of care in [start, end]."""
@@ -65,7 +70,18 @@ class CareEpisodeQuerySet(models.QuerySet):
         return self.filter(dec__range=(start, end), rec__in=care_ending_reasons())
 
     def covering(self, day: date):
+        """Episodes covering `day`, short breaks included (rules.covers)."""
         return self.filter(Q(dec__isnull=True) | Q(dec__gt=day), decom__lte=day)
+
+    def counted(self):
+        """Episodes other than short breaks (rules.is_short_break)."""
+        from vschool.cohort.rules import SHORT_BREAK_LS
+
+        return self.exclude(ls__in=SHORT_BREAK_LS)
+
+    def looked_after_on(self, day: date):
+        """Episodes by which a child counts as looked after on `day` (rules.looked_after_on)."""
+        return self.covering(day).counted()
 
 
 class SchoolPlacementQuerySet(models.QuerySet):

@@ -17,6 +17,8 @@ PLACEMENT_CHANGE_RNE = frozenset({"P", "T", "B", "U"})
 SHORT_BREAK_LS = frozenset({"V3", "V4"})
 # REC code for "episode ends and a new one starts the same day".
 CONTINUES = "X1"
+# RNE code for a new entry into care: the only episode that starts a period of care.
+NEW_ENTRY = "S"
 
 
 def care_ending_reasons() -> frozenset[str]:
@@ -37,33 +39,57 @@ class Episode(Protocol):
 class PeriodOfCare:
     start: date
     end: date | None  # the DEC of the last episode; None while still looked after
+    # False when the first episode held is not a new entry (RNE S): care began before the
+    # system's records (a first SSDA903 import carries only the episodes open in the year),
+    # so the care start, and the initial PEP it would call for, are unknown.
+    starts_care: bool = True
 
 
-def looked_after_on(episodes: Iterable[Episode], day: date) -> bool:
-    """Is the child looked after on `day`? Episodes are half-open: [DECOM, DEC) (domain.md 2)."""
-    return any(ep.decom <= day and (ep.dec is None or day < ep.dec) for ep in episodes)
+def is_short_break(ls: str) -> bool:
+    """Is legal status `ls` a short break (V3, V4)? Looked after during the break, but outside
+    the 31 March count and the 12-month cohort (domain.md 2), and with no care plan, so no
+    PEP (CPR2010 reg 48)."""
+    return ls in SHORT_BREAK_LS
+
+
+def covers(ep: Episode, day: date) -> bool:
+    """Does the episode cover `day`? Episodes are half-open: [DECOM, DEC) (domain.md 2)."""
+    return ep.decom <= day and (ep.dec is None or day < ep.dec)
+
+
+def looked_after_on(episodes: Iterable[Episode], day: date, *, short_breaks: bool = False) -> bool:
+    """Is the child looked after on `day`, as the Virtual School counts (domain.md 1, 2)?
+
+    An episode covers the day. Short breaks are left out unless `short_breaks`: they are
+    outside the counts and the PEP duty. The database twin is
+    CareEpisodeQuerySet.looked_after_on; a test checks they agree.
+    """
+    return any(covers(ep, day) and (short_breaks or not is_short_break(ep.ls))
+               for ep in episodes)
 
 
 def periods_of_care(episodes: Iterable[Episode]) -> list[PeriodOfCare]:
     """Join episodes into periods of care: an X1 end continues into an episode starting that day.
 
     Any other end, or a gap (even of one day), closes the period; the next episode opens a
-    new one (domain.md 2).
+    new one (domain.md 2). A period whose first episode is not a new entry (RNE S) began
+    before the records held (`starts_care` False).
     """
     periods: list[PeriodOfCare] = []
     start: date | None = None
     end: date | None = None
+    new_entry = True
     continues = False
     for ep in sorted(episodes, key=lambda e: e.decom):
         if start is not None and continues and end == ep.decom:
             end = ep.dec
         else:
             if start is not None:
-                periods.append(PeriodOfCare(start, end))
-            start, end = ep.decom, ep.dec
+                periods.append(PeriodOfCare(start, end, new_entry))
+            start, end, new_entry = ep.decom, ep.dec, ep.rne == NEW_ENTRY
         continues = ep.rec == CONTINUES
     if start is not None:
-        periods.append(PeriodOfCare(start, end))
+        periods.append(PeriodOfCare(start, end, new_entry))
     return periods
 
 
@@ -80,7 +106,7 @@ def continuously_looked_after_12_months(
     first = date(year_ending - 1, 4, 1)
     last = date(year_ending, 3, 31)
     in_year = [ep for ep in episodes if ep.decom <= last and (ep.dec is None or ep.dec >= first)]
-    if any(ep.ls in SHORT_BREAK_LS for ep in in_year):
+    if any(is_short_break(ep.ls) for ep in in_year):
         return False
     for period in periods_of_care(episodes):
         if period.start > first:
@@ -100,7 +126,7 @@ def placement_moves(episodes: Iterable[Episode], start: date, end: date) -> int:
 
 def started_care_between(episodes: Iterable[Episode], start: date, end: date) -> bool:
     """Did a period of care start (RNE S) in [start, end]? ("new into care")"""
-    return any(ep.rne == "S" and start <= ep.decom <= end for ep in episodes)
+    return any(ep.rne == NEW_ENTRY and start <= ep.decom <= end for ep in episodes)
 
 
 def left_care_between(episodes: Iterable[Episode], start: date, end: date) -> bool:

@@ -49,7 +49,10 @@ def children_refresh_current(child_ids: list[int] | None = None) -> int:
         "current_legal_status": _or_blank(open_episode.values("ls")[:1]),
         "current_placement_type": _or_blank(open_episode.values("place")[:1]),
         "current_placement_la": _or_blank(open_episode.values("placement_la")[:1]),
-        "in_care": Q(pk__in=CareEpisode.objects.filter(dec__isnull=True).values("child")),
+        # Looked after now (rules.looked_after_on): an open episode, short breaks left out.
+        "in_care": Q(
+            pk__in=CareEpisode.objects.filter(dec__isnull=True).counted().values("child")
+        ),
     }
     if child_ids is None:
         return Child.objects.update(**facts)
