@@ -4,6 +4,7 @@ Pure functions with no ORM and no clock: callers pass every date in.
 """
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,6 +34,29 @@ def academic_year_label(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+_YEAR_PARAM = re.compile(r"(\d{4})(?:[-/](\d{2}))?")
+
+
+def parse_academic_year(value: str | int | None) -> int | None:
+    """Return the start year an academic year parameter names, or None if it names none.
+
+    Accepts "2025/26", "2025-26" (as URLs carry it) or "2025", for years 2000 to 2099;
+    the second part must follow the first. Every page and command reads years through it.
+    """
+    match = _YEAR_PARAM.fullmatch(str(value if value is not None else "").strip())
+    if not match:
+        return None
+    start = int(match[1])
+    if match[2] is not None and int(match[2]) != (start + 1) % 100:
+        return None
+    return start if 2000 <= start <= 2099 else None
+
+
+def academic_year_slug(start: int) -> str:
+    """Return the academic year as URLs and file names carry it, e.g. 2025 -> "2025-26"."""
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
 def academic_year_bounds(start: int) -> tuple[date, date]:
     """Return the first and last days (1 September, 31 August) of an academic year."""
     return date(start, 9, 1), date(start + 1, 8, 31)
@@ -58,11 +82,12 @@ def financial_year_bounds(start: int) -> tuple[date, date]:
 
 # --- Ages and national curriculum years -------------------------------------------------------
 
+TWO_YEAR_OLDS = -3  # the year before Nursery 1: children who turn 2 (funded early education)
 NURSERY_1 = -2
 NURSERY_2 = -1
 RECEPTION = 0
 YEAR_13 = 13
-NC_YEARS = range(NURSERY_1, YEAR_13 + 1)
+NC_YEARS = range(TWO_YEAR_OLDS, YEAR_13 + 1)
 
 
 class Phase(StrEnum):
@@ -90,7 +115,7 @@ _KEY_STAGE_BANDS = (
     (12, YEAR_13, "16-19"),
 )
 _PHASE_BANDS = (
-    (NURSERY_1, NURSERY_2, Phase.EARLY_YEARS),
+    (TWO_YEAR_OLDS, NURSERY_2, Phase.EARLY_YEARS),
     (RECEPTION, 6, Phase.PRIMARY),
     (7, 11, Phase.SECONDARY),
     (12, YEAR_13, Phase.POST_16),
@@ -104,6 +129,17 @@ def age_on(dob: date, d: date) -> int:
     (domain.md 4, UNCONFIRMED): (2, 28) sorts before (2, 29) and (3, 1) after it.
     """
     return d.year - dob.year - ((d.month, d.day) < (dob.month, dob.day))
+
+
+def birthday(dob: date, age: int) -> date:
+    """Return the day a child born on `dob` turns `age`: age_on(dob, d) >= age from this day.
+
+    A 29 February birthday falls on 1 March in common years, as age_on reads it.
+    """
+    try:
+        return dob.replace(year=dob.year + age)
+    except ValueError:  # 29 February in a common year
+        return date(dob.year + age, 3, 1)
 
 
 def nc_year(dob: date, academic_year_start: int) -> int:
@@ -154,9 +190,10 @@ def key_stage(n: int) -> str | None:
 
 
 def phase(n: int) -> Phase | None:
-    """Return the phase of NC year `n`, or None outside Nursery 1 to Year 13.
+    """Return the phase of NC year `n`, or None outside the year before Nursery 1 to Year 13.
 
-    Domain.md 4: early years (nursery), primary (Reception-Y6), secondary (Y7-11),
+    Domain.md 4: early years (nursery, and the year before it, when children turn 2 and
+    may start funded early education), primary (Reception-Y6), secondary (Y7-11),
     post-16 (Y12-13). Reception is in the EYFS key stage but the primary phase.
     """
     return _band(n, _PHASE_BANDS)
@@ -356,6 +393,30 @@ def default_term_dates(academic_year_start: int) -> list[TermPeriod]:
             *_week_from(_weekday_on_or_after(date(y + 1, 5, 25), 0)),
         ),
     ]
+
+
+def term_windows(academic_year_start: int,
+                 term_dates: Iterable[TermPeriod]) -> list[tuple[TermPeriod, date, date]]:
+    """Return each term with the window of days that belong to it: from the day after the
+    previous term ends (1 September for autumn) to its last day (31 August for summer).
+
+    Every day of the academic year is in one window, so a holiday belongs to the term after
+    it (22 December and 2 January to spring) and the summer holiday to summer. Home, the
+    work queue, the PEP reports and the outstanding page all name a date's term by this.
+    """
+    first, last = academic_year_bounds(academic_year_start)
+    terms = list(term_dates)
+    opens = [first] + [t.end + ONE_DAY for t in terms[:-1]]
+    closes = [t.end for t in terms[:-1]] + [last]
+    return list(zip(terms, opens, closes, strict=True))
+
+
+def term_window_of(d: date, term_dates: Iterable[TermPeriod]) -> TermPeriod:
+    """Return the term whose window holds `d`; `term_dates` are the terms of d's academic year."""
+    for term, opens, closes in term_windows(academic_year_start(d), term_dates):
+        if opens <= d <= closes:
+            return term
+    raise ValueError(f"{d} is not in the academic year of the terms given")
 
 
 def term_of(d: date, term_dates: Iterable[TermPeriod]) -> tuple[int, Term] | None:

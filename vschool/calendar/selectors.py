@@ -30,6 +30,13 @@ def term_dates_for_year(academic_year_start: int) -> list[rules.TermPeriod]:
     return _term_dates(academic_year_start, academic_year_start)[academic_year_start]
 
 
+def term_on(day: date) -> tuple[int, rules.TermPeriod]:
+    """Return the academic year and term `day` belongs to (rules.term_window_of): the one
+    home of "this term" for Home, the work queue and the reports. One query."""
+    year = rules.academic_year_start(day)
+    return year, rules.term_window_of(day, term_dates_for_year(year))
+
+
 def la_school_calendar(start: date, end: date) -> rules.SchoolCalendar:
     """Return the LA school calendar for every academic year touching `start` to `end`.
 

@@ -17,12 +17,12 @@ def _require_staff(user):
 
 
 def academic_year_param(raw: str | None) -> int:
-    """The academic year (its first calendar year) a `year` parameter names; 404 if absurd."""
-    try:
-        year = int(raw) if raw else rules.academic_year_start(timezone.localdate())
-    except ValueError:
-        raise Http404 from None
-    if not 2000 <= year <= 2099:
+    """The academic year a `year` parameter names (rules.parse_academic_year), this year when
+    there is none; 404 when it names no year."""
+    if not raw:
+        return rules.academic_year_start(timezone.localdate())
+    year = rules.parse_academic_year(raw)
+    if year is None:
         raise Http404
     return year
 

@@ -21,6 +21,15 @@ def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
     return condition
 
 
+def prefixed(q: Q, prefix: str) -> Q:
+    """The same condition on a related model's fields, e.g. date_of_birth -> child__date_of_birth."""
+    out = Q()
+    out.connector, out.negated = q.connector, q.negated
+    out.children = [prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1])
+                    for c in q.children]
+    return out
+
+
 class ChildQuerySet(models.QuerySet):
     def looked_after_on(self, day: date):
         """Children looked after on `day` as the Virtual School counts them: dated history from

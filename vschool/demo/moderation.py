@@ -17,7 +17,6 @@ from vschool.accounts.models import User
 from vschool.demo.peps import started_terms
 from vschool.peps.models import Pep, PepModeration, PepStatusChange
 from vschool.peps.moderation import draw_sample
-from vschool.peps.rules import COMPLETED_STATUSES
 
 _AGREE = 0.8  # share of second grades that match the first
 _BATCH = 1000
@@ -61,7 +60,7 @@ def _second(rng: random.Random, grades: list[str], first: str) -> str:
 def _record_approvals(users: dict[str, User]) -> None:
     """Give each graded demo PEP without history an approval by its child's officer."""
     head = users.get("head")
-    peps = (Pep.objects.filter(status__in=COMPLETED_STATUSES).exclude(grade="")
+    peps = (Pep.objects.completed().exclude(grade="")
             .filter(status_changes__isnull=True).order_by("pk")
             .values_list("pk", "child__education_officer_id"))
     PepStatusChange.objects.bulk_create(

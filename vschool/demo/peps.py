@@ -60,11 +60,13 @@ def _pep(rng: random.Random, child: Child, status: str, start: date, due: date, 
                completed_date=completed, grade=grade or "", **fields)
 
 
-def _pep_type(child: Child, year: int, in_education: bool) -> str:
-    """The child's form of PEP in academic `year`, or "" if too young or too old for one."""
+def _pep_type(child: Child, year: int, in_education: bool, on: date) -> str:
+    """The child's form of PEP in academic `year`, or "" if too young or too old for one on
+    `on` (the term's deadline)."""
     n = child.year_group_actual
     n = nc_year(child.date_of_birth, year) if n is None else n
-    if not needs_pep(n, from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO):
+    if not needs_pep(child.date_of_birth, on, nc_year=n,
+                     from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO):
         return ""
     return pep_type(n, in_education=in_education).value
 
@@ -80,10 +82,9 @@ def _initial_peps(rng: random.Random, child: Child, episodes: list, terms: list,
         if ep.rne != "S" or not terms[0][1].start <= ep.decom <= today:
             continue
         year, term = next(((y, t) for y, t in terms if ep.decom <= t.end), terms[-1])
-        kind = _pep_type(child, year, in_education=True)
-        if kind:
-            due = initial_pep_due(ep.decom, count=settings.VSCHOOL_INITIAL_PEP_DAYS,
-                                  unit=settings.VSCHOOL_INITIAL_PEP_UNIT, calendar=calendar)
+        due = initial_pep_due(ep.decom, count=settings.VSCHOOL_INITIAL_PEP_DAYS,
+                              unit=settings.VSCHOOL_INITIAL_PEP_UNIT, calendar=calendar)
+        if kind := _pep_type(child, year, True, due):
             status = weighted(rng, _PAST if due < today else _CURRENT)
             peps.append(_pep(rng, child, status, ep.decom, due, today, kind=Pep.Kind.INITIAL,
                              academic_year=year, term=term.term.value, pep_type=kind))
@@ -207,8 +208,9 @@ def build_peps(rng: random.Random, children: list[MadeChild], today: date) -> in
         episodes = [SimpleNamespace(**fields) for fields in made.episodes]
         in_education = any(p["end"] is None for p in made.placements)
         for year, term in terms:
-            kind = _pep_type(child, year, in_education)
-            if kind and looked_after_on(episodes, min(term.end, today)):
+            on = min(term.end, today)
+            kind = _pep_type(child, year, in_education, on)
+            if kind and looked_after_on(episodes, on):
                 fields = {"academic_year": year, "term": term.term.value, "pep_type": kind}
                 status = weighted(rng, _PAST if term.end < today else _CURRENT)
                 peps.append(_pep(rng, child, status, term.start, term.end, today, **fields))

@@ -16,7 +16,12 @@ from django.db.models.functions import Least
 from vschool.calendar.selectors import la_school_calendar
 from vschool.cohort.models import CareEpisode, Child
 from vschool.peps.models import Pep
-from vschool.peps.rules import LONGEST_TIMESCALE, DayUnit, initial_pep_due
+from vschool.peps.rules import (
+    LONGEST_TIMESCALE,
+    DayUnit,
+    initial_pep_due,
+    latest_dob_needing_pep,
+)
 
 
 def initial_due_rule(first: date, last: date) -> Callable[[date], date]:
@@ -35,15 +40,29 @@ def initial_due_date(first: date, last: date) -> Case | Value:
     expression: initial_due_rule worked out in Python for each run of starts that fall due
     on the same day, then looked up by bisection (a tree of CASEs: about nine tests a row
     for a year of starts, not one per run)."""
+    return _by_care_start(first, last, initial_due_rule(first, last))
+
+
+def initial_latest_dob(first: date, last: date) -> Case | Value:
+    """The latest date of birth of a child old enough for a PEP (rules.pep_start) when the
+    initial PEP of each care start from `first` to `last` falls due, as initial_due_date."""
     due_of = initial_due_rule(first, last)
+    from_age_two = settings.VSCHOOL_PEP_FROM_AGE_TWO
+    return _by_care_start(
+        first, last, lambda start: latest_dob_needing_pep(due_of(start), from_age_two=from_age_two))
+
+
+def _by_care_start(first: date, last: date, value_of: Callable[[date], date]) -> Case | Value:
+    """`value_of` each care start from `first` to `last` as an expression on `decom`: runs
+    of starts with one value, looked up by bisection."""
     runs: list[list[date]] = []
     day = first
     while day <= last:
-        due = due_of(day)
-        if runs and runs[-1][2] == due:
+        value = value_of(day)
+        if runs and runs[-1][2] == value:
             runs[-1][1] = day
         else:
-            runs.append([day, day, due])
+            runs.append([day, day, value])
         day += timedelta(days=1)
     return _lookup(runs) if runs else Value(None, output_field=DateField())
 
@@ -57,18 +76,21 @@ def _lookup(runs: list[list[date]]) -> Case | Value:
 
 
 def care_starts(children: QuerySet[Child], first: date, last: date) -> QuerySet[CareEpisode]:
-    """The episodes from `first` to `last` that start a period of care (RNE S) for our
-    looked-after children among `children`, each annotated with its `initial_due` date."""
-    return (CareEpisode.objects
-            .filter(rne="S", decom__range=(first, last),
-                    child__in=children.filter(cohort_type=Child.CohortType.LOOKED_AFTER))
-            .annotate(initial_due=initial_due_date(first, last)))
+    """The episodes from `first` to `last` that start a period of care (RNE S) for
+    `children` old enough for a PEP when it falls due (rules.needs_pep), each annotated
+    with its `initial_due` date. Dated by the episodes, not by the child's cohort today: a
+    child who has since left care still had the period."""
+    return (CareEpisode.objects.starting_care(first, last).filter(child__in=children)
+            .annotate(initial_due=initial_due_date(first, last),
+                      latest_dob=initial_latest_dob(first, last))
+            .filter(child__date_of_birth__lte=F("latest_dob")))
 
 
 def still_looked_after(starts: QuerySet[CareEpisode], today: date) -> QuerySet[CareEpisode]:
     """The care starts whose child was still looked after when the initial PEP fell due (or
-    is today, if it is not due yet): a child back home within days needs none."""
-    looked_after = CareEpisode.objects.filter(child=OuterRef("child")).covering(
+    is today, if it is not due yet): a child back home within days, or on a short break,
+    needs none."""
+    looked_after = CareEpisode.objects.filter(child=OuterRef("child")).looked_after_on(
         OuterRef("counted_on"))
     return (starts.annotate(counted_on=Least(F("initial_due"), Value(today, DateField())))
             .filter(Exists(looked_after)))

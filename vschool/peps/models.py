@@ -6,6 +6,7 @@ from django.db import models
 from vschool.calendar.models import TermDates
 from vschool.calendar.rules import academic_year_label
 from vschool.cohort.models import Child
+from vschool.peps.querysets import PepQuerySet
 from vschool.peps.rules import PEP_TYPE_LABELS
 
 
@@ -51,6 +52,8 @@ class Pep(models.Model):
     grade = models.CharField(max_length=20, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PepQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "-academic_year", "-due_date"]

@@ -21,7 +21,7 @@ from vschool.accounts.audit import audit_record
 from vschool.accounts.models import AuditEntry, User
 from vschool.calendar.rules import PHASES
 from vschool.peps.models import Pep, PepModeration, PepStatusChange
-from vschool.peps.rules import COMPLETED_STATUSES, PepType
+from vschool.peps.rules import PepType
 from vschool.peps.services import PepError
 
 PHASE_LABELS = dict(PHASES)
@@ -63,7 +63,7 @@ def draw_sample(academic_year: int, term: str, percent: float,
     with transaction.atomic():
         candidates = list(
             Pep.objects.select_for_update()
-            .filter(academic_year=academic_year, term=term, status__in=COMPLETED_STATUSES)
+            .of_term(academic_year, term).completed()
             .exclude(grade="")
             .annotate(first_by_id=_first_grader())
             .order_by("pk")

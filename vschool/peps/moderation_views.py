@@ -12,12 +12,12 @@ from django.utils import timezone
 
 from vschool.accounts.models import Role
 from vschool.calendar.models import TermDates
+from vschool.calendar.rules import parse_academic_year
+from vschool.calendar.selectors import term_on
 from vschool.pages.forms import GovukForm
 from vschool.peps import moderation as mod
 from vschool.peps.models import Pep, PepModeration
 from vschool.peps.presenters import PepPresenter
-from vschool.peps.rules import COMPLETED_STATUSES
-from vschool.peps.selectors import pep_term_now
 from vschool.peps.services import PepError
 
 TERMS = list(TermDates.Term.choices)
@@ -50,18 +50,14 @@ def _may_draw(user) -> bool:
 
 def _chosen_term(params, today) -> tuple[int, str, list[int]]:
     """The term asked for, else the latest with approved PEPs, else the current; and years."""
-    done = set(Pep.objects.filter(status__in=COMPLETED_STATUSES)
-               .values_list("academic_year", "term").distinct())
-    now_year, now_term = pep_term_now(today)
+    done = set(Pep.objects.completed().values_list("academic_year", "term").distinct())
+    now_year, now_term = term_on(today)
     years = sorted({year for year, _ in done} | {now_year}, reverse=True)
     if done:
         year, term = max(done, key=lambda yt: (yt[0], _TERM_ORDER.get(yt[1], 0)))
     else:
         year, term = now_year, now_term.term.value
-    try:
-        asked = int(params.get("year", ""))
-    except ValueError:
-        asked = None
+    asked = parse_academic_year(params.get("year"))
     if asked in years and params.get("term") in _TERM_ORDER:
         year, term = asked, params["term"]
     return year, term, years

@@ -9,12 +9,13 @@ from enum import StrEnum
 
 from vschool.calendar.rules import (
     NURSERY_1,
-    NURSERY_2,
     YEAR_13,
     SchoolCalendar,
     add_school_days,
     add_working_days,
+    birthday,
     key_stage,
+    nc_year_on,
 )
 
 
@@ -82,19 +83,52 @@ def care_starts_due_between(first: date, last: date,
     return (low, high) if low <= high else None
 
 
-def pep_nc_years(*, from_age_two: bool) -> range:
-    """The NC years in which a looked-after child needs a PEP (domain.md 5.1).
+# The terms of funded early education start on 1 January, 1 April and 1 September: a child
+# is funded from the term after a birthday (DfE early education entitlements).
+_FUNDED_TERM_STARTS = ((1, 1), (4, 1), (9, 1))
 
-    Every looked-after child from the early years to the end of Year 13; the start is
-    Nursery 2 (age 3), or Nursery 1 (the term after the second birthday) where the Virtual
-    School gives 2-year-old PEPs: a setting, as SG2018's wording is unconfirmed.
+
+def pep_start(dob: date, *, from_age_two: bool) -> date:
+    """Return the first day a looked-after child needs a PEP (domain.md 5.1).
+
+    From the third birthday; where the Virtual School gives 2-year-old PEPs (a setting, as
+    SG2018's wording is unconfirmed), from the first funded early education term after the
+    second birthday. By age on the day, not by year group, so a child who turns 3 in
+    January needs a PEP that spring, not the next September.
     """
-    return range(NURSERY_1 if from_age_two else NURSERY_2, YEAR_13 + 1)
+    if not from_age_two:
+        return birthday(dob, 3)
+    second = birthday(dob, 2)
+    return min(date(year, month, day) for year in (second.year, second.year + 1)
+               for month, day in _FUNDED_TERM_STARTS if date(year, month, day) > second)
 
 
-def needs_pep(nc_year: int, *, from_age_two: bool) -> bool:
-    """Does a looked-after child in NC year `nc_year` need a PEP?"""
-    return nc_year in pep_nc_years(from_age_two=from_age_two)
+def needs_pep(dob: date, day: date, *, from_age_two: bool, nc_year: int | None = None) -> bool:
+    """Does a child looked after on `day` need a PEP then? From pep_start to the end of
+    Year 13 (`nc_year`: the child's year group on `day`, from the date of birth if None)."""
+    year = nc_year_on(dob, day) if nc_year is None else nc_year
+    return pep_start(dob, from_age_two=from_age_two) <= day and year <= YEAR_13
+
+
+def latest_dob_needing_pep(day: date, *, from_age_two: bool) -> date:
+    """Return the latest date of birth of a child old enough for a PEP on `day`: the bound
+    pep_start gives, for a database filter. pep_start never falls as the date of birth
+    rises, so a bisection over dates of birth finds it."""
+    low, high = day - timedelta(days=4 * 366), day
+    while low < high:
+        middle = low + (high - low + timedelta(days=1)) // 2
+        if pep_start(middle, from_age_two=from_age_two) <= day:
+            low = middle
+        else:
+            high = middle - timedelta(days=1)
+    return low
+
+
+def pep_nc_years(*, from_age_two: bool) -> range:
+    """The NC years in which a looked-after child can need a PEP, for database filters that
+    pep_start's age bound then narrows: from the year a child turns 3 (Nursery 1), or 2
+    (the year below) where the Virtual School gives 2-year-old PEPs, to Year 13."""
+    return range(NURSERY_1 - 1 if from_age_two else NURSERY_1, YEAR_13 + 1)
 
 
 def pep_type(nc_year: int, *, in_education: bool) -> PepType:

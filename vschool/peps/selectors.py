@@ -10,21 +10,16 @@ from vschool.accounts.models import Role
 from vschool.accounts.scoping import children_for_user
 from vschool.calendar.rules import (
     TermPeriod,
-    academic_year_start,
     nc_year_on,
-    term_of,
     working_days_between,
 )
-from vschool.calendar.selectors import term_dates_for_year
+from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.cohort.models import Child
-from vschool.cohort.rules import periods_of_care
+from vschool.cohort.rules import looked_after_on, periods_of_care
 from vschool.peps.initial import initial_due_rule
 from vschool.peps.models import Pep, PepReview, PepTermDeadline
 from vschool.peps.quality import ReviewPresenter
-from vschool.peps.rules import (
-    needs_pep,
-    pep_type,
-)
+from vschool.peps.rules import is_completed, needs_pep, pep_type
 
 
 @dataclass
@@ -38,8 +33,7 @@ class Due:
 
     @property
     def done(self) -> bool:
-        return self.pep is not None and self.pep.status in (Pep.Status.APPROVED,
-                                                            Pep.Status.LOCKED)
+        return self.pep is not None and is_completed(self.pep.status)
 
     @property
     def overdue_working_days(self) -> int:
@@ -57,11 +51,22 @@ class PepSchedule:
     history: list[Pep]
 
 
+def deadlines_set(academic_year: int) -> dict[str, date]:
+    """The PEP deadlines the Virtual School has set for a year's terms, by term. One query."""
+    return dict(PepTermDeadline.objects.filter(academic_year=academic_year)
+                .values_list("term", "deadline"))
+
+
+def term_deadlines(academic_year: int, terms: list[TermPeriod]) -> dict[str, date]:
+    """The deadline of each term's PEPs: the one the Virtual School set, else the term's last
+    day (domain.md 5.2). The one reader of deadlines for pages, reports and the queue."""
+    set_by_vs = deadlines_set(academic_year)
+    return {t.term.value: set_by_vs.get(t.term.value, t.end) for t in terms}
+
+
 def term_deadline(academic_year: int, term: TermPeriod) -> date:
-    """The Virtual School's deadline for a term's PEPs; the term's last day unless it set one."""
-    row = PepTermDeadline.objects.filter(academic_year=academic_year,
-                                         term=term.term.value).first()
-    return row.deadline if row else term.end
+    """The deadline of one term's PEPs (term_deadlines)."""
+    return term_deadlines(academic_year, [term])[term.term.value]
 
 
 def next_pep_deadline(pep: Pep) -> date:
@@ -74,19 +79,27 @@ def next_pep_deadline(pep: Pep) -> date:
 
 
 def pep_schedule(child: Child, today: date) -> PepSchedule:
-    """The child's PEP history and the PEPs due now: the initial PEP and this term's."""
+    """The child's PEP history and the PEPs due now: the initial PEP and this term's.
+
+    Due when looked after today by the episodes (short breaks left out) and old enough
+    for a PEP (rules.needs_pep, a recorded actual year group first). The initial PEP is
+    asked for only when the period of care began with a new entry the records hold.
+    """
     history = list(child.peps.all())
-    in_care = child.in_care and child.cohort_type == Child.CohortType.LOOKED_AFTER
+    episodes = list(child.episodes.all())
     year = nc_year_on(child.date_of_birth, today)
     if child.year_group_actual is not None:
         year = child.year_group_actual
-    needed = in_care and needs_pep(year, from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO)
+    needed = looked_after_on(episodes, today) and needs_pep(
+        child.date_of_birth, today, nc_year=year,
+        from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO)
     kind = pep_type(year, in_education=child.current_school_id is not None)
     due: list[Due] = []
     if needed:
-        periods = periods_of_care(child.episodes.all())
-        initial = _initial_due(periods[-1].start, history, today) if (
-            periods and periods[-1].end is None) else None
+        periods = periods_of_care(episodes)
+        now = periods[-1] if periods and periods[-1].end is None else None
+        initial = (_initial_due(now.start, history, today)
+                   if now is not None and now.starts_care else None)
         if initial is not None:
             due.append(initial)
         due += _term_due(history, today)
@@ -106,22 +119,8 @@ def _initial_due(care_start: date, history: list[Pep], today: date) -> Due | Non
                today)
 
 
-def pep_term_now(today: date) -> tuple[int, TermPeriod]:
-    """Return the academic year and term whose PEP is due now; in a holiday, the next term's."""
-    ay = academic_year_start(today)
-    terms = term_dates_for_year(ay)
-    current = term_of(today, terms)
-    if current is None:
-        upcoming = [t for t in terms if t.start > today]
-        if not upcoming:
-            ay += 1
-            upcoming = term_dates_for_year(ay)
-        return ay, upcoming[0]
-    return ay, next(t for t in terms if t.term == current[1])
-
-
 def _term_due(history: list[Pep], today: date) -> list[Due]:
-    ay, term = pep_term_now(today)
+    ay, term = term_on(today)
     pep = next((p for p in history if p.kind == Pep.Kind.TERMLY and p.academic_year == ay
                 and p.term == term.term.value), None)
     label = f"{term.term.value.title()} term {ay}/{str(ay + 1)[2:]} PEP"
@@ -137,7 +136,7 @@ def pep_due_now(child: Child, today: date) -> tuple[str, int, str, date] | None:
     unmet = [item for item in schedule.due if item.pep is None]
     if not unmet:
         return None
-    ay, term = pep_term_now(today)
+    ay, term = term_on(today)
     initial = len(schedule.due) == 2 and unmet[0] is schedule.due[0]
     return (Pep.Kind.INITIAL if initial else Pep.Kind.TERMLY, ay, term.term.value, unmet[0].due)
 

@@ -7,7 +7,6 @@ its count is one query, whatever the size of the roll. Every row says whose turn
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
@@ -22,14 +21,15 @@ from vschool.calendar.rules import (
     nc_years_for_phase,
     working_days_between,
 )
-from vschool.calendar.selectors import la_school_calendar
+from vschool.calendar.selectors import la_school_calendar, term_on
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
+from vschool.cohort.rules import NEW_ENTRY
 from vschool.peps.initial import care_starts, period_initial_peps
 from vschool.peps.models import Pep, PepSection
-from vschool.peps.rules import COMPLETED_STATUSES, pep_nc_years
+from vschool.peps.querysets import needs_pep_q
 from vschool.peps.sections import REQUIRED_FOR_SUBMIT
-from vschool.peps.selectors import pep_term_now, term_deadline
+from vschool.peps.selectors import term_deadline
 
 # The views, in the order of the sub navigation.
 VIEWS = (
@@ -81,7 +81,7 @@ def views(children: QuerySet[Child], today: date) -> dict[str, QuerySet]:
     """Each view's rows for `children` (the user's, already scoped), most urgent first."""
     peps = Pep.objects.filter(child__in=children).select_related(
         "child", "child__current_school", "child__education_officer")
-    open_peps = peps.exclude(status__in=COMPLETED_STATUSES)
+    open_peps = peps.not_completed()
     soon = add_school_days(today, SOON_SCHOOL_DAYS,
                            la_school_calendar(today, today + timedelta(days=200)))
     return {
@@ -95,14 +95,12 @@ def views(children: QuerySet[Child], today: date) -> dict[str, QuerySet]:
 
 
 def not_started(children: QuerySet[Child], today: date) -> QuerySet[Child]:
-    """Children in our care today, of PEP age, with no PEP beyond "not started" (initial or
-    termly) for the term due now."""
-    ay, term = pep_term_now(today)
-    years = list(pep_nc_years(from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO))
-    started = (Pep.objects.filter(academic_year=ay, term=term.term.value)
+    """Children in our care today (short breaks left out), of PEP age today, with no PEP
+    beyond "not started" (initial or termly) for this term (calendar.selectors.term_on)."""
+    ay, term = term_on(today)
+    started = (Pep.objects.of_term(ay, term.term.value)
                .exclude(status=Pep.Status.NOT_STARTED).values("child_id"))
-    return (children.filter(cohort_type=Child.CohortType.LOOKED_AFTER, in_care=True)
-            .filter(nc_years_q(years, ay)).exclude(pk__in=started)
+    return (children.filter(in_care=True).filter(needs_pep_q(today)).exclude(pk__in=started)
             .select_related("current_school", "education_officer")
             .order_by("last_name", "first_name", "pk"))
 
@@ -117,12 +115,12 @@ def initial_to_do(children: QuerySet[Child], today: date) -> QuerySet[CareEpisod
     peps = period_initial_peps()
     termly = Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.TERMLY,
                                 due_date__gte=OuterRef("decom"))
-    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
+    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne=NEW_ENTRY,
                                               decom__gt=OuterRef("decom"))
     # In care now, in the period begun by the latest start: looked after ever since.
     return (care_starts(children.filter(in_care=True), today - _INITIAL_LOOKBACK, today)
             .exclude(Exists(later_period))
-            .exclude(Exists(peps.filter(status__in=COMPLETED_STATUSES)))
+            .exclude(Exists(peps.completed()))
             .exclude(Exists(termly))
             .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]))
             .select_related("child", "child__current_school", "child__education_officer")
@@ -175,7 +173,7 @@ def rows(view: str, objects: list, today: date) -> list[Row]:
     """The page's rows of `view`; reads the completed sections of the PEPs shown, in one
     query (and their PEPs, in one more, for the initial PEPs view)."""
     if view == "not_started":
-        ay, term = pep_term_now(today)
+        ay, term = term_on(today)
         deadline = term_deadline(ay, term)
         label = f"{term.term.value.title()} term {academic_year_label(ay)}"
         return [Row(child, None, label, deadline, "Not started", whose_turn(None, set()),
@@ -206,5 +204,5 @@ def _sections_done(pep_ids: list[int]) -> dict[int, set[str]]:
 def next_due(children: QuerySet[Child], today: date) -> date | None:
     """The next due date of an open PEP, for "Nothing overdue. Next due: …"."""
     return (Pep.objects.filter(child__in=children, due_date__gte=today)
-            .exclude(status__in=COMPLETED_STATUSES).order_by("due_date")
+            .not_completed().order_by("due_date")
             .values_list("due_date", flat=True).first())

@@ -30,16 +30,15 @@ from django.db.models import (
 )
 
 from vschool.accounts.models import User
-from vschool.calendar.rules import TermPeriod, academic_year_start
-from vschool.calendar.selectors import term_dates_for_year
+from vschool.calendar.rules import TermPeriod, academic_year_label, academic_year_slug
+from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.cohort.models import CareEpisode, Child, School
 from vschool.peps.initial import care_starts, period_initial_peps, still_looked_after
 from vschool.peps.models import Pep
-from vschool.peps.rules import COMPLETED_STATUSES
+from vschool.peps.querysets import completed_q
+from vschool.peps.selectors import term_deadline
 from vschool.reports.selectors import (
-    begun_terms,
     completed_in_term,
-    deadlines_for,
     due_in_term,
     initial_windows,
     term_totals,
@@ -62,7 +61,7 @@ def outstanding(children: QuerySet[Child], year: int, term: TermPeriod, deadline
     The term's PEP is joined (a child has one termly PEP a term), not looked up row by
     row, so the list and its counts stay one pass over the roll.
     """
-    state = [(Q(term_pep__status__in=COMPLETED_STATUSES), LATE),
+    state = [(completed_q("term_pep__"), LATE),
              (Q(term_pep__isnull=False), OPEN)]
     return (due_in_term(children, year, deadline, today)
             .exclude(pk__in=completed_in_term(year, term, deadline).values("child_id"))
@@ -90,10 +89,9 @@ def initial_outstanding(children: QuerySet[Child], year: int, term: TermPeriod,
     peps = period_initial_peps()
     state = [(Q(pep_done=True), LATE), (Q(pep_id__isnull=False), OPEN)]
     return (still_looked_after(care_starts(children, first, last), today)
-            .exclude(Exists(peps.filter(status__in=COMPLETED_STATUSES,
-                                        completed_date__lte=F("due_date"))))
+            .exclude(Exists(peps.in_timescale()))
             .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]),
-                      pep_done=Exists(peps.filter(status__in=COMPLETED_STATUSES)))
+                      pep_done=Exists(peps.completed()))
             .annotate(pep_state=Case(*[When(q, then=Value(v)) for q, v in state],
                                      default=Value(NONE), output_field=CharField()),
                       overdue=ExpressionWrapper(Q(initial_due__lt=today),
@@ -140,6 +138,7 @@ def by_school(rows: QuerySet[Child]) -> list[Tally]:
 class TermSummary:
     """This term's PEP figures for the home page: the compliance row and what is outstanding."""
 
+    academic_year: int
     term: TermPeriod
     deadline: date
     as_of: date | None
@@ -148,17 +147,21 @@ class TermSummary:
     good_pct: float | None
     outstanding: int
 
+    @property
+    def year_label(self) -> str:
+        return academic_year_label(self.academic_year)
 
-def term_summary(children: QuerySet[Child], today: date) -> TermSummary | None:
-    """The latest term begun by `today`, for every phase together; four queries."""
-    year = academic_year_start(today)
-    terms = term_dates_for_year(year)
-    begun = begun_terms(year, terms, today)
-    if not begun:
-        return None
-    term = begun[-1]
-    deadline = deadlines_for(year, terms)[term.term.value]
+    @property
+    def year_slug(self) -> str:
+        return academic_year_slug(self.academic_year)
+
+
+def term_summary(children: QuerySet[Child], today: date) -> TermSummary:
+    """The term `today` belongs to (calendar.selectors.term_on), for every phase together;
+    five queries."""
+    year, term = term_on(today)
+    deadline = term_deadline(year, term)
     total = term_totals(children, year, term, deadline, today)
     left = outstanding(children, year, term, deadline, today).count()
-    return TermSummary(term, deadline, today if today < deadline else None, total.due,
+    return TermSummary(year, term, deadline, today if today < deadline else None, total.due,
                        total.completed_pct, total.good_pct, left)

@@ -1,8 +1,9 @@
 """PEP compliance by term and phase, counted in the database (domain.md 5, screens.md 2.11).
 
 Definitions, per term of the academic year:
-- PEPs due: children in the cohort "cla" looked after by us on the term's deadline (a care
-  episode covers it) and old enough for a PEP (NC year in the academic year, domain.md 5.1).
+- PEPs due: children looked after by us on the term's deadline, by the dated care episodes
+  (cohort.rules.looked_after_on: short breaks left out, whatever the child's cohort is
+  today), and old enough for a PEP on it (peps.rules.needs_pep, domain.md 5.1).
 - Completed in term: those with a termly PEP for the term approved or locked, completed from
   the term's start to its deadline (peps.rules.completed_in_term).
 - Good or better: of those completed, the ones graded in settings.VSCHOOL_PEP_GOOD_GRADES.
@@ -18,7 +19,7 @@ figures never count PEPs that cannot be due yet.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db.models import (
@@ -28,7 +29,6 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    F,
     Q,
     QuerySet,
     Value,
@@ -40,23 +40,25 @@ from vschool.calendar.rules import (
     TermPeriod,
     academic_year_bounds,
     nc_years_for_phase,
+    term_windows,
 )
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import CareEpisode, Child
-from vschool.cohort.querysets import nc_years_q
+from vschool.cohort.querysets import nc_years_q, prefixed
 from vschool.peps.initial import (
     care_starts,
     initial_due_rule,
     period_initial_peps,
     still_looked_after,
 )
-from vschool.peps.models import Pep, PepTermDeadline
+from vschool.peps.models import Pep
+from vschool.peps.querysets import needs_pep_q
 from vschool.peps.rules import (
-    COMPLETED_STATUSES,
     LONGEST_TIMESCALE,
     care_starts_due_between,
     pep_nc_years,
 )
+from vschool.peps.selectors import term_deadlines
 
 ALL = "all"
 WHOLE_YEAR = "year"
@@ -121,17 +123,8 @@ def _phase_years() -> list[tuple[str, str, list[int]]]:
             for value, label in PHASES]
 
 
-def _prefixed(q: Q, prefix: str) -> Q:
-    """The same condition on a related model's fields, e.g. date_of_birth -> child__date_of_birth."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    out.children = [_prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1])
-                    for c in q.children]
-    return out
-
-
 def _phase_case(year: int, prefix: str = "") -> Case:
-    whens = [When(_prefixed(nc_years_q(years, year), prefix), then=Value(value))
+    whens = [When(prefixed(nc_years_q(years, year), prefix), then=Value(value))
              for value, _label, years in _phase_years()]
     return Case(*whens, default=None, output_field=CharField())
 
@@ -140,25 +133,21 @@ def _flag(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def deadlines_for(year: int, terms: list[TermPeriod]) -> dict[str, date]:
-    set_by_vs = dict(PepTermDeadline.objects.filter(academic_year=year)
-                     .values_list("term", "deadline"))
-    return {t.term.value: set_by_vs.get(t.term.value, t.end) for t in terms}
-
-
 def completed_in_term(year: int, term: TermPeriod, deadline: date) -> QuerySet[Pep]:
     """Termly PEPs for the term approved or locked from its start to its deadline."""
-    return Pep.objects.filter(kind=Pep.Kind.TERMLY, academic_year=year, term=term.term.value,
-                              status__in=COMPLETED_STATUSES,
-                              completed_date__range=(term.start, deadline))
+    return Pep.objects.completed_in_term(year, term.term.value, term.start, deadline)
+
+
+def due_q(on: date) -> Q:
+    """Children due a PEP counted on `on`: looked after then by the dated episodes (not
+    today's cohort label; short breaks left out) and old enough for a PEP then."""
+    return Q(pk__in=CareEpisode.objects.looked_after_on(on).values("child_id")) & needs_pep_q(on)
 
 
 def due_in_term(children: QuerySet[Child], year: int, deadline: date,
                 today: date) -> QuerySet[Child]:
     """Children who count as due a PEP in the term, annotated with their report phase."""
-    on = min(deadline, today)
-    return (children.filter(cohort_type=Child.CohortType.LOOKED_AFTER,
-                            pk__in=CareEpisode.objects.covering(on).values("child_id"))
+    return (children.filter(due_q(min(deadline, today)))
             .annotate(report_phase=_phase_case(year)).filter(report_phase__isnull=False))
 
 
@@ -169,13 +158,11 @@ def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod]
     for t in terms:
         name, deadline = t.term.value, deadlines[t.term.value]
         done = completed_in_term(year, t, deadline)
-        good = done.filter(grade__in=settings.VSCHOOL_PEP_GOOD_GRADES)
-        on = min(deadline, today)
-        flags[f"due_{name}"] = _flag(Q(pk__in=CareEpisode.objects.covering(on)
-                                       .values("child_id")))
+        good = done.good_or_better()
+        flags[f"due_{name}"] = _flag(due_q(min(deadline, today)))
         flags[f"done_{name}"] = _flag(Q(pk__in=done.values("child_id")))
         flags[f"good_{name}"] = _flag(Q(pk__in=good.values("child_id")))
-    groups = (children.filter(cohort_type=Child.CohortType.LOOKED_AFTER)
+    groups = (children
               .annotate(report_phase=_phase_case(year), **flags)
               .filter(report_phase__isnull=False)
               .values("report_phase", *flags).annotate(n=Count("pk")).order_by())
@@ -199,11 +186,9 @@ def initial_windows(year: int, terms: list[TermPeriod],
     """Each term's window of care starts, as (term, first start, last start): the starts
     whose initial PEP fell due in the term's window, by `today`."""
     first, last = academic_year_bounds(year)
-    opens = [first] + [t.end + timedelta(days=1) for t in terms[:-1]]
-    closes = [t.end for t in terms[:-1]] + [last]
     due_of = initial_due_rule(first - LONGEST_TIMESCALE, last)
     windows = []
-    for term, opened, closed in zip(terms, opens, closes, strict=True):
+    for term, opened, closed in term_windows(year, terms):
         starts = care_starts_due_between(opened, min(closed, today), due_of)
         if starts is not None:
             windows.append((term.term.value, *starts))
@@ -222,8 +207,7 @@ def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod
     windows = initial_windows(year, terms, today)
     if not windows:
         return {}
-    in_time = period_initial_peps().filter(status__in=COMPLETED_STATUSES,
-                                           completed_date__lte=F("due_date"))
+    in_time = period_initial_peps().in_timescale()
     window = Case(*[When(decom__range=(low, high), then=Value(term))
                     for term, low, high in windows], default=None, output_field=CharField())
     groups = (still_looked_after(care_starts(children, windows[0][1], windows[-1][2]), today)
@@ -254,10 +238,8 @@ def _rows(termly: dict, initial: dict, term: str) -> list[PhaseRow]:
 
 
 def begun_terms(year: int, terms: list[TermPeriod], today: date) -> list[TermPeriod]:
-    """The terms whose window has begun by `today`: from the day after the previous term
-    ends (1 September for autumn), so a holiday belongs to the term after it."""
-    opens = [academic_year_bounds(year)[0]] + [t.end + timedelta(days=1) for t in terms[:-1]]
-    return [t for t, opened in zip(terms, opens, strict=True) if opened <= today]
+    """The terms whose window (calendar.rules.term_windows) has begun by `today`."""
+    return [t for t, opened, _closed in term_windows(year, terms) if opened <= today]
 
 
 def term_totals(children: QuerySet[Child], year: int, term: TermPeriod, deadline: date,
@@ -279,7 +261,7 @@ def pep_compliance(children: QuerySet[Child], academic_year: int,
     """
     all_terms = term_dates_for_year(academic_year)
     terms = begun_terms(academic_year, all_terms, today)
-    deadlines = deadlines_for(academic_year, all_terms)
+    deadlines = term_deadlines(academic_year, all_terms)
     termly = _termly_counts(children, academic_year, terms, deadlines, today) if terms else {}
     initial = _initial_counts(children, academic_year, terms, today) if terms else {}
     reports = [TermReport(t.term.value, t.start, deadlines[t.term.value],

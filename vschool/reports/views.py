@@ -1,7 +1,6 @@
 """Reports for the Virtual School team and governors: PEP compliance by term and phase."""
 
 import csv
-import re
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -12,15 +11,20 @@ from django.utils import timezone
 from vschool.accounts.audit import audit_record
 from vschool.accounts.models import AuditEntry, Role
 from vschool.accounts.scoping import children_for_aggregates, children_for_user
-from vschool.calendar.rules import academic_year_label, academic_year_start
-from vschool.calendar.selectors import term_dates_for_year
+from vschool.calendar.rules import (
+    academic_year_label,
+    academic_year_slug,
+    academic_year_start,
+    parse_academic_year,
+)
+from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.pages.pagination import pagination
+from vschool.peps.selectors import term_deadlines
 from vschool.reports import outstanding
 from vschool.reports.presenters import COLUMNS, row_cells
-from vschool.reports.selectors import ComplianceReport, deadlines_for, pep_compliance
+from vschool.reports.selectors import ComplianceReport, pep_compliance
 
 YEARS_BACK = 5
-_YEAR = re.compile(r"(\d{4})(?:[-/](\d{2}))?")
 
 
 def _require_reader(user):
@@ -28,19 +32,10 @@ def _require_reader(user):
         raise Http404
 
 
-def parse_year(value: str, default: int) -> int:
-    """Accept "2025-26" (the financial style), "2025/26" or "2025"; else the default."""
-    match = _YEAR.fullmatch((value or "").strip())
-    if not match:
-        return default
-    start = int(match[1])
-    if match[2] is not None and int(match[2]) != (start + 1) % 100:
-        return default
-    return start
-
-
-def _url_label(start: int) -> str:
-    return f"{start}-{(start + 1) % 100:02d}"
+def _year(request, default: int) -> int:
+    """The academic year the `year` parameter names (calendar.rules.parse_academic_year)."""
+    year = parse_academic_year(request.GET.get("year"))
+    return default if year is None else year
 
 
 def peps(request):
@@ -49,7 +44,7 @@ def peps(request):
     _require_reader(user)
     today = timezone.localdate()
     current = academic_year_start(today)
-    year = parse_year(request.GET.get("year", ""), current)
+    year = _year(request, current)
     report = pep_compliance(children_for_aggregates(user), year, today)
     suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
     if request.GET.get("format") == "csv":
@@ -62,8 +57,8 @@ def peps(request):
               for term in [*report.terms, report.year]]
     return render(request, "reports/peps.html", {
         "tables": tables, "columns": COLUMNS, "today": today, "not_started": report.not_started,
-        "year_label": academic_year_label(year), "year_value": _url_label(year),
-        "years": [(_url_label(y), academic_year_label(y))
+        "year_label": academic_year_label(year), "year_value": academic_year_slug(year),
+        "years": [(academic_year_slug(y), academic_year_label(y))
                   for y in range(current, current - YEARS_BACK, -1)],
         "suppress_below": suppress_below,
     })
@@ -71,7 +66,7 @@ def peps(request):
 
 def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
     """One row per term and phase, then the year's; ISO dates."""
-    label = _url_label(report.academic_year)
+    label = academic_year_slug(report.academic_year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pep-compliance-{label}.csv"'
     writer = csv.writer(response)
@@ -79,7 +74,8 @@ def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
                      "Not over yet: counted as at"])
     for term in [*report.terms, report.year]:
         for row in term.rows:
-            writer.writerow([label, term.label, term.start.isoformat(),
+            writer.writerow([academic_year_label(report.academic_year), term.label,
+                             term.start.isoformat(),
                              term.deadline.isoformat(), row.label,
                              *row_cells(row, suppress_below),
                              term.as_of.isoformat() if term.as_of else ""])
@@ -93,12 +89,12 @@ def outstanding_peps(request):
     if not user.is_virtual_school_staff:
         raise Http404
     today = timezone.localdate()
-    current = academic_year_start(today)
-    year = parse_year(request.GET.get("year", ""), current)
+    current, this_term = term_on(today)
+    year = _year(request, current)
     terms = term_dates_for_year(year)
-    started = [t for t in terms if t.start <= today] or terms[:1]
-    term = next((t for t in terms if t.term.value == request.GET.get("term")), started[-1])
-    deadline = deadlines_for(year, terms)[term.term.value]
+    default = this_term if year == current else terms[-1] if year < current else terms[0]
+    term = next((t for t in terms if t.term.value == request.GET.get("term")), default)
+    deadline = term_deadlines(year, terms)[term.term.value]
     children = children_for_user(user)
     rows = outstanding.outstanding(children, year, term, deadline, today)
     listed = (_chosen(request, rows)
@@ -114,7 +110,7 @@ def outstanding_peps(request):
         audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
                      summary=f"Downloaded outstanding {which}, {term.term.value.title()} term "
                              f"{academic_year_label(year)} (CSV)")
-        label = f"{_url_label(year)}-{term.term.value}"
+        label = f"{academic_year_slug(year)}-{term.term.value}"
         if request.GET.get("list") == "initial":
             return _initial_csv(initial, label)
         return _outstanding_csv(listed, overdue, label)
@@ -130,9 +126,9 @@ def outstanding_peps(request):
         "labels": [outstanding.state_label(state, overdue) for state in outstanding.STATES],
         "tables": [("officer", "education_officer", outstanding.by_officer(rows)),
                    ("school", "current_school", outstanding.by_school(rows))],
-        "term": term, "deadline": deadline, "terms": terms, "year_value": _url_label(year),
+        "term": term, "deadline": deadline, "terms": terms, "year_value": academic_year_slug(year),
         "year_label": academic_year_label(year), "query": params.urlencode(),
-        "years": [(_url_label(y), academic_year_label(y))
+        "years": [(academic_year_slug(y), academic_year_label(y))
                   for y in range(current, current - YEARS_BACK, -1)],
         "filtered": any(request.GET.get(f) for f in ("education_officer", "current_school")),
     })

@@ -157,7 +157,7 @@ def test_nc_year_label_names_nursery_and_reception(n, label):
         (11, "KS4", Phase.SECONDARY),
         (12, "16-19", Phase.POST_16),
         (13, "16-19", Phase.POST_16),
-        (-3, None, None),
+        (-3, None, "early_years"),
         (14, None, None),
     ],
 )
@@ -182,11 +182,13 @@ def test_phases_are_listed_in_school_order_with_labels():
 
 
 def test_key_stages_and_phases_each_cover_every_nc_year_once():
-    """Every NC year from Nursery 1 to Year 13 is in exactly one key stage and one phase."""
+    """Every NC year from Nursery 1 to Year 13 is in exactly one key stage; every year from
+    the year before Nursery 1 (funded two-year-olds) in exactly one phase."""
     stages = ["EYFS", "KS1", "KS2", "KS3", "KS4", "16-19"]
     by_stage = [n for stage in stages for n in rules.nc_years_for_key_stage(stage)]
     by_phase = [n for phase in Phase for n in rules.nc_years_for_phase(phase)]
-    assert by_stage == by_phase == list(rules.NC_YEARS)
+    assert by_phase == list(rules.NC_YEARS)
+    assert by_stage == by_phase[1:]
     assert rules.nc_years_for_key_stage("KS2") == [3, 4, 5, 6]
 
 

@@ -1,15 +1,19 @@
 """Table-driven tests of the PEP rules (domain.md 5)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vschool.calendar.rules import default_term_dates, school_calendar_from_terms
 from vschool.peps.rules import (
     PepType,
     care_starts_due_between,
     initial_pep_due,
+    latest_dob_needing_pep,
     needs_pep,
+    pep_start,
     pep_type,
 )
 
@@ -52,13 +56,41 @@ def test_school_days_need_a_calendar():
 
 
 @pytest.mark.parametrize(
-    ("nc_year", "from_age_two", "expected"),
-    [(-3, True, False), (-2, True, True), (-2, False, False), (-1, False, True),
-     (0, False, True), (13, False, True), (14, False, False)],
+    ("dob", "day", "from_age_two", "expected"),
+    [
+        # From the third birthday, mid-year, not the next September (domain.md 5.1).
+        (D(2023, 1, 15), D(2026, 1, 14), False, False),
+        (D(2023, 1, 15), D(2026, 1, 15), False, True),
+        # A 29 February birthday: the third falls on 1 March in a common year.
+        (D(2020, 2, 29), D(2023, 2, 28), False, False),
+        (D(2020, 2, 29), D(2023, 3, 1), False, True),
+        # 31 August and 1 September birthdays.
+        (D(2022, 8, 31), D(2025, 8, 31), False, True),
+        (D(2022, 9, 1), D(2025, 8, 31), False, False),
+        # Two-year-old PEPs: the funded term after the second birthday (1 Jan, 1 Apr, 1 Sep).
+        (D(2023, 10, 5), D(2025, 10, 5), True, False),
+        (D(2023, 10, 5), D(2025, 12, 31), True, False),
+        (D(2023, 10, 5), D(2026, 1, 1), True, True),
+        (D(2024, 1, 1), D(2026, 1, 1), True, False),  # the birthday itself: the next term
+        (D(2024, 1, 1), D(2026, 4, 1), True, True),
+        (D(2023, 6, 30), D(2025, 9, 1), True, True),
+        # To the end of Year 13: a child born 31 August 2007 is in Year 14 from September 2025.
+        (D(2007, 9, 1), D(2026, 7, 31), False, True),
+        (D(2007, 8, 31), D(2025, 9, 1), False, False),
+    ],
 )
-def test_who_needs_a_pep(nc_year, from_age_two, expected):
-    """Domain.md 5.1: from age 2 (a setting) or 3 to the end of Year 13."""
-    assert needs_pep(nc_year, from_age_two=from_age_two) is expected
+def test_who_needs_a_pep(dob, day, from_age_two, expected):
+    """Domain.md 5.1: from age 2 (a setting) or 3, by age on the day, to the end of Year 13."""
+    assert needs_pep(dob, day, from_age_two=from_age_two) is expected
+
+
+@given(st.dates(D(2000, 1, 1), D(2030, 12, 31)), st.booleans())
+def test_the_latest_date_of_birth_needing_a_pep_is_the_edge_of_pep_start(day, from_age_two):
+    """The database filter's bound agrees with pep_start: that child needs one, a day
+    younger does not."""
+    latest = latest_dob_needing_pep(day, from_age_two=from_age_two)
+    assert pep_start(latest, from_age_two=from_age_two) <= day
+    assert pep_start(latest + timedelta(days=1), from_age_two=from_age_two) > day
 
 
 @pytest.mark.parametrize(

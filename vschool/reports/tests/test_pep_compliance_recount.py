@@ -15,6 +15,11 @@ from vschool.reports.selectors import pep_compliance
 YEAR = 2025
 
 
+def _needs(child, day, n) -> bool:
+    return rules.needs_pep(child.date_of_birth, day, nc_year=n,
+                           from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO)
+
+
 def _recount() -> dict:
     """(term, phase) -> [due, completed, good, initial due, initial in timescale].
 
@@ -28,12 +33,12 @@ def _recount() -> dict:
     for child in Child.objects.prefetch_related("episodes", "peps"):
         n = child.year_group_actual
         n = nc_year(child.date_of_birth, YEAR) if n is None else n
-        if not rules.needs_pep(n, from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO):
+        if phase(n) is None:
             continue
         peps = list(child.peps.all())
         for i, term in enumerate(terms):
             tally = counts.setdefault((term.term.value, phase(n).value), [0] * 5)
-            if child.cohort_type == "cla" and looked_after_on(child.episodes.all(), term.end):
+            if (looked_after_on(child.episodes.all(), term.end) and _needs(child, term.end, n)):
                 tally[0] += 1
                 done = [p for p in peps if p.kind == "termly" and p.academic_year == YEAR
                         and p.term == term.term.value and rules.completed_in_term(
@@ -49,8 +54,8 @@ def _recount() -> dict:
                                             unit="working_days")
                 if not (window_start < due <= window_end or i == 0 and due == first):
                     continue
-                if not looked_after_on(child.episodes.all(), due):
-                    continue  # back home before the PEP fell due
+                if not looked_after_on(child.episodes.all(), due) or not _needs(child, due, n):
+                    continue  # back home before the PEP fell due, or too young
                 tally[3] += 1
                 later = starts[n_start + 1] if n_start + 1 < len(starts) else date.max
                 tally[4] += any(p.kind == "initial" and start <= p.due_date < later

@@ -49,7 +49,7 @@ def test_the_csv_has_a_row_per_term_and_phase_and_is_audited(login, personas,
     assert rows[0][:5] == ["Academic year", "Term", "From", "Deadline", "Phase"]
     assert len(rows) == 1 + 4 * 5  # three terms and the year, four phases and all
     primary = next(r for r in rows if r[1] == "Autumn term" and r[4] == "Primary")
-    assert primary == ["2025-26", "Autumn term", "2025-09-03", "2025-12-19", "Primary",
+    assert primary == ["2025/26", "Autumn term", "2025-09-03", "2025-12-19", "Primary",
                        "3", "2", "66.7", "0", "0", "no PEPs due", "100.0", ""]
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORTED)
     assert "PEP compliance report 2025/26" in entry.summary
