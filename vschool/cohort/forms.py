@@ -7,7 +7,7 @@ from vschool.accounts.models import Role, User
 from vschool.calendar.rules import NC_YEARS, PHASES, nc_year_label
 from vschool.codes import choices
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
-from vschool.pages.forms import GovukDateField, GovukForm, GovukModelForm
+from vschool.kit.forms import GovukDateField, GovukForm, GovukModelForm
 
 _ANY = [("", "Any")]
 

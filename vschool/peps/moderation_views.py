@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from vschool.accounts.models import Role
 from vschool.calendar.models import TermDates
-from vschool.pages.forms import GovukForm
+from vschool.kit.forms import GovukForm
 from vschool.peps import moderation as mod
 from vschool.peps.models import Pep, PepModeration
 from vschool.peps.presenters import PepPresenter

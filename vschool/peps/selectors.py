@@ -7,7 +7,6 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 
 from vschool.accounts.models import Role
-from vschool.accounts.scoping import children_for_user
 from vschool.calendar.rules import (
     TermPeriod,
     academic_year_start,
@@ -18,6 +17,7 @@ from vschool.calendar.rules import (
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import Child
 from vschool.cohort.rules import periods_of_care
+from vschool.cohort.scoping import children_for_user
 from vschool.peps.initial import initial_due_rule
 from vschool.peps.models import Pep, PepReview, PepTermDeadline
 from vschool.peps.quality import ReviewPresenter

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from vschool.accounts.models import User
-from vschool.accounts.scoping import get_child_for_user
 from vschool.calendar.rules import PHASES
 from vschool.cohort.models import Child
+from vschool.cohort.scoping import get_child_for_user
 from vschool.cohort.views import child_page
-from vschool.pages.pagination import pagination
+from vschool.kit.pagination import pagination
 from vschool.peps import services, work_queue
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep, PepSection
