@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from vschool.accounts.models import User
 from vschool.calendar.rules import (
     NC_YEARS,
     PHASES,
@@ -183,3 +184,18 @@ def roll_for(children: QuerySet[Child], filters: dict, sort: str, today: date) -
     if sort.startswith("-") and key in ROLL_SORTS:
         ordering = [f"-{field}" for field in ordering]
     return children.select_related("current_school", "education_officer").order_by(*ordering)
+
+
+def child_as_stored(pk: int) -> Child:
+    """The child `pk` as the database holds it now, for a service to change.
+
+    A bound ModelForm changes the instance it was given while it validates, so the
+    service, which compares versions and audits the change, needs a fresh copy.
+    """
+    return Child.objects.get(pk=pk)
+
+
+def officers_with_caseload() -> list[User]:
+    """The education officers who hold at least one child, by name."""
+    return list(User.objects.filter(pk__in=Child.objects.values("education_officer"))
+                .order_by("first_name", "last_name"))
