@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "vschool.kit",
+    "vschool.audit",
     "vschool.calendar",
     "vschool.accounts",
     "vschool.cohort",
@@ -77,11 +79,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vschool.pages.context_processors.service",
             ],
-            "builtins": ["vschool.pages.templatetags.govuk"],
+            "builtins": [
+                "vschool.kit.templatetags.govuk",
+                "vschool.calendar.templatetags.school_year",
+            ],
         },
     }
 ]
-FORM_RENDERER = "vschool.pages.forms.GovukFormRenderer"
+FORM_RENDERER = "vschool.kit.forms.GovukFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

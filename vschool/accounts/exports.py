@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from vschool.accounts.models import AuditEntry
 from vschool.accounts.presenters import child_reference
+from vschool.audit.models import AuditEntry
 
 AUDIT_COLUMNS = [
     "When",

@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
-from vschool.accounts.models import AuditEntry
-from vschool.pages.forms import GovukDateField, GovukForm
+from vschool.audit.models import AuditEntry
+from vschool.kit.forms import GovukDateField, GovukForm
 
 _PASSWORD_CLASSES = "govuk-input govuk-password-input__input govuk-js-password-input-input"
 

@@ -6,16 +6,20 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from vschool.accounts.models import AuditEntry, Role
-from vschool.cohort.models import Child
-from vschool.pages.templatetags.govuk import govuk_date
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
+from vschool.kit.templatetags.govuk import govuk_date
 
 _ROLE_LABELS = dict(Role.choices)
 
 
 def child_reference(child_id: int) -> str:
-    """Return the system reference ("VS-00012") for a child id, without loading the child."""
-    return Child(pk=child_id).reference
+    """Return the system reference ("VS-00012") for a child id, without loading the child.
+
+    The same format as cohort's Child.reference (a test holds them together): the audit
+    log sits below cohort, so it cannot import the model.
+    """
+    return f"VS-{child_id:05d}"
 
 
 class AuditEntryPresenter:

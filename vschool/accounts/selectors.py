@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from vschool.accounts.models import AuditEntry
+from vschool.audit.models import AuditEntry
 
 
 def audit_entries_filtered(params: dict[str, Any]) -> QuerySet[AuditEntry]:

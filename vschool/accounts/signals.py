@@ -3,8 +3,8 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 
 
 @receiver(user_logged_in)

@@ -20,8 +20,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, User
+from vschool.accounts.models import User
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 
 RECOVERY_CODE_COUNT = 10
 HAS_APP_SESSION_KEY = "two_factor_has_app"

@@ -19,7 +19,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vschool.accounts import two_factor
-from vschool.accounts.audit import audit_record
 from vschool.accounts.exports import audit_csv
 from vschool.accounts.forms import (
     AuditFilterForm,
@@ -28,14 +27,15 @@ from vschool.accounts.forms import (
     SignInForm,
     TotpCodeForm,
 )
-from vschool.accounts.models import AuditEntry
 from vschool.accounts.presenters import (
     AuditEntryPresenter,
     selected_filters,
     wait_text,
 )
 from vschool.accounts.selectors import audit_entries_filtered
-from vschool.pages.pagination import pagination
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
+from vschool.kit.pagination import pagination
 
 AUDIT_PAGE_SIZE = 50
 

@@ -1,6 +1,6 @@
 """The form for one term's dates."""
 
-from vschool.pages.forms import GovukDateField, GovukForm
+from vschool.kit.forms import GovukDateField, GovukForm
 
 
 class TermDatesForm(GovukForm):

@@ -86,6 +86,7 @@ TWO_YEAR_OLDS = -3  # the year before Nursery 1: children who turn 2 (funded ear
 NURSERY_1 = -2
 NURSERY_2 = -1
 RECEPTION = 0
+YEAR_11 = 11  # the last year of compulsory school age
 YEAR_13 = 13
 NC_YEARS = range(TWO_YEAR_OLDS, YEAR_13 + 1)
 

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.db import transaction
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.calendar.models import TermDates
 
 _DATE_FIELDS = ["start", "end", "half_term_start", "half_term_end"]

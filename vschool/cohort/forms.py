@@ -7,7 +7,8 @@ from vschool.accounts.models import Role, User
 from vschool.calendar.rules import NC_YEARS, PHASES, nc_year_label
 from vschool.codes import choices
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
-from vschool.pages.forms import GovukDateField, GovukForm, GovukModelForm
+from vschool.cohort.querysets import COHORTS
+from vschool.kit.forms import GovukDateField, GovukForm, GovukModelForm
 
 _ANY = [("", "Any")]
 
@@ -18,7 +19,7 @@ class RollFilterForm(GovukForm):
     q = forms.CharField(label="Name, UPN or LA child ID", required=False,
                         widget=forms.TextInput(attrs={"type": "search"}))
     cohort = forms.ChoiceField(label="Cohort", required=False,
-                               choices=_ANY + Child.CohortType.choices)
+                               choices=_ANY + [(value, label) for value, label, _q in COHORTS])
     phase = forms.ChoiceField(label="Phase", required=False, choices=_ANY + PHASES)
     year = forms.TypedChoiceField(
         label="Year group", required=False, coerce=int, empty_value=None,

@@ -21,6 +21,25 @@ def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
     return condition
 
 
+# The roll's cohorts (domain.md 1): looked after now by the episodes (short breaks out), or
+# in care before and since left for home or another reason the 903 gives no cohort for,
+# else the recorded cohort. The roll filter and Home's counts both read these.
+COHORTS = (
+    ("cla", "Looked after now", Q(in_care=True)),
+    ("left", "Not looked after now (left care, or short breaks only)",
+     Q(cohort_type="cla", in_care=False)),
+    ("ola", "Looked after by another LA", Q(cohort_type="ola", in_care=False)),
+    ("plac", "Previously looked after", Q(cohort_type="plac", in_care=False)),
+    ("cwsw", "Child with a social worker", Q(cohort_type="cwsw", in_care=False)),
+    ("leaver", "Care leaver", Q(cohort_type="leaver", in_care=False)),
+)
+
+
+def cohort_q(code: str) -> Q:
+    """The condition for one of the roll's COHORTS."""
+    return next(q for value, _label, q in COHORTS if value == code)
+
+
 def prefixed(q: Q, prefix: str) -> Q:
     """The same condition on a related model's fields, e.g. date_of_birth -> child__date_of_birth."""
     out = Q()

@@ -7,9 +7,12 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from vschool.accounts.models import User
 from vschool.calendar.rules import (
     NC_YEARS,
     PHASES,
+    RECEPTION,
+    YEAR_11,
     academic_year_bounds,
     academic_year_label,
     academic_year_start,
@@ -17,7 +20,7 @@ from vschool.calendar.rules import (
     nc_years_for_phase,
 )
 from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
-from vschool.cohort.querysets import nc_years_q
+from vschool.cohort.querysets import COHORTS, cohort_q, nc_years_q
 from vschool.cohort.rules import looked_after_on, periods_of_care, placement_moves, school_moves
 
 
@@ -42,7 +45,7 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
     year = academic_year_start(today)
     first, last = academic_year_bounds(year)
     our_la = settings.VSCHOOL_LA_CODE
-    school_age = nc_years_q(list(range(0, 14)), year)
+    school_age = nc_years_q(list(range(RECEPTION, YEAR_11 + 1)), year)
     counts = {
         # Aliases carry an n_ prefix: an aggregate may not share a model field's name.
         "n_total": Count("pk"),
@@ -62,8 +65,8 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
     }
     for n in NC_YEARS:
         counts[f"n_year_{n}"] = Count("pk", filter=nc_years_q([n], year))
-    for cohort, _label in Child.CohortType.choices:
-        counts[f"n_cohort_{cohort}"] = Count("pk", filter=Q(cohort_type=cohort))
+    for cohort, _label, condition in COHORTS:
+        counts[f"n_cohort_{cohort}"] = Count("pk", filter=condition)
     row = children.aggregate(**counts)
     by_year = [(n, nc_year_label(n), row[f"n_year_{n}"]) for n in NC_YEARS]
     by_phase = [
@@ -72,7 +75,7 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
     ]
     return Dashboard(
         total=row["n_total"], in_care=row["n_in_care"],
-        by_cohort=[(c, label, row[f"n_cohort_{c}"]) for c, label in Child.CohortType.choices],
+        by_cohort=[(c, label, row[f"n_cohort_{c}"]) for c, label, _q in COHORTS],
         by_phase=by_phase, by_year_group=by_year,
         in_borough=row["n_in_borough"], out_of_borough=row["n_out_of_borough"],
         placement_area_unknown=row["n_placement_area_unknown"],
@@ -158,7 +161,7 @@ def roll_for(children: QuerySet[Child], filters: dict, sort: str, today: date) -
                            | Q(known_as__icontains=word))
         children = children.filter(every_word | Q(la_child_id__iexact=text) | Q(upn__iexact=text))
     if value := filters.get("cohort"):
-        children = children.filter(cohort_type=value)
+        children = children.filter(cohort_q(value))
     if value := filters.get("phase"):
         children = children.filter(nc_years_q(nc_years_for_phase(value), year))
     if (value := filters.get("year")) is not None:
@@ -183,3 +186,18 @@ def roll_for(children: QuerySet[Child], filters: dict, sort: str, today: date) -
     if sort.startswith("-") and key in ROLL_SORTS:
         ordering = [f"-{field}" for field in ordering]
     return children.select_related("current_school", "education_officer").order_by(*ordering)
+
+
+def child_as_stored(pk: int) -> Child:
+    """The child `pk` as the database holds it now, for a service to change.
+
+    A bound ModelForm changes the instance it was given while it validates, so the
+    service, which compares versions and audits the change, needs a fresh copy.
+    """
+    return Child.objects.get(pk=pk)
+
+
+def officers_with_caseload() -> list[User]:
+    """The education officers who hold at least one child, by name."""
+    return list(User.objects.filter(pk__in=Child.objects.values("education_officer"))
+                .order_by("first_name", "last_name"))

@@ -9,8 +9,9 @@ from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, User
+from vschool.accounts.models import User
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
 
 

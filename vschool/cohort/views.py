@@ -11,21 +11,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, Role
-from vschool.accounts.scoping import children_for_user, get_child_for_user, schools_for_user
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.cohort import services
 from vschool.cohort.exports import roll_csv, roll_xlsx
 from vschool.cohort.forms import CareEpisodeForm, ChildForm, RollFilterForm, SchoolPlacementForm
-from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
+from vschool.cohort.models import CareEpisode, SchoolPlacement
 from vschool.cohort.presenters import ChildPresenter
+from vschool.cohort.scoping import children_for_user, get_child_for_user, schools_for_user
 from vschool.cohort.selectors import (
     care_timeline,
+    child_as_stored,
     child_overview_facts,
     child_school_placements,
     roll_for,
 )
-from vschool.pages.pagination import pagination
+from vschool.kit.pagination import pagination
 
 
 def _today():
@@ -164,7 +166,7 @@ def child_edit(request, pk: int):
         version = int(request.POST.get("version") or 0)
         fields = {name: form.cleaned_data[name] for name in ChildForm.Meta.fields}
         try:
-            services.child_update(child=Child.objects.get(pk=pk), user=request.user,
+            services.child_update(child=child_as_stored(pk), user=request.user,
                                   version=version, request=request, **fields)
         except services.EditConflict:
             conflict = True

@@ -3,7 +3,7 @@
 from django import forms
 
 from vschool.exchange.models import ImportRun
-from vschool.pages.forms import GovukForm
+from vschool.kit.forms import GovukForm
 
 
 class MultipleFileInput(forms.ClearableFileInput):

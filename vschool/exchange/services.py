@@ -3,8 +3,9 @@ record the run with its counts and rejects, and audit it."""
 
 from pathlib import Path
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, User
+from vschool.accounts.models import User
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.exchange.models import ImportFile, ImportReject, ImportRun
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import read_table

@@ -16,7 +16,7 @@ from vschool.exchange.problems import rejects_csv
 from vschool.exchange.selectors import import_runs_recent
 from vschool.exchange.services import import_run_queue
 from vschool.exchange.ssda903.apply import CHANGE_LABELS as SSDA903_LABELS
-from vschool.pages.pagination import pagination
+from vschool.kit.pagination import pagination
 
 IMPORTING_ROLES = {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}
 

@@ -13,12 +13,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.calendar.rules import TermPeriod, academic_year_bounds, academic_year_label
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.calendar.views import academic_year_nav, academic_year_param
-from vschool.pages.forms import GovukDateField, GovukForm
+from vschool.kit.forms import GovukDateField, GovukForm
 from vschool.peps.models import PepTermDeadline
 
 SETTERS = {Role.HEAD, Role.DEPUTY}

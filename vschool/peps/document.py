@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from vschool.pages.forms import GovukDateField
+from vschool.kit.forms import GovukDateField
 from vschool.peps.forms import OUTCOMES, ActionForm, TargetForm, VoiceSectionForm
 from vschool.peps.models import Pep, PepStatusChange
 from vschool.peps.presenters import PepPresenter

@@ -4,9 +4,9 @@ every download is audited."""
 from django.http import HttpResponse
 from django.utils import timezone
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry
-from vschool.accounts.scoping import get_child_for_user
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
+from vschool.cohort.scoping import get_child_for_user
 from vschool.peps.document import blank_pep_pdf, pdf_filename, pep_pdf, views_sheet_pdf
 from vschool.peps.selectors import pep_for_child
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 
-from vschool.pages.forms import GovukDateField, GovukForm, _style_fields
+from vschool.kit.forms import GovukDateField, GovukForm, _style_fields
 from vschool.peps import quality
 
 _TEXT = {"widget": forms.Textarea(attrs={"rows": 4}), "required": False}

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, User
+from vschool.accounts.models import User
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.calendar.rules import PHASES
 from vschool.peps.models import Pep, PepModeration, PepStatusChange
 from vschool.peps.rules import PepType

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,10 +14,14 @@ from vschool.accounts.models import Role
 from vschool.calendar.models import TermDates
 from vschool.calendar.rules import parse_academic_year
 from vschool.calendar.selectors import term_on
-from vschool.pages.forms import GovukForm
+from vschool.kit.forms import GovukForm
 from vschool.peps import moderation as mod
-from vschool.peps.models import Pep, PepModeration
 from vschool.peps.presenters import PepPresenter
+from vschool.peps.selectors import (
+    moderation_sample,
+    moderation_to_grade,
+    terms_with_completed_peps,
+)
 from vschool.peps.services import PepError
 
 TERMS = list(TermDates.Term.choices)
@@ -50,7 +54,7 @@ def _may_draw(user) -> bool:
 
 def _chosen_term(params, today) -> tuple[int, str, list[int]]:
     """The term asked for, else the latest with approved PEPs, else the current; and years."""
-    done = set(Pep.objects.completed().values_list("academic_year", "term").distinct())
+    done = terms_with_completed_peps()
     now_year, now_term = term_on(today)
     years = sorted({year for year, _ in done} | {now_year}, reverse=True)
     if done:
@@ -76,9 +80,7 @@ def moderation(request):
         messages.success(request, f"{len(added)} PEP{'s' if len(added) != 1 else ''} added to "
                          "the sample" if added else "No PEPs to add: the sample is up to date")
         return redirect(url)
-    rows = list(PepModeration.objects.filter(academic_year=year, term=term)
-                .select_related("pep__child__current_school", "first_by")
-                .order_by("phase", "pep__child__la_child_id", "pk"))
+    rows = moderation_sample(year, term)
     for row in rows:
         row.status_label = mod.moderation_status(row)
         row.phase_label = mod.PHASE_LABELS.get(row.phase, row.phase)
@@ -93,9 +95,7 @@ def moderation(request):
 def moderation_grade(request, moderation_id: int):
     """One sampled PEP, read-only and blind: the second grade, then both and the agreed one."""
     _staff(request)
-    row = get_object_or_404(PepModeration.objects.select_related(
-        "pep__child", "first_by", "second_by").prefetch_related("pep__sections"),
-        pk=moderation_id)
+    row = moderation_to_grade(moderation_id)
     pep = row.pep
     first_grader = row.first_by_id is not None and row.first_by_id == request.user.pk
     graded = bool(row.second_grade)

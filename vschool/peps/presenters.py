@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 
 from vschool.calendar.rules import nc_year_label, nc_year_on
-from vschool.pages.forms import GovukDateField
+from vschool.kit.forms import GovukDateField
 from vschool.peps.forms import OUTCOMES, plain
 from vschool.peps.models import Pep, PepReview, PepSection
 from vschool.peps.rules import target_hints

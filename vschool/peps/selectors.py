@@ -7,7 +7,6 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 
 from vschool.accounts.models import Role
-from vschool.accounts.scoping import children_for_user
 from vschool.calendar.rules import (
     TermPeriod,
     nc_year_on,
@@ -16,8 +15,9 @@ from vschool.calendar.rules import (
 from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.cohort.models import Child
 from vschool.cohort.rules import looked_after_on, periods_of_care
+from vschool.cohort.scoping import children_for_user
 from vschool.peps.initial import initial_due_rule
-from vschool.peps.models import Pep, PepReview, PepTermDeadline
+from vschool.peps.models import Pep, PepModeration, PepReview, PepSection, PepTermDeadline
 from vschool.peps.quality import ReviewPresenter
 from vschool.peps.rules import is_completed, needs_pep, pep_type
 
@@ -166,3 +166,27 @@ def pep_waiting_count(user) -> int:
     else:
         return 0
     return Pep.objects.filter(child__in=children, status=status).count()
+
+
+def section_as_saved(pep: Pep, key: str) -> PepSection:
+    """A PEP's section as the database holds it now, with who last saved it."""
+    return PepSection.objects.select_related("updated_by").get(pep=pep, key=key)
+
+
+def terms_with_completed_peps() -> set[tuple[int, str]]:
+    """The (academic year, term) pairs in which at least one PEP was completed."""
+    return set(Pep.objects.completed().values_list("academic_year", "term").distinct())
+
+
+def moderation_sample(academic_year: int, term: str) -> list[PepModeration]:
+    """A term's moderation sample, by phase, with each PEP's child, school and first grader."""
+    return list(PepModeration.objects.filter(academic_year=academic_year, term=term)
+                .select_related("pep__child__current_school", "first_by")
+                .order_by("phase", "pep__child__la_child_id", "pk"))
+
+
+def moderation_to_grade(moderation_id: int) -> PepModeration:
+    """One sampled PEP with its sections and both graders; 404 when there is no such row."""
+    return get_object_or_404(PepModeration.objects.select_related(
+        "pep__child", "first_by", "second_by").prefetch_related("pep__sections"),
+        pk=moderation_id)

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, Role, User
+from vschool.accounts.models import Role, User
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.cohort.models import Child
 from vschool.peps import quality
 from vschool.peps.models import Pep, PepReview, PepSection, PepStatusChange

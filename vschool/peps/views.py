@@ -10,15 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from vschool.accounts.models import User
-from vschool.accounts.scoping import get_child_for_user
 from vschool.calendar.rules import PHASES
-from vschool.cohort.models import Child
+from vschool.cohort.scoping import get_child_for_user
+from vschool.cohort.selectors import officers_with_caseload
 from vschool.cohort.views import child_page
-from vschool.pages.pagination import pagination
+from vschool.kit.pagination import pagination
 from vschool.peps import services, work_queue
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
-from vschool.peps.models import Pep, PepSection
+from vschool.peps.models import Pep
 from vschool.peps.presenters import PepPresenter, formset_data, section_initial
 from vschool.peps.rules import PEP_TYPE_LABELS, TARGET_RULES
 from vschool.peps.sections import SECTIONS, may_edit
@@ -27,6 +26,7 @@ from vschool.peps.selectors import (
     pep_for_child,
     pep_schedule,
     previous_review,
+    section_as_saved,
 )
 from vschool.peps.workflow import EDITABLE, Part, parts_for
 
@@ -103,7 +103,7 @@ def _section_save(pep, spec, user, form, completed: bool, version: int):
 
 def _conflict(presented: PepPresenter, spec, pep, answers) -> dict:
     """Both versions of a section side by side: what is saved now and what the user typed."""
-    saved = PepSection.objects.select_related("updated_by").get(pep=pep, key=spec.key)
+    saved = section_as_saved(pep, spec.key)
     theirs = dict(presented.items_for(spec.key, saved.data))
     yours = dict(presented.items_for(spec.key, answers))
     labels = list(dict.fromkeys([*theirs, *yours]))
@@ -276,8 +276,7 @@ def queue(request):
         raise Http404
     today = timezone.localdate()
     children, officer = work_queue.whose_children(user, request.GET.get("officer", ""))
-    officers = list(User.objects.filter(pk__in=Child.objects.values("education_officer"))
-                    .order_by("first_name", "last_name")) if officer else []
+    officers = officers_with_caseload() if officer else []
     phase = request.GET.get("phase", "")
     phase = phase if phase in dict(PHASES) else ""
     children = work_queue.filtered(children, phase, today)

@@ -11,7 +11,6 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 
 from vschool.accounts.models import Role
-from vschool.accounts.scoping import children_for_user
 from vschool.calendar.rules import (
     academic_year_label,
     academic_year_start,
@@ -25,6 +24,7 @@ from vschool.calendar.selectors import la_school_calendar, term_on
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
 from vschool.cohort.rules import NEW_ENTRY
+from vschool.cohort.scoping import children_for_user
 from vschool.peps.initial import care_starts, period_initial_peps
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.querysets import needs_pep_q

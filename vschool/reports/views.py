@@ -8,9 +8,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, Role
-from vschool.accounts.scoping import children_for_aggregates, children_for_user
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.calendar.rules import (
     academic_year_label,
     academic_year_slug,
@@ -18,7 +18,8 @@ from vschool.calendar.rules import (
     parse_academic_year,
 )
 from vschool.calendar.selectors import term_dates_for_year, term_on
-from vschool.pages.pagination import pagination
+from vschool.cohort.scoping import children_for_aggregates, children_for_user
+from vschool.kit.pagination import pagination
 from vschool.peps.selectors import term_deadlines
 from vschool.reports import outstanding
 from vschool.reports.presenters import COLUMNS, row_cells

@@ -11,8 +11,9 @@ from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 
 URL = reverse("accounts:audit")
 

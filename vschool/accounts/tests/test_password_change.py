@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
 from vschool.accounts.tests.test_sign_in import PASSWORD
+from vschool.audit.models import AuditEntry
 
 URL = reverse("accounts:password_change")
 NEW = "a-long-walk-to-the-coast"

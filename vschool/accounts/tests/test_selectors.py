@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime
 
 import time_machine
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry
 from vschool.accounts.selectors import audit_entries_filtered
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 
 
 def entry_at(moment: datetime, username: str, **kwargs) -> AuditEntry:

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 
 PASSWORD = "correct-horse-battery"
 ONE_MESSAGE = "Enter a correct username and password"

@@ -10,8 +10,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
 from vschool.accounts.tests.test_sign_in import sign_in
+from vschool.audit.models import AuditEntry
 
 SET_UP = reverse("accounts:two_factor_setup")
 VERIFY = reverse("accounts:two_factor_verify")

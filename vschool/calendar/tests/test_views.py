@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.calendar.models import TermDates
 
 pytestmark = pytest.mark.django_db

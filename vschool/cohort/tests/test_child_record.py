@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.cohort.services import children_refresh_current
 from vschool.cohort.tests.factories import CareEpisodeFactory, SchoolFactory, SchoolPlacementFactory
 

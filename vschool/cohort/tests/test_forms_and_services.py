@@ -6,7 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.cohort import services
 from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
 from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory, SchoolFactory

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.cohort.services import children_refresh_current
 from vschool.cohort.tests.factories import (
     CareEpisodeFactory,

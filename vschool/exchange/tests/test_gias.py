@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from vschool.accounts.models import AuditEntry
+from vschool.audit.models import AuditEntry
 from vschool.cohort.models import School
 from vschool.exchange import gias
 from vschool.exchange.gias import gias_import, parse_extract

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from vschool.accounts.models import AuditEntry
+from vschool.audit.models import AuditEntry
 from vschool.cohort.models import (
     CareEpisode,
     CareLeaverContact,

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
-from vschool.accounts.scoping import children_for_aggregates, children_for_user
 from vschool.calendar.rules import academic_year_label
+from vschool.cohort.scoping import children_for_aggregates, children_for_user
 from vschool.cohort.selectors import dashboard_for
 from vschool.pages.context_processors import manage_links
 from vschool.peps import work_queue

@@ -2,7 +2,8 @@
 
 import pytest
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.peps.models import Pep, PepSection
 
 pytestmark = pytest.mark.django_db

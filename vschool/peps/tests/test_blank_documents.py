@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from vschool.accounts.models import AuditEntry
+from vschool.audit.models import AuditEntry
 from vschool.peps.forms import ActionForm, MeetingSectionForm, SchoolSectionForm, TargetForm
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.sections import GROUPS, SECTIONS

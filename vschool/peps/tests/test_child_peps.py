@@ -76,3 +76,39 @@ def test_the_page_query_count_does_not_grow_with_the_history(login, personas, ne
             Pep.objects.create(child=new_into_care, pep_type="primary", academic_year=year,
                                term=term, status="locked", due_date=date(year + 1, 3, 1))
     assert queries() == before
+
+
+def test_care_that_began_before_the_records_asks_for_no_initial_pep(login, personas, db,
+                                                                    time_machine):
+    """A first SSDA903 import holds only the episodes open in the year: an episode already
+    open that is not a new entry (RNE S) began a period of care the records do not hold."""
+    time_machine.move_to(date(2026, 1, 26))
+    child = ChildFactory(first_name="Long", date_of_birth=date(2015, 3, 14))
+    CareEpisodeFactory(child=child, decom=date(2025, 4, 1), rne="P")  # in care since 2019
+    children_refresh_current()
+    text = login(personas[Role.HEAD]).get(f"/children/{child.pk}/peps/").content.decode()
+    assert "Long needs a Primary PEP" in text
+    assert "Initial PEP" not in text and "Spring term 2025/26 PEP" in text
+
+
+def test_a_child_on_short_breaks_needs_no_pep(login, personas, db, time_machine):
+    """Short breaks (LS V3, V4): the care plan, and so the PEP, does not apply."""
+    time_machine.move_to(date(2026, 1, 26))
+    child = ChildFactory(first_name="Sam", date_of_birth=date(2015, 3, 14))
+    CareEpisodeFactory(child=child, decom=date(2025, 9, 1), ls="V3")
+    children_refresh_current()
+    text = login(personas[Role.HEAD]).get(f"/children/{child.pk}/peps/").content.decode()
+    assert "Sam does not need a PEP now" in text
+
+
+@pytest.mark.parametrize(("today", "needed"), [(date(2026, 1, 14), False),
+                                               (date(2026, 1, 15), True)])
+def test_a_child_needs_a_pep_from_the_third_birthday_mid_year(login, personas, db,
+                                                              time_machine, today, needed):
+    """Turning 3 on 15 January 2026 (Nursery 1 all year): due that spring, not next September."""
+    time_machine.move_to(today)
+    child = ChildFactory(first_name="Tia", date_of_birth=date(2023, 1, 15))
+    CareEpisodeFactory(child=child, decom=date(2024, 6, 1))
+    children_refresh_current()
+    text = login(personas[Role.HEAD]).get(f"/children/{child.pk}/peps/").content.decode()
+    assert ("Tia does not need a PEP now" not in text) is needed

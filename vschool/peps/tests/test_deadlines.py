@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.peps.models import PepTermDeadline
 from vschool.peps.selectors import term_deadline

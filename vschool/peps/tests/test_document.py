@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from vschool.accounts.models import AuditEntry
+from vschool.audit.models import AuditEntry
 from vschool.peps.document import css_string
 from vschool.peps.models import Pep, PepSection, PepStatusChange
 

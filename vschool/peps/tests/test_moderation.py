@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.peps import moderation as mod
 from vschool.peps.models import Pep, PepModeration, PepStatusChange
 from vschool.peps.services import PepError

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from vschool.accounts.models import AuditEntry
+from vschool.audit.models import AuditEntry
 from vschool.cohort.models import Child
 from vschool.peps import services
 from vschool.peps.models import Pep, PepSection, PepStatusChange

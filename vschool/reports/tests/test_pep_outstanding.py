@@ -7,7 +7,8 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import Child
 from vschool.cohort.tests.factories import SchoolFactory

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
 from vschool.peps.models import Pep
 

@@ -1,11 +1,9 @@
-"""Template helpers for GOV.UK formats: dates, numbers, year groups and field wiring."""
+"""Template helpers for GOV.UK formats: dates, numbers, sortable headers and field wiring."""
 
 import datetime
 
 from django import template
 from django.utils.html import format_html
-
-from vschool.calendar.rules import nc_year_label
 
 register = template.Library()
 
@@ -44,14 +42,6 @@ def thousands(value):
     if value is None or value == "":
         return ""
     return f"{int(value):,}"
-
-
-@register.filter
-def year_group(value):
-    """Label a national curriculum year: 'Reception', 'Year 5', 'Nursery 2'."""
-    if value is None or value == "":
-        return ""
-    return nc_year_label(int(value))
 
 
 @register.simple_tag

@@ -1,9 +1,10 @@
 """Write the audit log: the one place every view, export and change is recorded."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.http import HttpRequest
 
-from vschool.accounts.models import AuditEntry, User
+from vschool.audit.models import AuditEntry
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -15,7 +16,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def audit_record(
     *,
-    user: User | None,
+    user: AbstractBaseUser | None,
     action: str,
     obj: models.Model | None = None,
     child_id: int | None = None,
@@ -28,7 +29,7 @@ def audit_record(
         child_id = _child_id_of(obj)
     return AuditEntry.objects.create(
         user=user if user is not None and user.pk else None,
-        username=(user.username if user is not None and user.pk else username)[:150],
+        username=(user.get_username() if user is not None and user.pk else username)[:150],
         role=getattr(user, "role", "") or "",
         action=action,
         object_type=obj._meta.label if obj is not None else "",

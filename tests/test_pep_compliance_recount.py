@@ -1,4 +1,7 @@
-"""An independent count: the report equals a child-by-child recount of a demo roll."""
+"""An independent count: the report equals a child-by-child recount of a demo roll.
+
+It sits in tests/ because it uses two apps of one layer, demo and reports, which do not
+import each other (docs/layers.md)."""
 
 from datetime import date
 

@@ -1,0 +1,2 @@
+"""The GOV.UK Design System kit: forms and widgets, pagination, template tags and the
+component templates they render. It imports no other vschool app (see docs/layers.md)."""

@@ -1,0 +1,73 @@
+"""The PEP status groups in the database agree with the pure rules (peps.rules), over
+generated PEPs, terms, deadlines and grade scales."""
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+
+from vschool.cohort.models import Child
+from vschool.cohort.tests.factories import ChildFactory
+from vschool.peps.models import Pep
+from vschool.peps.rules import (
+    completed_in_term,
+    initial_in_timescale,
+    is_completed,
+    is_good_or_better,
+)
+
+DAY0 = date(2025, 9, 1)
+days = st.integers(0, 200).map(lambda n: DAY0 + timedelta(days=n))
+peps = st.lists(st.fixed_dictionaries({
+    "kind": st.sampled_from(["initial", "termly"]),
+    "term": st.sampled_from(["autumn", "spring"]),
+    "status": st.sampled_from([s for s, _ in Pep.Status.choices]),
+    "due_date": days,
+    "completed_date": st.one_of(st.none(), days),
+    "grade": st.sampled_from(["", "Gold", "Green", "Amber", "Red", "Good"]),
+}), min_size=1, max_size=8)
+
+
+class TestStatusGroupsAgree(TestCase):
+    @settings(max_examples=30, deadline=None)
+    @given(peps, days, st.integers(0, 120),
+           st.sampled_from([("Gold", "Green"), ("Good",), ("Gold",)]))
+    def test_every_group(self, rows, term_start, length, good_grades):
+        child = ChildFactory()
+        made = [Pep.objects.create(child=child, pep_type="primary", academic_year=2025, **row)
+                for row in rows]
+        deadline = term_start + timedelta(days=length)
+        with self.settings(VSCHOOL_PEP_GOOD_GRADES=good_grades):
+            in_db = {
+                "completed": set(Pep.objects.completed().values_list("pk", flat=True)),
+                "in_term": set(Pep.objects.completed_in_term(2025, "autumn", term_start,
+                                                             deadline).values_list("pk", flat=True)),
+                "good": set(Pep.objects.good_or_better().values_list("pk", flat=True)),
+                "in_time": set(Pep.objects.in_timescale().values_list("pk", flat=True)),
+            }
+        pure = {
+            "completed": {p.pk for p in made if is_completed(p.status)},
+            "in_term": {p.pk for p in made if p.kind == "termly" and p.term == "autumn"
+                        and completed_in_term(p.status, p.completed_date, term_start, deadline)},
+            "good": {p.pk for p in made if is_good_or_better(p.grade, good_grades)},
+            "in_time": {p.pk for p in made
+                        if initial_in_timescale(p.status, p.completed_date, p.due_date)},
+        }
+        assert in_db == pure
+
+
+class TestNeedsPepAgrees(TestCase):
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.dates(date(2003, 1, 1), date(2025, 12, 31)), min_size=1, max_size=6),
+           st.dates(date(2024, 1, 1), date(2027, 12, 31)), st.booleans())
+    def test_needs_pep_q(self, dobs, day, from_age_two):
+        from vschool.peps.querysets import needs_pep_q
+        from vschool.peps.rules import needs_pep
+
+        children = [ChildFactory(date_of_birth=dob) for dob in dobs]
+        with self.settings(VSCHOOL_PEP_FROM_AGE_TWO=from_age_two):
+            found = set(Child.objects.filter(pk__in=[c.pk for c in children])
+                        .filter(needs_pep_q(day)).values_list("pk", flat=True))
+        assert found == {c.pk for c in children
+                         if needs_pep(c.date_of_birth, day, from_age_two=from_age_two)}
