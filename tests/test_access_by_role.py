@@ -62,6 +62,7 @@ EXPECTED = {
     "calendar:term_dates_edit": (STAFF, STAFF),
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:outstanding_peps": (STAFF, STAFF),
+    "reports:care_year": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}

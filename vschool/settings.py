@@ -215,6 +215,10 @@ VSCHOOL_DEMO_PASSWORD = env_str("VSCHOOL_DEMO_PASSWORD", "demo")
 # Aggregates under this size show as "fewer than N" to roles without child-level access.
 VSCHOOL_SUPPRESS_BELOW = env_int("VSCHOOL_SUPPRESS_BELOW", 5)
 VSCHOOL_ROLL_PAGE_SIZE = env_int("VSCHOOL_ROLL_PAGE_SIZE", 50)
+# The 12-month cohort (domain.md 2.1, UNCONFIRMED): does care ending on 31 March itself count?
+# Off: the project convention (not looked after on the end date); on: the 903 validator.
+VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool("VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH",
+                                                    False)
 
 # Personal Education Plans (domain.md 5): the initial PEP's local timescale and start age.
 VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)

@@ -83,6 +83,35 @@ class ChildQuerySet(models.QuerySet):
         """Children in any of `nc_years` (one year, a phase or a key stage)."""
         return self.filter(nc_years_q(nc_years, academic_year))
 
+    def continuously_looked_after_12_months(self, year_ending: int, *,
+                                            admit_ending_on_31_march: bool = False,
+                                            through: date | None = None):
+        """Children in the DfE 12-month cohort at 31 March `year_ending` (domain.md 2.1): the
+        database twin of rules.continuously_looked_after_12_months; a test checks they agree.
+
+        Episodes never overlap (the import rejects overlaps), so "one period of care from on
+        or before 1 April to beyond 31 March" is three conditions on the child's episodes:
+        an episode covers 1 April; every episode ending after 1 April up to 31 March ended
+        X1 into another episode starting that day (else care broke); and no short-break
+        episode (V3, V4) reaches the year. `through`, a day before 31 March, counts a year
+        not over yet to that day: the children on course for the cohort.
+        """
+        from vschool.cohort.models import CareEpisode
+        from vschool.cohort.rules import CONTINUES, SHORT_BREAK_LS
+
+        first = date(year_ending - 1, 4, 1)
+        last = through or date(year_ending, 3, 31)
+        episodes = CareEpisode.objects.filter(child=OuterRef("pk"))
+        continued = (CareEpisode.objects.filter(child=OuterRef("child"), decom=OuterRef("dec"))
+                     .exclude(pk=OuterRef("pk")))
+        ends = Q(dec__gt=first) & (Q(dec__lt=last) if admit_ending_on_31_march
+                                   else Q(dec__lte=last))
+        breaks = episodes.filter(ends).exclude(Q(rec=CONTINUES) & Exists(continued))
+        short_breaks = episodes.filter(Q(dec__isnull=True) | Q(dec__gte=first),
+                                       ls__in=SHORT_BREAK_LS, decom__lte=last)
+        return (self.filter(Exists(episodes.covering(first)))
+                .exclude(Exists(breaks)).exclude(Exists(short_breaks)))
+
 
 class CareEpisodeQuerySet(models.QuerySet):
     def starting_care(self, start: date, end: date):

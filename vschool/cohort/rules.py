@@ -189,3 +189,21 @@ def cohort_from_episodes(episodes: Sequence[Episode], has_care_leaver_record: bo
     if has_care_leaver_record:
         return "leaver"
     return "cla"
+
+
+# RNE codes whose episode begins with a placement: a new entry or a placement change (domain.md 2.2).
+NEW_PLACEMENT_RNE = PLACEMENT_CHANGE_RNE | {NEW_ENTRY}
+
+
+def placements_in_year(episodes: Iterable[Episode], first: date, last: date) -> int:
+    """Count the placements a child had from `first` to `last` (domain.md 2.2; LAIT stability).
+
+    The placement held on `first`, plus each episode starting later in the period with a new
+    placement (RNE S, P, T, B or U): the first placement in the year and each change after
+    it. A change of legal status only (RNE L) is the same placement; short breaks (V3, V4)
+    are not placements.
+    """
+    return sum(1 for ep in episodes
+               if not is_short_break(ep.ls) and ep.decom <= last
+               and (ep.dec is None or ep.dec > first)
+               and (ep.decom <= first or ep.rne in NEW_PLACEMENT_RNE))

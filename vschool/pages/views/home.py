@@ -9,6 +9,7 @@ from vschool.cohort.scoping import children_for_aggregates, children_for_user
 from vschool.cohort.selectors import dashboard_for
 from vschool.pages.context_processors import manage_links
 from vschool.peps import work_queue
+from vschool.reports.care_year import care_year_figures, latest_year_ended
 from vschool.reports.outstanding import term_summary
 
 
@@ -17,6 +18,9 @@ def home(request):
     dashboard = dashboard_for(children_for_aggregates(request.user), today)
     peps = (term_summary(children_for_user(request.user), today)
             if request.user.is_virtual_school_staff else None)
+    care_year = (care_year_figures(children_for_aggregates(request.user),
+                                   latest_year_ended(today), today)
+                 if request.user.is_virtual_school_staff else None)
     work = None
     if request.user.sees_children:  # work first (screens.md 2.2): the queue's views
         children, _officer = work_queue.whose_children(request.user, "")
@@ -25,6 +29,7 @@ def home(request):
     return render(request, "pages/home.html", {
         "dashboard": dashboard, "year_label": academic_year_label(dashboard.academic_year),
         "today": today, "peps": peps, "work": work, "manage": manage_links(request.user),
+        "care_year": care_year,
         "show_links": request.user.sees_children,
         "suppress": not request.user.sees_children,
         "suppress_below": settings.VSCHOOL_SUPPRESS_BELOW,
