@@ -37,11 +37,12 @@ def academic_year_label(start: int) -> str:
 _YEAR_PARAM = re.compile(r"(\d{4})(?:[-/](\d{2}))?")
 
 
-def parse_academic_year(value: str | int | None) -> int | None:
-    """Return the start year an academic year parameter names, or None if it names none.
+def parse_year(value: str | int | None) -> int | None:
+    """Return the start year a year parameter names, or None if it names none.
 
     Accepts "2025/26", "2025-26" (as URLs carry it) or "2025", for years 2000 to 2099;
-    the second part must follow the first. Every page and command reads years through it.
+    the second part must follow the first. An academic year starts in September and a
+    financial year in April of the start year. Every page reads years through it.
     """
     match = _YEAR_PARAM.fullmatch(str(value if value is not None else "").strip())
     if not match:

@@ -17,11 +17,11 @@ def _require_staff(user):
 
 
 def academic_year_param(raw: str | None) -> int:
-    """The academic year a `year` parameter names (rules.parse_academic_year), this year when
+    """The academic year a `year` parameter names (rules.parse_year), this year when
     there is none; 404 when it names no year."""
     if not raw:
         return rules.academic_year_start(timezone.localdate())
-    year = rules.parse_academic_year(raw)
+    year = rules.parse_year(raw)
     if year is None:
         raise Http404
     return year

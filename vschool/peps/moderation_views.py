@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from vschool.accounts.models import Role
 from vschool.calendar.models import TermDates
-from vschool.calendar.rules import parse_academic_year
+from vschool.calendar.rules import parse_year
 from vschool.calendar.selectors import term_on
 from vschool.kit.forms import GovukForm
 from vschool.peps import moderation as mod
@@ -61,7 +61,7 @@ def _chosen_term(params, today) -> tuple[int, str, list[int]]:
         year, term = max(done, key=lambda yt: (yt[0], _TERM_ORDER.get(yt[1], 0)))
     else:
         year, term = now_year, now_term.term.value
-    asked = parse_academic_year(params.get("year"))
+    asked = parse_year(params.get("year"))
     if asked in years and params.get("term") in _TERM_ORDER:
         year, term = asked, params["term"]
     return year, term, years

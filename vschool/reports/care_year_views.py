@@ -8,10 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from vschool.accounts.audit import audit_record
-from vschool.accounts.models import AuditEntry
-from vschool.accounts.scoping import children_for_aggregates
-from vschool.calendar.rules import financial_year_label
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
+from vschool.calendar.rules import financial_year_label, parse_year
+from vschool.cohort.scoping import children_for_aggregates
 from vschool.reports.care_year import (
     MANY_PLACEMENTS,
     CareYear,
@@ -19,8 +19,8 @@ from vschool.reports.care_year import (
     latest_year_ended,
     year_in_progress,
 )
-from vschool.reports.presenters import _count, _pct
-from vschool.reports.views import YEARS_BACK, _require_reader, parse_year
+from vschool.reports.presenters import suppressed_count, suppressed_pct
+from vschool.reports.views import YEARS_BACK, require_reader
 
 NONE_LOOKED_AFTER = "none looked after"
 
@@ -32,21 +32,21 @@ def measures(report: CareYear, suppress_below: int | None) -> list[dict]:
     many = report.many_placements
     return [
         {"key": "looked_after", "label": f"Looked after at {day} (short breaks left out)",
-         "value": _count(report.looked_after, b), "pct": ""},
+         "value": suppressed_count(report.looked_after, b), "pct": ""},
         {"key": "started", "label": "Started to be looked after in the year",
-         "value": _count(report.started, b), "pct": ""},
+         "value": suppressed_count(report.started, b), "pct": ""},
         {"key": "ceased", "label": "Ceased to be looked after in the year",
-         "value": _count(report.ceased, b), "pct": ""},
+         "value": suppressed_count(report.ceased, b), "pct": ""},
         {"key": "twelve_months",
          "label": ("Looked after continuously for 12 months at 31 March" if report.over else
                    "On course for the 12-month cohort: looked after without a break since "
                    "1 April"),
-         "value": _count(report.twelve_months, b), "pct": ""},
+         "value": suppressed_count(report.twelve_months, b), "pct": ""},
         {"key": "many_placements",
          "label": f"Of those looked after at {day}, with {MANY_PLACEMENTS} or more placements "
                   "in the year",
-         "value": _count(many, b),
-         "pct": _pct(report.many_placements_pct, (many, report.looked_after,
+         "value": suppressed_count(many, b),
+         "pct": suppressed_pct(report.many_placements_pct, (many, report.looked_after,
                                                   report.looked_after - many), b,
                      NONE_LOOKED_AFTER)},
     ]
@@ -55,10 +55,10 @@ def measures(report: CareYear, suppress_below: int | None) -> list[dict]:
 def care_year(request):
     """Figures for a 903 year (1 April to 31 March), named "2025-26"; default the latest ended."""
     user = request.user
-    _require_reader(user)
+    require_reader(user)
     today = timezone.localdate()
     current = year_in_progress(today)
-    start = min(parse_year(request.GET.get("year", ""), latest_year_ended(today)), current)
+    start = min(parse_year(request.GET.get("year")) or latest_year_ended(today), current)
     report = care_year_figures(children_for_aggregates(user), start, today)
     suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
     rows = measures(report, suppress_below)

@@ -16,11 +16,11 @@ def _hidden(n: int, below: int | None) -> bool:
     return below is not None and 0 < n < below
 
 
-def _count(n: int, below: int | None) -> str | int:
+def suppressed_count(n: int, below: int | None) -> str | int:
     return f"fewer than {below}" if _hidden(n, below) else n
 
 
-def _pct(value: float | None, counts: tuple[int, ...], below: int | None,
+def suppressed_pct(value: float | None, counts: tuple[int, ...], below: int | None,
          empty: str = NO_PEPS_DUE) -> str | float:
     if value is None:
         return empty
@@ -33,11 +33,11 @@ def row_cells(row: PhaseRow, suppress_below: int | None) -> list:
     """The row's seven values in COLUMNS order; `suppress_below` None shows every count."""
     b = suppress_below
     return [
-        _count(row.due, b), _count(row.completed, b),
-        _pct(row.completed_pct, (row.due, row.completed, row.due - row.completed), b),
-        _count(row.initial_due, b), _count(row.initial_in_time, b),
-        _pct(row.initial_pct, (row.initial_due, row.initial_in_time,
+        suppressed_count(row.due, b), suppressed_count(row.completed, b),
+        suppressed_pct(row.completed_pct, (row.due, row.completed, row.due - row.completed), b),
+        suppressed_count(row.initial_due, b), suppressed_count(row.initial_in_time, b),
+        suppressed_pct(row.initial_pct, (row.initial_due, row.initial_in_time,
                                row.initial_due - row.initial_in_time), b),
-        _pct(row.good_pct, (row.completed, row.good, row.completed - row.good), b,
+        suppressed_pct(row.good_pct, (row.completed, row.good, row.completed - row.good), b,
              NONE_COMPLETED),
     ]

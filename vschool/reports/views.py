@@ -15,7 +15,7 @@ from vschool.calendar.rules import (
     academic_year_label,
     academic_year_slug,
     academic_year_start,
-    parse_academic_year,
+    parse_year,
 )
 from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.cohort.scoping import children_for_aggregates, children_for_user
@@ -28,21 +28,21 @@ from vschool.reports.selectors import ComplianceReport, pep_compliance
 YEARS_BACK = 5
 
 
-def _require_reader(user):
+def require_reader(user):
     if not (user.is_virtual_school_staff or user.role == Role.GOVERNOR):
         raise Http404
 
 
 def _year(request, default: int) -> int:
-    """The academic year the `year` parameter names (calendar.rules.parse_academic_year)."""
-    year = parse_academic_year(request.GET.get("year"))
+    """The academic year the `year` parameter names (calendar.rules.parse_year)."""
+    year = parse_year(request.GET.get("year"))
     return default if year is None else year
 
 
 def peps(request):
     """PEP timeliness and quality for an academic year; `format=csv` downloads the tables."""
     user = request.user
-    _require_reader(user)
+    require_reader(user)
     today = timezone.localdate()
     current = academic_year_start(today)
     year = _year(request, current)

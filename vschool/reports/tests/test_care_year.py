@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from vschool.accounts.models import AuditEntry, Role
+from vschool.accounts.models import Role
+from vschool.audit.models import AuditEntry
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.rules import placements_in_year
 from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
