@@ -1,6 +1,7 @@
 """Exporting SSDA903 returns: the year's rows, round trips through the importer, and the
 DfE-rules validator finding nothing the source did not."""
 
+import functools
 import os
 from datetime import date
 from io import StringIO
@@ -234,3 +235,64 @@ def test_every_year_held_exports_as_its_return_gave_it(small, tmp_path, order):
                 _lines(source / spec.filename))
             assert ours == theirs, (year, spec.name, set(ours) ^ set(theirs))
     assert _import(small / YEARS[order[0]]).status == ImportRun.Status.UNCHANGED
+
+
+@functools.cache
+def _source_findings(year: int) -> validator.ValidatorResult:
+    """The validator on the sample's own return for `year`, with the year before if held."""
+    previous = SMALL / YEARS[year - 1] if year - 1 in YEARS else None
+    return validator.validate_903(SMALL / YEARS[year], year=year, previous=previous,
+                                  la_code="816")
+
+
+@needs_validator
+@pytest.mark.parametrize("order", [(2025, 2026), (2026, 2025)], ids=["in order", "reversed"])
+def test_no_year_exports_a_validator_finding_its_source_has_not(small, tmp_path, order):
+    """All ten files of each year's export, checked by the DfE rules of that year (with the
+    previous year's export loaded, as the source is checked with its previous year)."""
+    folders = _export_every_year(small, tmp_path, order)
+    for year, folder in folders.items():
+        assert sorted(path.name for path in folder.glob("*.csv")) == sorted(
+            spec.filename for spec in FILES)
+        source = _source_findings(year)
+        export = validator.validate_903(folder, year=year, previous=folders.get(year - 1),
+                                        la_code="816")
+        more = {code: (source.counts.get(code, 0), n) for code, n in export.counts.items()
+                if n > source.counts.get(code, 0)}
+        assert not more, f"{year}: rules finding more in the export (source, export): {more}"
+        assert export.failed == source.failed
+
+
+@pytest.mark.parametrize(("year", "codes"), [(2024, "1,2,"), (2025, "M,F,U"), (2026, "M,F,U")])
+def test_sex_is_written_in_the_code_of_the_year(tmp_path, year, codes):
+    """1 and 2 up to 2023-24, M, F and U since 2024-25 (ssda903_sex.csv)."""
+    for la_child_id, sex in (("A", "M"), ("B", "F"), ("C", "")):
+        CareEpisodeFactory(child__la_child_id=la_child_id, child__sex=sex,
+                           decom=date(year - 1, 5, 1))
+    ssda903_export(tmp_path, year=year)
+    assert ",".join(line.split(",")[1] for line in _lines(tmp_path / "header.csv")) == codes
+
+
+def test_an_earlier_year_keeps_its_own_header_after_a_later_return(tmp_path):
+    first = tmp_path / "2025"
+    first.mkdir()
+    (first / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/02/2008,WBRI,UN1,1,01/01/2025\n")
+    (first / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN\nC1,01/09/2024,S,C2,N1,U1,PR1,,,,,,\n")
+    later = tmp_path / "2026"
+    later.mkdir()
+    (later / "header.csv").write_text(
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/02/2008,WBRI,A123456789012,,\n")
+    (later / "episodes.csv").write_text(
+        (first / "episodes.csv").read_text().replace(",,,,,,\n", ",01/06/2025,E13,,,,\n"))
+    for folder in (first, later):
+        _import(folder)
+    child = Child.objects.get()
+    assert (child.upn, child.mother, child.in_care) == ("A123456789012", "", False)
+    ssda903_export(tmp_path / "out", year=2025)
+    assert _lines(tmp_path / "out" / "header.csv") == ["C1,F,01/02/2008,WBRI,UN1,1,01/01/2025"]
+    assert _lines(tmp_path / "out" / "episodes.csv") == ["C1,01/09/2024,S,C2,N1,U1,PR1,,,,,,"]
+    assert _import(first).status == ImportRun.Status.UNCHANGED
+    assert Child.objects.get().upn == "A123456789012"
