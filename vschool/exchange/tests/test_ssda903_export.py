@@ -296,3 +296,15 @@ def test_an_earlier_year_keeps_its_own_header_after_a_later_return(tmp_path):
     assert _lines(tmp_path / "out" / "episodes.csv") == ["C1,01/09/2024,S,C2,N1,U1,PR1,,,,,,"]
     assert _import(first).status == ImportRun.Status.UNCHANGED
     assert Child.objects.get().upn == "A123456789012"
+
+
+def test_the_returns_give_the_same_roll_in_either_order(small):
+    """The child row holds the latest year's values, whichever return came last."""
+    rolls = []
+    for order in ((2025, 2026), (2026, 2025)):
+        for year in order:
+            _import(small / YEARS[year])
+        rolls.append((_children(), _episodes(), set(Child.objects.values_list(
+            "la_child_id", "upn", "mother", "mother_child_dob", "uasc_ceased", "in_care"))))
+        Child.objects.all().delete()
+    assert rolls[0] == rolls[1]
