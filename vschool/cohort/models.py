@@ -306,3 +306,127 @@ class MissingEpisode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.kind} {self.start}"
+
+
+class ReturnedHeader(models.Model):
+    """A child's SSDA903 header as one collection year's return gave it.
+
+    The Child row holds the latest year's values; these rows keep each year's own (a UPN
+    found later, MOTHER answered one year and blank the next, SEX coded 1/2 before 2024-25)
+    so that re-exporting an earlier year gives back what that year said.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="returned_headers")
+    collection_year = models.PositiveSmallIntegerField(
+        help_text="Year the SSDA903 collection ends on 31 March")
+    sex = models.CharField("SEX as returned", max_length=1, blank=True)
+    date_of_birth = models.DateField()
+    ethnicity = models.CharField(max_length=4, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True)
+    mother = models.CharField("MOTHER", max_length=1, blank=True)
+    mother_child_dob = models.DateField("MC_DOB", null=True, blank=True)
+    uasc = models.BooleanField("in the UASC file", null=True,
+                               help_text="Blank when the return had no UASC file")
+    uasc_ceased = models.DateField("DUC", null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "-collection_year"]
+        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
+                                               name="one_returned_header_per_child_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.collection_year}"
+
+
+class HealthOutcome(models.Model):
+    """SSDA903 OC2 for a collection year: SDQ, health checks, convictions, substance misuse.
+
+    The yes/no answers are blank where the question does not apply (e.g. health checks over 5).
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="health_outcomes")
+    collection_year = models.PositiveSmallIntegerField()
+    sdq_score = models.PositiveSmallIntegerField("SDQ score", null=True, blank=True)
+    sdq_reason = models.CharField("reason no SDQ", max_length=4, blank=True,
+                                  choices=choices("ssda903_sdq_reason"))
+    convicted = models.BooleanField(null=True)
+    health_check = models.BooleanField("health surveillance checks up to date", null=True)
+    immunisations = models.BooleanField("immunisations up to date", null=True)
+    teeth_check = models.BooleanField("dental check", null=True)
+    health_assessment = models.BooleanField("annual health assessment", null=True)
+    substance_misuse = models.BooleanField(null=True)
+    intervention_received = models.BooleanField(null=True)
+    intervention_offered = models.BooleanField("intervention offered but refused", null=True)
+
+    class Meta:
+        ordering = ["child", "-collection_year"]
+        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
+                                               name="one_oc2_per_child_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.collection_year} OC2"
+
+
+class Adoption(models.Model):
+    """SSDA903 AD1: the adoption of a child adopted in the collection year."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoptions")
+    collection_year = models.PositiveSmallIntegerField()
+    decided = models.DateField("decision to place for adoption (DATE_INT)", null=True, blank=True)
+    matched = models.DateField("matched with adopters (DATE_MATCH)", null=True, blank=True)
+    by_foster_carer = models.BooleanField("adopted by former foster carer", null=True)
+    adopters = models.CharField("number of adopters", max_length=1, blank=True)
+    adopters_sex = models.CharField("sex of adopters", max_length=2, blank=True)
+    adopters_legal_status = models.CharField("legal status of adopters", max_length=3,
+                                             blank=True)
+
+    class Meta:
+        ordering = ["child", "-collection_year"]
+        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
+                                               name="one_ad1_per_child_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.collection_year} AD1"
+
+
+class AdoptionDecision(models.Model):
+    """SSDA903 placed_for_adoption: a decision that the child should be placed for adoption.
+
+    Kept per collection year as each return gave it: a decision reported again the next year
+    may then carry the date and reason it ceased.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="adoption_decisions")
+    collection_year = models.PositiveSmallIntegerField()
+    decided = models.DateField("decision date (DATE_PLACED)")
+    ceased = models.DateField("decision ceased (DATE_PLACED_CEASED)", null=True, blank=True)
+    reason_ceased = models.CharField("reason ceased", max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["child", "-collection_year", "decided"]
+        constraints = [models.UniqueConstraint(
+            fields=["child", "collection_year", "decided"],
+            name="one_adoption_decision_per_child_year_and_date")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.collection_year} placed {self.decided}"
+
+
+class PreviousPermanence(models.Model):
+    """SSDA903 previous_permanence: a permanence order the child had before this care began."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE,
+                              related_name="previous_permanence")
+    collection_year = models.PositiveSmallIntegerField()
+    option = models.CharField("previous permanence (PREV_PERM)", max_length=2,
+                              choices=choices("ssda903_prev_perm"))
+    la = models.CharField("where arranged (LA_PERM)", max_length=3, blank=True)
+    order_date = models.DateField("date of order (DATE_PERM)", null=True, blank=True)
+
+    class Meta:
+        ordering = ["child", "-collection_year"]
+        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
+                                               name="one_prev_perm_per_child_and_year")]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.collection_year} {self.option}"

@@ -11,21 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db import connection, transaction
+from django.db import connection
 
 from vschool.accounts.models import User
 from vschool.codes import code_list
 from vschool.cohort.models import School
+from vschool.exchange.importer import run_import
 from vschool.exchange.models import ImportRun
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import parse_date, read_table
-from vschool.exchange.services import (
-    import_progress,
-    import_run_record,
-    import_status_set,
-    rejected_summary,
-    summary_of,
-)
 
 BATCH = 2000
 PROGRESS_EVERY = 5000
@@ -217,9 +211,11 @@ def _check_row(filename: str, line: int, row: dict[str, str], checks: dict):
     return values, problems
 
 
-@transaction.atomic
 def apply_extract(extract: Extract) -> Counter:
-    """Create the new schools and update the changed ones; count what happened."""
+    """Create the new schools and update the changed ones; count what happened.
+
+    The caller (run_import) holds the transaction.
+    """
     urns = list(extract.schools)
     held: dict[str, School] = {}
     for start in range(0, len(urns), BATCH):
@@ -275,42 +271,10 @@ def _update_rows(schools: list[School], fields: list[str]) -> None:
             )
 
 
-def gias_import(
-    *,
-    files: dict[str, bytes],
-    user: User | None,
-    skip_invalid: bool = False,
-    request=None,
-    run: ImportRun | None = None,
-) -> ImportRun:
-    """Import a GIAS extract given as {file name: bytes}; return the recorded run.
-
-    `run`, a queued run from import_run_queue, is filled in rather than a new one made.
-    """
-    extract = parse_extract(files, progress=import_progress(run))
-    rejects = sorted(extract.rejects)
-    if extract.file_rejected or (rejects and not skip_invalid):
-        counts: dict[str, int] = {}
-        status = ImportRun.Status.REJECTED
-        summary = rejected_summary(rejects)
-    else:
-        import_status_set(run, ImportRun.Status.IMPORTING)
-        changes = apply_extract(extract)
-        counts = {key: changes[key] for key in CHANGE_LABELS if changes[key]}
-        status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
-        summary = summary_of(counts, rejects, labels=CHANGE_LABELS,
-                             unchanged="No changes: the schools already match this file.")
-    return import_run_record(
-        ImportRun.Kind.GIAS,
-        status,
-        files,
-        extract.rows_read,
-        counts,
-        summary,
-        rejects,
-        user,
-        request,
-        run=run,
-    )
-
-
+def gias_import(*, files: dict[str, bytes], user: User | None, skip_invalid: bool = False,
+                request=None, run: ImportRun | None = None) -> ImportRun:
+    """Import a GIAS extract given as {file name: bytes}; return the recorded run."""
+    return run_import(ImportRun.Kind.GIAS, parse=parse_extract, apply=apply_extract,
+                      labels=CHANGE_LABELS,
+                      unchanged="No changes: the schools already match this file.",
+                      files=files, user=user, skip_invalid=skip_invalid, request=request, run=run)

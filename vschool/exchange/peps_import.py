@@ -6,23 +6,18 @@ term and kind, so importing the same file again changes nothing.
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
 
 from vschool.accounts.models import User
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import Child
+from vschool.exchange.importer import run_import
 from vschool.exchange.models import ImportRun
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import parse_date, read_table
-from vschool.exchange.services import (
-    import_run_record,
-    import_status_set,
-    rejected_summary,
-    summary_of,
-)
 from vschool.peps.models import Pep
 from vschool.peps.rules import PEP_TYPE_LABELS
 
@@ -80,18 +75,28 @@ CHECKS = {
 }
 
 
-def _parse(files: dict[str, bytes]) -> tuple[list[tuple[int, dict]], list[Reject], int, bool]:
-    """Return the valid rows, the rejects, the rows read, and whether the whole file fails."""
+@dataclass
+class PepRows:
+    """The valid rows of a PEP file, the rejects, the rows read, and whether it all fails."""
+
+    rows: list[tuple[int, dict]]
+    rejects: list[Reject]
+    rows_read: int
+    file_rejected: bool
+
+
+def _parse(files: dict[str, bytes], progress=None) -> PepRows:
+    """Check every row of the one file given; nothing here writes."""
     if len(files) != 1:
-        return [], [Reject(name, 0, "", "", f"Give one PEP file ({len(files)} given)")
-                    for name in files or ["peps.csv"]], 0, True
+        return PepRows([], [Reject(name, 0, "", "", f"Give one PEP file ({len(files)} given)")
+                            for name in files or ["peps.csv"]], 0, True)
     [(name, data)] = files.items()
     table = read_table(name, data)
     rejects = list(table.rejects)
     missing = [column for column in COLUMNS if column not in table.columns]
     rejects += [Reject(name, 1, column, "", "The column is missing") for column in missing]
     if missing or table.unreadable:
-        return [], rejects, len(table.rows), True
+        return PepRows([], rejects, len(table.rows), True)
     known = dict(Child.objects.filter(
         la_child_id__in={row["CHILD"] for _, row in table.rows}).values_list("la_child_id", "pk"))
     seen: dict[tuple, int] = {}
@@ -122,11 +127,12 @@ def _parse(files: dict[str, bytes]) -> tuple[list[tuple[int, dict]], list[Reject
         if not problems:
             row["child_id"] = known[raw["CHILD"]]
             good.append((line, row))
-    return good, rejects, len(table.rows), False
+    return PepRows(good, rejects, len(table.rows), False)
 
 
-@transaction.atomic
-def _apply(rows: list[tuple[int, dict]]) -> Counter:
+def _apply(parsed: "PepRows") -> Counter:
+    """Add and update the PEPs; the caller (run_import) holds the transaction."""
+    rows = parsed.rows
     counts: Counter = Counter()
     held = {(p.child_id, p.academic_year, p.term, p.kind): p for p in Pep.objects.filter(
         child_id__in={row["child_id"] for _, row in rows})}
@@ -157,16 +163,6 @@ def _apply(rows: list[tuple[int, dict]]) -> Counter:
 def peps_import(*, files: dict[str, bytes], user: User | None, skip_invalid: bool = False,
                 request=None, run: ImportRun | None = None) -> ImportRun:
     """Import historic PEPs; nothing changes if a row is rejected, unless rejects are skipped."""
-    import_status_set(run, ImportRun.Status.CHECKING)
-    rows, rejects, read, file_rejected = _parse(files)
-    if file_rejected or rejects and not skip_invalid:
-        status, counts, summary = ImportRun.Status.REJECTED, {}, rejected_summary(rejects)
-    else:
-        import_status_set(run, ImportRun.Status.IMPORTING)
-        changes = _apply(rows)
-        counts = {key: changes[key] for key in CHANGE_LABELS if changes[key]}
-        status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
-        summary = summary_of(counts, rejects, labels=CHANGE_LABELS,
-                             unchanged="No changes: these PEPs are already held.")
-    return import_run_record(ImportRun.Kind.PEPS, status, files, read, counts, summary, rejects, user,
-                   request, run=run)
+    return run_import(ImportRun.Kind.PEPS, parse=_parse, apply=_apply, labels=CHANGE_LABELS,
+                      unchanged="No changes: these PEPs are already held.",
+                      files=files, user=user, skip_invalid=skip_invalid, request=request, run=run)

@@ -5,18 +5,21 @@ a later return is kept: leaving care is an end date, never a deletion.
 """
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db import transaction
 
 from vschool.cohort.models import (
+    Adoption,
+    AdoptionDecision,
     CareEpisode,
     CareLeaverContact,
     Child,
+    HealthOutcome,
     MissingEpisode,
+    PreviousPermanence,
+    ReturnedHeader,
     StatutoryReview,
 )
 from vschool.cohort.rules import PLACEMENT_CHANGE_RNE, care_ending_reasons, cohort_from_episodes
@@ -29,6 +32,31 @@ EPISODE_FIELDS = {
     "place_provider": "PLACE_PROVIDER", "dec": "DEC", "rec": "REC",
     "reason_place_change": "REASON_PLACE_CHANGE", "home_post": "HOME_POST",
     "pl_post": "PL_POST", "urn": "URN",
+}
+# Columns of the files kept per collection year as returned, by model field.
+OC2_FIELDS = {
+    "sdq_score": "SDQ_SCORE", "sdq_reason": "SDQ_REASON", "convicted": "CONVICTED",
+    "health_check": "HEALTH_CHECK", "immunisations": "IMMUNISATIONS",
+    "teeth_check": "TEETH_CHECK", "health_assessment": "HEALTH_ASSESSMENT",
+    "substance_misuse": "SUBSTANCE_MISUSE", "intervention_received": "INTERVENTION_RECEIVED",
+    "intervention_offered": "INTERVENTION_OFFERED",
+}
+AD1_FIELDS = {
+    "decided": "DATE_INT", "matched": "DATE_MATCH", "by_foster_carer": "FOSTER_CARE",
+    "adopters": "NB_ADOPTR", "adopters_sex": "SEX_ADOPTR", "adopters_legal_status": "LS_ADOPTR",
+}
+PLACED_FIELDS = {
+    "decided": "DATE_PLACED", "ceased": "DATE_PLACED_CEASED",
+    "reason_ceased": "REASON_PLACED_CEASED",
+}
+PREV_PERM_FIELDS = {"option": "PREV_PERM", "la": "LA_PERM", "order_date": "DATE_PERM"}
+# file name: (model, the fields, the count its changes go to, the field that with the child
+# and year identifies a record, if a child may have several)
+YEAR_FILES = {
+    "oc2": (HealthOutcome, OC2_FIELDS, "outcomes", None),
+    "ad1": (Adoption, AD1_FIELDS, "adoptions", None),
+    "placed_for_adoption": (AdoptionDecision, PLACED_FIELDS, "adoption_decisions", "decided"),
+    "previous_permanence": (PreviousPermanence, PREV_PERM_FIELDS, "previous_permanence", None),
 }
 _SEX = {"M": "M", "F": "F", "1": "M", "2": "F", "U": ""}
 # The order changes are reported in, with their words for one and for more.
@@ -46,6 +74,10 @@ CHANGE_LABELS = {
     "care_leaver_records": ("care leaver record", "care leaver records"),
     "reviews": ("review recorded", "reviews recorded"),
     "missing_episodes": ("missing episode recorded", "missing episodes recorded"),
+    "outcomes": ("OC2 outcome record", "OC2 outcome records"),
+    "adoptions": ("adoption recorded", "adoptions recorded"),
+    "adoption_decisions": ("adoption decision recorded", "adoption decisions recorded"),
+    "previous_permanence": ("previous permanence record", "previous permanence records"),
 }
 BATCH = 2000
 
@@ -58,16 +90,6 @@ def _chunked(queryset, field: str, values: list) -> list:
     return found
 
 
-@dataclass
-class Changes:
-    counts: Counter
-    child_ids: list[int]
-
-    @property
-    def any(self) -> bool:
-        return any(self.counts.values())
-
-
 def collection_year_of(parsed: ParsedReturn) -> int:
     """The year whose 31 March ends the collection: the one after the latest date in it."""
     latest = max((d for eps in parsed.episodes.values() for ep in eps
@@ -75,15 +97,23 @@ def collection_year_of(parsed: ParsedReturn) -> int:
     return latest.year + 1 if latest >= date(latest.year, 4, 1) else latest.year
 
 
-@transaction.atomic
-def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Changes:
-    """Create and update children, episodes and care leaver records; report what changed."""
+def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Counter:
+    """Create and update children, episodes and the year's records; count what changed.
+
+    A return speaks for its collection year: imported after a later year's, it adds its
+    own year's records but leaves the child row, the episodes' later ends and the episodes
+    begun since as the later return left them. The caller holds the transaction.
+    """
     counts: Counter = Counter()
-    children = _children_upsert(parsed, counts)
-    ids = {child_id: children[child_id].pk for child_id in parsed.header}
-    _episodes_upsert(parsed, ids, counts)
-    _oc3_upsert(parsed, ids, collection_year, counts)
     year = (date(collection_year - 1, 4, 1), date(collection_year, 3, 31))
+    later = _returned_later(parsed, collection_year)
+    children, updated, new = _children_upsert(parsed, later, counts)
+    ids = {child_id: children[child_id].pk for child_id in parsed.header}
+    # A child is updated when the child row or the year's header changed.
+    updated |= _headers_upsert(parsed, ids, collection_year) - {ids[c] for c in new}
+    counts["children_updated"] += len(updated)
+    _episodes_upsert(parsed, ids, year[1], counts)
+    _oc3_upsert(parsed, ids, collection_year, counts)
     if "reviews" in parsed.files_read:
         counts["reviews"] += _dated_upsert(
             parsed.reviews, ids, StatutoryReview, "date", year,
@@ -92,13 +122,49 @@ def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Changes:
         counts["missing_episodes"] += _dated_upsert(
             parsed.missing, ids, MissingEpisode, "start", year,
             lambda row: {"start": row["MIS_START"], "kind": row["MISSING"],
-                         "end": row.get("MIS_END")})
+                         "end": row.get("MIS_END")}, end_field="end")
+    for name, (model, fields, count, key) in YEAR_FILES.items():
+        if name in parsed.files_read:
+            counts[count] += _year_upsert(getattr(parsed, name), ids, model, fields, key,
+                                          collection_year)
     if counts["episodes_added"] or counts["episodes_changed"] or counts["episodes_removed"]:
         analyze_tables(Child, CareEpisode)
-    changed_ids = list(ids.values())
-    children_refresh_current(changed_ids)
-    _cohorts_update(parsed, ids, counts)
-    return Changes(counts, changed_ids)
+    children_refresh_current(list(ids.values()))
+    _cohorts_update(parsed, {c: pk for c, pk in ids.items() if c not in later}, counts)
+    return counts
+
+
+def _returned_later(parsed: ParsedReturn, collection_year: int) -> set[str]:
+    """The children of this return that a later year's return has already given."""
+    return {child_id for child_id, in _chunked(
+        ReturnedHeader.objects.filter(collection_year__gt=collection_year).values_list(
+            "child__la_child_id"), "child__la_child_id", list(parsed.header))}
+
+
+def _sync(model, held: dict, wanted: dict, removable=None) -> int:
+    """Make the `held` records ({key: record}) match `wanted` ({key: model fields}).
+
+    Records not wanted are deleted when `removable(record)` says so. Returns how many
+    records were added, changed or removed.
+    """
+    new, changed = [], []
+    for key, fields in wanted.items():
+        record = held.get(key)
+        if record is None:
+            new.append(model(**fields))
+        elif any(getattr(record, name) != value for name, value in fields.items()):
+            for name, value in fields.items():
+                setattr(record, name, value)
+            changed.append(record)
+    removed = [record.pk for key, record in held.items()
+               if key not in wanted and removable is not None and removable(record)]
+    model.objects.bulk_create(new, batch_size=BATCH)
+    if changed:
+        names = sorted({name for fields in wanted.values() for name in fields} - {"child_id"})
+        model.objects.bulk_update(changed, names, batch_size=BATCH)
+    for start in range(0, len(removed), BATCH):
+        model.objects.filter(pk__in=removed[start:start + BATCH]).delete()
+    return len(new) + len(changed) + len(removed)
 
 
 def _child_fields(row: dict, uasc: dict | None | bool) -> dict:
@@ -112,7 +178,11 @@ def _child_fields(row: dict, uasc: dict | None | bool) -> dict:
     return fields
 
 
-def _children_upsert(parsed: ParsedReturn, counts: Counter) -> dict[str, Child]:
+def _children_upsert(parsed: ParsedReturn, later: set[str],
+                     counts: Counter) -> tuple[dict[str, Child], set[int], set[str]]:
+    """Create the new children and bring the others up to this return, unless a later one
+    has been imported; return the children by CHILD, the ids of those updated and the
+    CHILD of those added."""
     columns = ["sex", "date_of_birth", "ethnicity", "upn", "mother", "mother_child_dob"]
     uasc_columns = ["uasc", "uasc_ceased"]
     existing = {child.la_child_id: child for child in _chunked(
@@ -130,7 +200,8 @@ def _children_upsert(parsed: ParsedReturn, counts: Counter) -> dict[str, Child]:
             new.append(child)
             existing[child_id] = child
             counts["new_uasc"] += bool(fields.get("uasc"))
-        elif any(getattr(child, name) != value for name, value in fields.items()):
+        elif child_id not in later and any(
+                getattr(child, name) != value for name, value in fields.items()):
             counts["new_uasc"] += bool(fields.get("uasc")) and not child.uasc
             for name, value in fields.items():
                 setattr(child, name, value)
@@ -140,15 +211,44 @@ def _children_upsert(parsed: ParsedReturn, counts: Counter) -> dict[str, Child]:
         Child.objects.bulk_update(changed, columns + (uasc_columns if has_uasc_file else []),
                                   batch_size=BATCH)
     counts["children_added"] += len(new)
-    counts["children_updated"] += len(changed)
     if any(child.pk is None for child in new):  # backends that return no ids on bulk insert
         existing.update({c.la_child_id: c for c in _chunked(
             Child.objects.only("id", "la_child_id"), "la_child_id",
             [c.la_child_id for c in new])})
-    return existing
+    return existing, {child.pk for child in changed}, {child.la_child_id for child in new}
 
 
-def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], counts: Counter) -> None:
+def _headers_upsert(parsed: ParsedReturn, ids: dict[str, int], year: int) -> set[int]:
+    """Keep each child's header (and UASC row) as this year's return gave it.
+
+    Returns the ids of the children whose record for the year was added or changed.
+    """
+    held = {record.child_id: record for record in _chunked(
+        ReturnedHeader.objects.filter(collection_year=year), "child_id", list(ids.values()))}
+    has_uasc_file = "uasc" in parsed.files_read
+    wanted = {}
+    for child_id, row in parsed.header.items():
+        uasc = parsed.uasc.get(child_id)
+        wanted[ids[child_id]] = {
+            "child_id": ids[child_id], "collection_year": year, "sex": row["SEX"],
+            "date_of_birth": row["DOB"], "ethnicity": row.get("ETHNIC", ""),
+            "upn": row.get("UPN", ""), "mother": row.get("MOTHER", ""),
+            "mother_child_dob": row.get("MC_DOB"),
+            "uasc": (uasc is not None) if has_uasc_file else None,
+            "uasc_ceased": uasc.get("DUC") if uasc else None}
+    changed = {pk for pk, fields in wanted.items() if pk not in held or any(
+        getattr(held[pk], name) != value for name, value in fields.items())}
+    _sync(ReturnedHeader, held, wanted)
+    return changed
+
+
+def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], year_end: date,
+                     counts: Counter) -> None:
+    """Match episodes by CHILD and DECOM; the file's replace those held from its first.
+
+    The file shows episodes as they stood at its 31 March: one it gives open that is held
+    with a later end keeps that end, and episodes begun after that 31 March stay.
+    """
     ending = care_ending_reasons()
     in_db: dict[int, dict[date, CareEpisode]] = {}
     for ep in _chunked(CareEpisode.objects.all(), "child_id", list(ids.values())):
@@ -169,6 +269,8 @@ def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], counts: Counter)
                 counts["placement_changes"] += fields["rne"] in PLACEMENT_CHANGE_RNE
                 counts["left_care"] += fields["rec"] in ending
                 counts["episodes_ended"] += fields["dec"] is not None
+            elif fields["dec"] is None and episode.dec is not None and episode.dec > year_end:
+                continue  # ended after this return's 31 March: a later return said so
             elif any(getattr(episode, name) != value for name, value in fields.items()):
                 counts["left_care"] += fields["rec"] in ending and episode.rec not in ending
                 counts["episodes_ended"] += fields["dec"] is not None and episode.dec is None
@@ -177,7 +279,8 @@ def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], counts: Counter)
                 changed.append(episode)
         first = min(row["DECOM"] for row in rows) if rows else None
         removed += [ep.pk for decom, ep in held.items()
-                    if first is not None and decom >= first and decom not in in_file]
+                    if first is not None and first <= decom <= year_end
+                    and decom not in in_file]
     for start in range(0, len(removed), BATCH):
         CareEpisode.objects.filter(pk__in=removed[start:start + BATCH]).delete()
     CareEpisode.objects.bulk_create(new, batch_size=BATCH)
@@ -187,64 +290,72 @@ def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], counts: Counter)
     counts["episodes_removed"] += len(removed)
 
 
-def _dated_upsert(rows_by_child, ids, model, date_field, year, fields_of) -> int:
+def _dated_upsert(rows_by_child, ids, model, date_field, year, fields_of,
+                  end_field: str | None = None) -> int:
     """Make a child's dated records in the collection year match the file's rows.
 
     Records are matched by child and date; those of the year missing from the file go.
-    Returns how many records were added, changed or removed.
+    A record the file gives open (blank `end_field`) keeps an end held after the year's
+    31 March: a later return gave it. Returns how many records were added, changed or
+    removed.
     """
-    held: dict[int, dict[date, object]] = {}
-    for record in _chunked(model.objects.all(), "child_id", list(ids.values())):
-        held.setdefault(record.child_id, {})[getattr(record, date_field)] = record
-    new, changed, removed = [], [], []
+    held = {(record.child_id, getattr(record, date_field)): record
+            for record in _chunked(model.objects.all(), "child_id", list(ids.values()))}
+    wanted = {}
     for child_id, pk in ids.items():
-        mine = held.get(pk, {})
-        wanted = {}
         for row in rows_by_child.get(child_id, []):
-            fields = fields_of(row)
-            wanted[fields[date_field]] = fields
-        for day, fields in wanted.items():
-            record = mine.get(day)
-            if record is None:
-                new.append(model(child_id=pk, **fields))
-            elif any(getattr(record, name) != value for name, value in fields.items()):
-                for name, value in fields.items():
-                    setattr(record, name, value)
-                changed.append(record)
-        removed += [record.pk for day, record in mine.items()
-                    if day not in wanted and year[0] <= day <= year[1]]
-    model.objects.bulk_create(new, batch_size=BATCH)
-    if changed:
-        names = [name for name in _field_names(model) if name != date_field]
-        model.objects.bulk_update(changed, names, batch_size=BATCH)
-    for start in range(0, len(removed), BATCH):
-        model.objects.filter(pk__in=removed[start:start + BATCH]).delete()
-    return len(new) + len(changed) + len(removed)
+            fields = {"child_id": pk, **fields_of(row)}
+            key = (pk, fields[date_field])
+            ended = getattr(held.get(key), end_field or "", None)
+            if end_field and fields[end_field] is None and ended and ended > year[1]:
+                fields[end_field] = ended
+            wanted[key] = fields
+    return _sync(model, held, wanted,
+                 lambda record: year[0] <= getattr(record, date_field) <= year[1])
 
 
-def _field_names(model) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if f.name not in ("id", "child")]
+def _year_upsert(rows_by_child, ids, model, columns: dict[str, str], key: str | None,
+                 year: int) -> int:
+    """Make the collection year's records of the return's children match the file's rows.
+
+    `columns` maps model fields to the file's columns; `key`, for files with several rows
+    a child, names the field that tells them apart.
+    """
+    held = {(record.child_id, getattr(record, key) if key else None): record
+            for record in _chunked(model.objects.filter(collection_year=year), "child_id",
+                                   list(ids.values()))}
+    wanted = {}
+    for child_id, pk in ids.items():
+        rows = rows_by_child.get(child_id, [])
+        for row in rows if key else [rows] if rows else []:
+            fields = {"child_id": pk, "collection_year": year}
+            for name, column in columns.items():
+                fields[name] = _typed(model._meta.get_field(name), row.get(column))
+            wanted[(pk, fields[key] if key else None)] = fields
+    return _sync(model, held, wanted, lambda record: True)
+
+
+def _typed(field, value):
+    """A checked cell as `field` holds it: a 1/0 flag as True/False, a number as int."""
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return None if not value else value == "1"
+    if "IntegerField" in kind:
+        return int(value) if value else None
+    if kind == "CharField":
+        return value or ""
+    return value  # a date, or None
 
 
 def _oc3_upsert(parsed: ParsedReturn, ids: dict[str, int], year: int, counts: Counter) -> None:
-    in_db = {record.child_id: record for record in _chunked(
+    held = {record.child_id: record for record in _chunked(
         CareLeaverContact.objects.filter(collection_year=year), "child_id",
         [ids[c] for c in parsed.oc3])}
-    new, changed = [], []
-    for child_id, row in parsed.oc3.items():
-        fields = {"in_touch": row["IN_TOUCH"], "activity": row.get("ACTIV", ""),
-                  "accommodation": row.get("ACCOM", "")}
-        record = in_db.get(ids[child_id])
-        if record is None:
-            new.append(CareLeaverContact(child_id=ids[child_id], collection_year=year, **fields))
-        elif any(getattr(record, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(record, name, value)
-            changed.append(record)
-    CareLeaverContact.objects.bulk_create(new, batch_size=BATCH)
-    CareLeaverContact.objects.bulk_update(changed, ["in_touch", "activity", "accommodation"],
-                                          batch_size=BATCH)
-    counts["care_leaver_records"] += len(new) + len(changed)
+    wanted = {ids[child_id]: {"child_id": ids[child_id], "collection_year": year,
+                              "in_touch": row["IN_TOUCH"], "activity": row.get("ACTIV", ""),
+                              "accommodation": row.get("ACCOM", "")}
+              for child_id, row in parsed.oc3.items()}
+    counts["care_leaver_records"] += _sync(CareLeaverContact, held, wanted)
 
 
 def _cohorts_update(parsed: ParsedReturn, ids: dict[str, int], counts: Counter) -> None:

@@ -1,8 +1,11 @@
-"""Write our looked-after children as an SSDA903 return (header, episodes, UASC, OC3,
-reviews, missing).
+"""Write our looked-after children as the SSDA903 return for a year: all ten files the
+importer reads (header, episodes, UASC, OC3, reviews, missing, OC2, AD1, placed for
+adoption, previous permanence).
 
-The files are those the importer reads, in the DfE's column order, so a return can go out
-to the DfE validator or back in here unchanged. Reads are set-based: one query per file.
+The files are in the DfE's column order, so a return can go out to the DfE validator or
+back in here unchanged. Each year is written as it stood at its 31 March: the header as
+that year's return gave it (ReturnedHeader) in that year's codes, episodes that ended later
+written open. Reads are set-based: one query per file.
 """
 
 import csv
@@ -17,21 +20,26 @@ from vschool.cohort.models import (
     CareLeaverContact,
     Child,
     MissingEpisode,
+    ReturnedHeader,
     StatutoryReview,
 )
-from vschool.exchange.ssda903.apply import EPISODE_FIELDS
+from vschool.exchange.ssda903.apply import EPISODE_FIELDS, YEAR_FILES
 from vschool.exchange.ssda903.spec import (
     EPISODES,
+    FILES,
     HEADER,
     MISSING,
     OC3,
     REVIEWS,
     UASC,
     FileSpec,
+    sex_code,
 )
 
 _CHILD_FIELDS = ("la_child_id", "sex", "date_of_birth", "ethnicity", "upn", "uasc", "uasc_ceased",
                  "mother", "mother_child_dob")
+# An episode's end date, then the columns blank while it is open.
+_ENDING = ("DEC", "REC", "REASON_PLACE_CHANGE")
 
 
 def ssda903_export(outdir: Path, *, year: int) -> dict[str, int]:
@@ -45,12 +53,17 @@ def ssda903_export(outdir: Path, *, year: int) -> dict[str, int]:
     in_year = Q(decom__lte=end) & (Q(dec__isnull=True) | Q(dec__gte=start))
     episodes = CareEpisode.objects.filter(in_year, child__in=ours)
     leavers = CareLeaverContact.objects.filter(collection_year=year, child__in=ours)
+    returned = ReturnedHeader.objects.filter(collection_year=year, child__in=ours)
     children = ours.filter(
         Q(pk__in=episodes.values("child_id")) | Q(pk__in=leavers.values("child_id"))
+        | Q(pk__in=returned.values("child_id"))
     ).order_by("la_child_id")
-    header = [_header_row(child) for child in children.only(*_CHILD_FIELDS).iterator(2000)]
+    held = {record.child_id: record for record in returned.iterator(2000)}
+    header = [_header_row(child, held.get(child.pk), year)
+              for child in children.only("id", *_CHILD_FIELDS).iterator(2000)]
+    dobs = {row["CHILD"]: row["DOB"] for row in header}
     outdir.mkdir(parents=True, exist_ok=True)
-    return {
+    counts = {
         HEADER.name: _write(outdir, HEADER, header),
         EPISODES.name: _write(outdir, EPISODES, _episode_rows(episodes, end)),
         UASC.name: _write(outdir, UASC, [_uasc_row(row) for row in header if row["UASC"]]),
@@ -58,24 +71,34 @@ def ssda903_export(outdir: Path, *, year: int) -> dict[str, int]:
         REVIEWS.name: _write(outdir, REVIEWS, _dated_rows(
             StatutoryReview.objects.filter(child__in=ours, date__range=(start, end)),
             "date", {"REVIEW": "date", "REVIEW_CODE": "participation"})),
-        MISSING.name: _write(outdir, MISSING, _dated_rows(
-            MissingEpisode.objects.filter(Q(end__isnull=True) | Q(end__gte=start),
-                                          child__in=ours, start__lte=end),
-            "start", {"MISSING": "kind", "MIS_START": "start", "MIS_END": "end"})),
+        MISSING.name: _write(outdir, MISSING, (
+            _as_at(end, row, "MIS_END") for row in _dated_rows(
+                MissingEpisode.objects.filter(Q(end__isnull=True) | Q(end__gte=start),
+                                              child__in=ours, start__lte=end),
+                "start", {"MISSING": "kind", "MIS_START": "start", "MIS_END": "end"}))),
     }
+    specs = {spec.name: spec for spec in FILES}
+    for name, (model, fields, _count, key) in YEAR_FILES.items():
+        records = model.objects.filter(collection_year=year, child__in=ours)
+        counts[name] = _write(outdir, specs[name], _year_rows(records, fields, key, dobs))
+    return counts
 
 
-def _header_row(child: Child) -> dict:
+def _header_row(child: Child, returned: ReturnedHeader | None, year: int) -> dict:
+    """The child's header row for `year`: as that year's return gave it, if it was imported,
+    else from the child's current values; SEX in the year's code."""
+    source = returned or child
+    uasc = returned if returned is not None and returned.uasc is not None else child
     return {
         "CHILD": child.la_child_id,
-        "SEX": child.sex or "U",
-        "DOB": child.date_of_birth,
-        "ETHNIC": child.ethnicity,
-        "UPN": child.upn,
-        "MOTHER": child.mother,
-        "MC_DOB": child.mother_child_dob,
-        "UASC": child.uasc,  # not header columns: for uasc.csv
-        "DUC": child.uasc_ceased,
+        "SEX": sex_code(source.sex or "U", year),
+        "DOB": source.date_of_birth,
+        "ETHNIC": source.ethnicity,
+        "UPN": source.upn,
+        "MOTHER": source.mother,
+        "MC_DOB": source.mother_child_dob,
+        "UASC": uasc.uasc,  # not header columns: for uasc.csv
+        "DUC": uasc.uasc_ceased,
     }
 
 
@@ -98,10 +121,15 @@ def _episode_rows(episodes, end: date):
         "child__la_child_id", "decom", *columns.values()
     )
     for child_id, decom, *values in rows.iterator(2000):
-        row = {"CHILD": child_id, "DECOM": decom, **dict(zip(columns, values, strict=True))}
-        if row["DEC"] is not None and row["DEC"] > end:  # still open at 31 March
-            row["DEC"], row["REC"] = None, ""
-        yield row
+        yield _as_at(end, {"CHILD": child_id, "DECOM": decom,
+                           **dict(zip(columns, values, strict=True))}, *_ENDING)
+
+
+def _as_at(end: date, row: dict, ended: str, *more: str) -> dict:
+    """`row` as it stood on `end`: if its `ended` date is later, it and `more` are blank."""
+    if row[ended] is not None and row[ended] > end:
+        row.update(dict.fromkeys((ended, *more), None))
+    return row
 
 
 def _dated_rows(records, order: str, columns: dict[str, str]):
@@ -126,6 +154,16 @@ def _oc3_rows(leavers):
         }
 
 
+def _year_rows(records, fields: dict[str, str], key: str | None, dobs: dict):
+    """Rows of a file kept per year (OC2, AD1...): CHILD, DOB, then the record's columns."""
+    order = ("child__la_child_id", key) if key else ("child__la_child_id",)
+    rows = records.order_by(*order).values_list("child__la_child_id", "child__date_of_birth",
+                                                 *fields)
+    for child_id, dob, *values in rows.iterator(2000):
+        yield {"CHILD": child_id, "DOB": dobs.get(child_id, dob),
+               **dict(zip(fields.values(), values, strict=True))}
+
+
 def _write(outdir: Path, spec: FileSpec, rows) -> int:
     """Write `rows` (dicts, extra keys ignored) as UTF-8 CSV with `\\n` line endings."""
     columns = spec.columns
@@ -142,6 +180,8 @@ def _write(outdir: Path, spec: FileSpec, rows) -> int:
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):  # the return's yes/no flags
+        return "1" if value else "0"
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)

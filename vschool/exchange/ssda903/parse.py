@@ -17,10 +17,13 @@ from vschool.exchange.ssda903.spec import (
     DATES,
     EPISODES,
     FILES,
+    FLAGS,
     HEADER,
     LONGEST,
     REQUIRED,
+    SDQ_SCORES,
     codes,
+    la_perm_codes,
 )
 
 PROGRESS_EVERY = 5000
@@ -36,8 +39,13 @@ class ParsedReturn:
     oc3: dict[str, dict] = field(default_factory=dict)
     reviews: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     missing: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    oc2: dict[str, dict] = field(default_factory=dict)
+    ad1: dict[str, dict] = field(default_factory=dict)
+    placed_for_adoption: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    previous_permanence: dict[str, dict] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
     rows_read: int = 0
+    file_rejected: bool = False  # rows may be skipped, never the whole return
     files_read: set[str] = field(default_factory=set)
     progress: object = None
 
@@ -124,8 +132,12 @@ def _check_cell(column: str, value: str) -> tuple[object, str | None]:
             validate_upn(value)
         except ValidationError as error:
             return value, error.messages[0]
-    if column == "MOTHER" and value not in ("0", "1"):
-        return value, "MOTHER must be 1 (yes) or 0 (no)"
+    if column in FLAGS and value not in ("0", "1"):
+        return value, f"{column} must be 1 (yes) or 0 (no)"
+    if column == "SDQ_SCORE" and not (value.isdigit() and int(value) in SDQ_SCORES):
+        return value, "SDQ_SCORE must be a whole number from 0 to 40"
+    if column == "LA_PERM" and value not in la_perm_codes():
+        return value, "LA_PERM must be a 3-digit LA code or WAL, SCO, NIR, NUK or 999"
     if column in LONGEST and len(value) > LONGEST[column]:
         return value, f"{column} has at most {LONGEST[column]} characters"
     return value, None

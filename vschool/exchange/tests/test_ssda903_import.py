@@ -244,3 +244,63 @@ def test_a_line_holding_a_nul_character_is_rejected_not_stored(tmp_path):
     assert code == 1
     assert errors == ["header.csv, line 2: The line holds a NUL character"]
     assert not Child.objects.exists()
+
+
+def test_the_four_outcome_and_adoption_files_are_imported_per_year(small, tmp_path):
+    from vschool.cohort.models import (
+        Adoption,
+        AdoptionDecision,
+        HealthOutcome,
+        PreviousPermanence,
+    )
+
+    _import(tmp_path, small / "previous")
+    code, last, _ = _import(tmp_path, small)
+    assert code == 0
+    for name, model in (("oc2", HealthOutcome), ("ad1", Adoption),
+                        ("placed_for_adoption", AdoptionDecision),
+                        ("previous_permanence", PreviousPermanence)):
+        for year, folder in ((2025, small / "previous"), (2026, small)):
+            lines = (folder / f"{name}.csv").read_text().splitlines()[1:]
+            assert model.objects.filter(collection_year=year).count() == len(lines), name
+    assert "148 OC2 outcome records" in last and "8 adoptions recorded" in last
+    outcome = HealthOutcome.objects.get(child__la_child_id="643020", collection_year=2026)
+    assert (outcome.sdq_score, outcome.sdq_reason, outcome.convicted, outcome.health_check,
+            outcome.immunisations) == (None, "SDQ3", False, None, True)
+    assert _import(tmp_path, small / "previous")[1] == ("No changes: the roll already matches "
+                                                        "these files.")
+
+
+def test_faults_in_the_four_files_are_named_by_file_line_and_column(tmp_path):
+    folder = _write(
+        tmp_path / "bad", header=HEADER + "C1,F,01/02/2012,WBRI,UN2,,\n",
+        episodes=EPISODES + "C1,01/09/2025,S,C2,N1,U1,PR1,,,,,,\n",
+        oc2="CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
+            "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\n"
+            "C1,01/02/2012,41,SDQ9,2,,1,1,1,0,,\n",
+        ad1="CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n"
+            "C9,01/02/2012,01/01/2025,01/02/2025,0,2,MF,L11\n",
+        placed_for_adoption="CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n"
+            "C1,01/02/2012,01/10/2025,,\nC1,01/02/2012,01/10/2025,,RD1\n"
+            "C1,01/02/2012,01/11/2025,01/12/2025,RD9\n",
+        previous_permanence="CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM\nC1,01/02/2012,P2,ABC,\n")
+    code, last, errors = _import(tmp_path, folder)
+    assert code == 1
+    assert errors == [
+        "ad1.csv, line 2, column CHILD: CHILD C9 is not in header.csv (value 'C9')",
+        "oc2.csv, line 2, column CONVICTED: CONVICTED must be 1 (yes) or 0 (no) (value '2')",
+        "oc2.csv, line 2, column SDQ_REASON: SDQ9 is not a valid SDQ_REASON code "
+        "(value 'SDQ9')",
+        "oc2.csv, line 2, column SDQ_SCORE: SDQ_SCORE must be a whole number from 0 to 40 "
+        "(value '41')",
+        "placed_for_adoption.csv, line 3: Duplicate row: same CHILD and DATE_PLACED as line 2 "
+        "(value 'C1,2025-10-01')",
+        "placed_for_adoption.csv, line 4, column REASON_PLACED_CEASED: RD9 is not a valid "
+        "REASON_PLACED_CEASED code (value 'RD9')",
+        "previous_permanence.csv, line 2, column LA_PERM: LA_PERM must be a 3-digit LA code or "
+        "WAL, SCO, NIR, NUK or 999 (value 'ABC')",
+    ]
+    assert not Child.objects.exists()
+    code, last, errors = _import(tmp_path, folder, "--skip-invalid")
+    assert "1 adoption decision recorded" in last
+    assert "Skipped 5 rows with errors." in last

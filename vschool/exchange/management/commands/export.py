@@ -9,7 +9,7 @@ from vschool.exchange.ssda903.export import ssda903_export
 
 class Command(BaseCommand):
     help = (
-        "Write the SSDA903 return (header, episodes, UASC, OC3) for the collection year "
+        "Write the SSDA903 return (all ten files) for the collection year "
         "ending 31 March YEAR into a folder."
     )
 

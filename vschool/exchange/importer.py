@@ -1,0 +1,118 @@
+"""The one shape of every import: parse, reject with reasons, apply atomically, record, audit.
+
+A feed supplies two steps: `parse(files, progress)`, which checks every row and writes
+nothing, and `apply(parsed)`, which makes the changes and counts them. `run_import` does
+the rest the same way for every feed (SSDA903, GIAS, historic PEPs, and those to come), so
+"nothing changes unless every row passes or rejects are skipped", the run record and the
+audit entry are written once, here.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Protocol
+
+from django.db import transaction
+
+from vschool.accounts.models import User
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
+from vschool.exchange.models import ImportReject, ImportRun
+from vschool.exchange.problems import Reject
+
+
+class Parsed(Protocol):
+    """What a parse step returns, whatever else it holds for its apply step."""
+
+    rejects: list[Reject]  # every problem found
+    rows_read: int
+    file_rejected: bool  # no row can be imported, even skipping invalid ones
+
+
+Progress = Callable[[int], None] | None
+
+
+def run_import(kind: str, *, parse: Callable[[dict[str, bytes], Progress], Parsed],
+               apply: Callable[[Parsed], Counter], labels: dict[str, tuple[str, str]],
+               unchanged: str, files: dict[str, bytes], user: User | None,
+               skip_invalid: bool = False, request=None, run: ImportRun | None = None
+               ) -> ImportRun:
+    """Check `files`, apply them in one transaction if allowed, and record the run.
+
+    `labels` name the counts `apply` returns, in the order the summary gives them;
+    `unchanged` is the summary when nothing changed. `run`, a queued run from
+    import_run_queue, is filled in rather than a new one made, and shows the rows checked
+    as the check goes on.
+    """
+    parsed = parse(files, import_progress(run))
+    rejects = sorted(parsed.rejects)
+    if parsed.file_rejected or (rejects and not skip_invalid):
+        counts: dict[str, int] = {}
+        status = ImportRun.Status.REJECTED
+        summary = rejected_summary(rejects)
+    else:
+        import_status_set(run, ImportRun.Status.IMPORTING)
+        with transaction.atomic():
+            changes = apply(parsed)
+        counts = {key: changes[key] for key in labels if changes[key]}
+        status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
+        summary = summary_of(counts, rejects, labels=labels, unchanged=unchanged)
+    return import_run_record(kind, status, files, parsed.rows_read, counts, summary, rejects,
+                             user, request, run=run)
+
+
+def import_progress(run: ImportRun | None) -> Progress:
+    """Mark a queued run as checking; return a callback that records the rows checked."""
+    if run is None:
+        return None
+    import_status_set(run, ImportRun.Status.CHECKING)
+    return lambda rows: ImportRun.objects.filter(pk=run.pk).update(rows_read=rows)
+
+
+def import_status_set(run: ImportRun | None, status: str) -> None:
+    if run is not None:
+        ImportRun.objects.filter(pk=run.pk).update(status=status)
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row{'s' if n != 1 else ''}"
+
+
+def changes_text(counts: dict[str, int], labels: dict[str, tuple[str, str]]) -> str:
+    """Say what changed: "3 children added, 1 episode changed"."""
+    return ", ".join(f"{n:,} {labels[key][n != 1]}" for key, n in counts.items())
+
+
+def summary_of(counts: dict[str, int], rejects: list[Reject], *,
+               labels: dict[str, tuple[str, str]], unchanged: str) -> str:
+    """The run's one-line result, as the command's last line and the page's summary."""
+    text = f"Imported: {changes_text(counts, labels)}." if counts else unchanged
+    if rejects:
+        text += f" Skipped {_rows(len({(r.file, r.line) for r in rejects}))} with errors."
+    return text
+
+
+def rejected_summary(rejects: list[Reject]) -> str:
+    return f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} with errors. " \
+           "Nothing changed."
+
+
+def import_run_record(kind, status, files, rows_read, counts, summary, rejects, user, request,
+                      run: ImportRun | None = None) -> ImportRun:
+    """Save a run's result and rejected rows (filling in a queued run) and audit it."""
+    fields = {"kind": kind, "status": status,
+              "user": user if user is not None and user.pk else None,
+              "files": ", ".join(sorted(files))[:1000], "rows_read": rows_read,
+              "counts": counts, "summary": summary[:500]}
+    if run is None:
+        run = ImportRun.objects.create(**fields)
+    else:
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.save(update_fields=list(fields))
+    ImportReject.objects.bulk_create(
+        [ImportReject(run=run, file=r.file, line=r.line, column=r.column, value=r.value[:200],
+                      reason=r.reason[:500]) for r in rejects], batch_size=2000)
+    run.reject_list = rejects
+    audit_record(user=user, action=AuditEntry.Action.IMPORTED, obj=run, request=request,
+                 summary=f"{run.get_kind_display()}: {summary}", username="command line")
+    return run
