@@ -114,11 +114,15 @@ class ChildQuerySet(models.QuerySet):
 
 
 class CareEpisodeQuerySet(models.QuerySet):
-    def starting_care(self, start: date, end: date):
-        """Episodes that start a period of care (RNE S) in [start, end]."""
+    def new_entries(self):
+        """Episodes that start a period of care: a new entry, RNE S (rules.periods_of_care)."""
         from vschool.cohort.rules import NEW_ENTRY
 
-        return self.filter(rne=NEW_ENTRY, decom__range=(start, end))
+        return self.filter(rne=NEW_ENTRY)
+
+    def starting_care(self, start: date, end: date):
+        """Episodes that start a period of care (RNE S) in [start, end]."""
+        return self.new_entries().filter(decom__range=(start, end))
 
     def ending_care(self, start: date, end: date):
         """Episodes whose end closes a period of care in [start, end]."""

@@ -4,22 +4,25 @@ One CSV file; the format is in docs/imports.md. PEPs are matched by child, acade
 term and kind, so importing the same file again changes nothing.
 """
 
-import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 
 from vschool.accounts.models import User
+from vschool.calendar.rules import parse_year
 from vschool.calendar.selectors import term_dates_for_year
-from vschool.cohort.models import Child
+from vschool.cohort.models import CareEpisode, Child
 from vschool.exchange.importer import run_import
 from vschool.exchange.models import ImportRun
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import parse_date, read_table
+from vschool.peps.initial import initial_due_rule
 from vschool.peps.models import Pep
 from vschool.peps.rules import PEP_TYPE_LABELS
+from vschool.peps.selectors import term_deadlines
 
 COLUMNS = ["CHILD", "KIND", "TYPE", "ACADEMIC_YEAR", "TERM", "MEETING_DATE", "STATUS",
            "COMPLETED_DATE", "GRADE"]
@@ -28,15 +31,14 @@ CHANGE_LABELS = {
     "peps_added": ("PEP added", "PEPs added"),
     "peps_updated": ("PEP updated", "PEPs updated"),
 }
-_YEAR = re.compile(r"^(\d{4})[/-](\d{2})$")
 _FIELDS = ["pep_type", "status", "due_date", "meeting_date", "completed_date", "grade"]
 
 
 def _academic_year(value: str) -> int:
-    match = _YEAR.match(value)
-    if not match or int(match.group(2)) != (int(match.group(1)) + 1) % 100:
+    year = parse_year(value)
+    if year is None:
         raise ValueError("is not an academic year such as 2024/25")
-    return int(match.group(1))
+    return year
 
 
 def _choice(allowed) -> object:
@@ -99,6 +101,7 @@ def _parse(files: dict[str, bytes], progress=None) -> PepRows:
         return PepRows([], rejects, len(table.rows), True)
     known = dict(Child.objects.filter(
         la_child_id__in={row["CHILD"] for _, row in table.rows}).values_list("la_child_id", "pk"))
+    due_of = _due_dates(known.values())
     seen: dict[tuple, int] = {}
     good = []
     for line, raw in table.rows:
@@ -123,11 +126,45 @@ def _parse(files: dict[str, bytes], progress=None) -> PepRows:
                 problems.append(Reject(name, line, "", raw["CHILD"], "Duplicate row: same "
                                        f"CHILD, ACADEMIC_YEAR, TERM and KIND as line {seen[key]}"))
             seen.setdefault(key, line)
+        if not problems and not row.get("DUE_DATE"):
+            row["DUE_DATE"] = due_of(known[raw["CHILD"]], row["KIND"], row["ACADEMIC_YEAR"],
+                                     row["TERM"])
+            if row["DUE_DATE"] is None:
+                problems.append(Reject(name, line, "DUE_DATE", "", "An initial PEP with no "
+                                       "DUE_DATE needs the child's entry into care (an episode "
+                                       "with RNE S) on or before the end of that term: import "
+                                       "the SSDA903 return first, or give the date"))
         rejects += problems
         if not problems:
             row["child_id"] = known[raw["CHILD"]]
             good.append((line, row))
     return PepRows(good, rejects, len(table.rows), False)
+
+
+def _due_dates(child_ids) -> Callable[[int, str, int, str], date | None]:
+    """The due date of a PEP given without one: a termly PEP's is its term's deadline
+    (peps.selectors.term_deadlines); an initial PEP's follows the initial-PEP timescale from
+    the child's last entry into care up to the end of that term (peps.initial), or None
+    when no entry into care is held. Two queries, and one more per academic year."""
+    starts: dict[int, list[date]] = {}
+    for child_id, decom in (CareEpisode.objects.filter(child_id__in=list(child_ids))
+                            .new_entries().order_by("decom").values_list("child_id", "decom")):
+        starts.setdefault(child_id, []).append(decom)
+    every = [d for days in starts.values() for d in days]
+    initial_due = initial_due_rule(min(every), max(every)) if every else None
+    terms: dict[int, dict] = {}
+
+    def due(child_id: int, kind: str, year: int, term: str) -> date | None:
+        if year not in terms:
+            periods = term_dates_for_year(year)
+            terms[year] = {"end": {p.term.value: p.end for p in periods},
+                           "deadline": term_deadlines(year, periods)}
+        if kind == Pep.Kind.TERMLY:
+            return terms[year]["deadline"][term]
+        begun = [d for d in starts.get(child_id, []) if d <= terms[year]["end"][term]]
+        return initial_due(begun[-1]) if begun and initial_due else None
+
+    return due
 
 
 def _apply(parsed: "PepRows") -> Counter:
@@ -136,14 +173,11 @@ def _apply(parsed: "PepRows") -> Counter:
     counts: Counter = Counter()
     held = {(p.child_id, p.academic_year, p.term, p.kind): p for p in Pep.objects.filter(
         child_id__in={row["child_id"] for _, row in rows})}
-    term_ends = {}
     new, changed = [], []
     for _, row in rows:
         year, term = row["ACADEMIC_YEAR"], row["TERM"]
-        if (year, term) not in term_ends:
-            term_ends.update({(year, p.term.value): p.end for p in term_dates_for_year(year)})
         fields = {"pep_type": row["TYPE"], "status": row["STATUS"],
-                  "due_date": row.get("DUE_DATE") or term_ends[(year, term)],
+                  "due_date": row["DUE_DATE"],
                   "meeting_date": row["MEETING_DATE"], "completed_date": row["COMPLETED_DATE"],
                   "grade": row["GRADE"]}
         pep = held.get((row["child_id"], year, term, row["KIND"]))

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from vschool.cohort.tests.factories import ChildFactory
+from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
 from vschool.exchange.models import ImportRun
 from vschool.exchange.peps_import import peps_import
-from vschool.peps.models import Pep
+from vschool.peps.models import Pep, PepTermDeadline
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,9 @@ def _run(tmp_path, text: str):
 
 @pytest.fixture
 def child(db):
-    return ChildFactory(la_child_id="A1")
+    child = ChildFactory(la_child_id="A1")
+    CareEpisodeFactory(child=child, decom=date(2024, 5, 3), rne="S")  # Friday before May bank hol
+    return child
 
 
 def test_historic_peps_are_imported_once(tmp_path, child):
@@ -43,7 +45,10 @@ def test_historic_peps_are_imported_once(tmp_path, child):
     autumn = Pep.objects.get(term="autumn")
     assert (autumn.status, autumn.grade, autumn.completed_date) == ("locked", "Green",
                                                                    date(2024, 10, 21))
-    assert autumn.due_date == date(2024, 12, 20)  # the term's last day when no due date given
+    assert autumn.due_date == date(2024, 12, 20)  # the term's deadline when no due date given
+    # An initial PEP without a due date: 20 working days after entering care (3 May 2024;
+    # the 6 and 27 May bank holidays), not the end of the term it was recorded in.
+    assert Pep.objects.get(kind="initial").due_date == date(2024, 6, 4)
     assert _run(tmp_path, GOOD)[:2] == (0, "No changes: these PEPs are already held.")
     changed = GOOD.replace("Gold", "Green")
     assert _run(tmp_path, changed)[1] == "Imported: 1 PEP updated."
@@ -88,3 +93,19 @@ def test_a_missing_column_rejects_the_file_even_when_skipping(tmp_path, child):
     with pytest.raises(SystemExit):
         call_command("import", "peps", str(path), "--skip-invalid", stdout=out, stderr=StringIO())
     assert out.getvalue().strip() == "Not imported: 1 row with errors. Nothing changed."
+
+
+def test_a_termly_pep_without_a_due_date_takes_the_deadline_the_virtual_school_set(tmp_path,
+                                                                                    child):
+    PepTermDeadline.objects.create(academic_year=2024, term="autumn", deadline=date(2024, 12, 6))
+    _run(tmp_path, GOOD)
+    assert Pep.objects.get(term="autumn").due_date == date(2024, 12, 6)
+
+
+def test_an_initial_pep_without_a_due_date_or_a_care_start_is_rejected(tmp_path, db):
+    ChildFactory(la_child_id="B2")  # no entry into care held
+    text = HEAD + "B2,initial,primary,2024/25,autumn,,draft,,\n"
+    code, last, errors = _run(tmp_path, text)
+    assert code == 1 and Pep.objects.count() == 0
+    assert errors[0].startswith("peps.csv, line 2, column DUE_DATE: An initial PEP with no "
+                                "DUE_DATE needs the child's entry into care")
