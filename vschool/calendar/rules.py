@@ -415,18 +415,11 @@ def term_windows(academic_year_start: int,
 
 def term_window_of(d: date, term_dates: Iterable[TermPeriod]) -> TermPeriod:
     """Return the term whose window holds `d`; `term_dates` are the terms of d's academic year."""
-    for term, opens, closes in term_windows(academic_year_start(d), term_dates):
+    terms = list(term_dates)
+    for term, opens, closes in term_windows(academic_year_start(terms[0].start), terms):
         if opens <= d <= closes:
             return term
     raise ValueError(f"{d} is not in the academic year of the terms given")
-
-
-def term_of(d: date, term_dates: Iterable[TermPeriod]) -> tuple[int, Term] | None:
-    """Return (academic year start, term) for a day in a term, half-term included, else None."""
-    for period in term_dates:
-        if period.start <= d <= period.end:
-            return academic_year_start(period.start), period.term
-    return None
 
 
 def school_calendar_from_terms(

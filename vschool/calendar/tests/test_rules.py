@@ -351,21 +351,29 @@ def test_default_term_dates_are_three_ordered_terms_of_weekdays(academic_year):
 @pytest.mark.parametrize(
     "d, found",
     [
-        (D(2025, 9, 2), None),
-        (D(2025, 9, 3), (2025, Term.AUTUMN)),
-        (D(2025, 10, 28), (2025, Term.AUTUMN)),  # half-term is part of the term
-        (D(2025, 12, 19), (2025, Term.AUTUMN)),
-        (D(2025, 12, 25), None),
-        (D(2026, 1, 5), (2025, Term.SPRING)),
-        (D(2026, 3, 28), None),
-        (D(2026, 4, 13), (2025, Term.SUMMER)),
-        (D(2026, 7, 22), (2025, Term.SUMMER)),
-        (D(2026, 7, 23), None),
+        (D(2025, 9, 1), Term.AUTUMN),  # before the first day of term: autumn's window
+        (D(2025, 9, 3), Term.AUTUMN),
+        (D(2025, 10, 28), Term.AUTUMN),  # half-term is part of the term
+        (D(2025, 12, 19), Term.AUTUMN),  # the last day of term
+        (D(2025, 12, 20), Term.SPRING),  # a holiday belongs to the term after it
+        (D(2025, 12, 25), Term.SPRING),
+        (D(2026, 1, 5), Term.SPRING),
+        (D(2026, 3, 28), Term.SUMMER),
+        (D(2026, 4, 13), Term.SUMMER),
+        (D(2026, 7, 22), Term.SUMMER),
+        (D(2026, 7, 23), Term.SUMMER),  # the summer holiday stays in its academic year
+        (D(2026, 8, 31), Term.SUMMER),
     ],
 )
-def test_term_of_finds_the_term_containing_a_day(d, found):
-    """A day between a term's first and last days, half-term included, is in that term."""
-    assert rules.term_of(d, rules.default_term_dates(2025)) == found
+def test_term_window_of_gives_every_day_of_the_year_one_term(d, found):
+    """Windows run from the day after the previous term ends (1 September for autumn) to
+    the term's last day (31 August for summer), so every day has one term."""
+    assert rules.term_window_of(d, rules.default_term_dates(2025)).term == found
+
+
+def test_term_window_of_refuses_a_day_of_another_year():
+    with pytest.raises(ValueError):
+        rules.term_window_of(D(2026, 9, 1), rules.default_term_dates(2025))
 
 
 def test_school_calendar_from_terms_closes_half_terms_and_closures():
