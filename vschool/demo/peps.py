@@ -18,7 +18,7 @@ from vschool.calendar.rules import (
     school_calendar_from_terms,
 )
 from vschool.cohort.models import Child
-from vschool.cohort.rules import looked_after_on
+from vschool.cohort.rules import NEW_ENTRY, looked_after_on
 from vschool.demo.children import MadeChild
 from vschool.demo.draw import day_between, weighted
 from vschool.peps.models import Pep, PepSection
@@ -79,7 +79,7 @@ def _initial_peps(rng: random.Random, child: Child, episodes: list, terms: list,
     """
     peps = []
     for ep in episodes:
-        if ep.rne != "S" or not terms[0][1].start <= ep.decom <= today:
+        if ep.rne != NEW_ENTRY or not terms[0][1].start <= ep.decom <= today:
             continue
         year, term = next(((y, t) for y, t in terms if ep.decom <= t.end), terms[-1])
         due = initial_pep_due(ep.decom, count=settings.VSCHOOL_INITIAL_PEP_DAYS,

@@ -21,6 +21,7 @@ from vschool.calendar.selectors import term_dates_for_year
 from vschool.calendar.views import academic_year_nav, academic_year_param
 from vschool.kit.forms import GovukDateField, GovukForm
 from vschool.peps.models import PepTermDeadline
+from vschool.peps.selectors import deadlines_set
 
 SETTERS = {Role.HEAD, Role.DEPUTY}
 
@@ -62,8 +63,7 @@ def deadlines(request):
     if not request.user.is_virtual_school_staff:
         raise Http404
     year = academic_year_param(request.GET.get("year"))
-    set_by_vs = dict(PepTermDeadline.objects.filter(academic_year=year)
-                     .values_list("term", "deadline"))
+    set_by_vs = deadlines_set(year)
     rows = [(t, set_by_vs.get(t.term.value, t.end), t.term.value in set_by_vs)
             for t in term_dates_for_year(year)]
     return render(request, "peps/deadlines.html", {
@@ -79,9 +79,8 @@ def deadline_edit(request, year: int, term: str):
     period = next((t for t in terms if t.term.value == term), None)
     if period is None:
         raise Http404
-    current = PepTermDeadline.objects.filter(academic_year=year, term=term).first()
     form = DeadlineForm(request.POST or None, window=deadline_window(year, terms, period),
-                        initial={"deadline": current.deadline if current else period.end})
+                        initial={"deadline": deadlines_set(year).get(term, period.end)})
     back = f"{reverse('peps:deadlines')}?year={year}"
     if request.method == "POST" and form.is_valid():
         deadline_set(academic_year=year, term=term, deadline=form.cleaned_data["deadline"],

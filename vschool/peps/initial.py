@@ -99,9 +99,9 @@ def still_looked_after(starts: QuerySet[CareEpisode], today: date) -> QuerySet[C
 def period_initial_peps() -> QuerySet[Pep]:
     """The initial PEPs of the period of care begun by the outer episode: due after it
     began and before any later period began (for Exists and Subquery)."""
-    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne="S",
-                                              decom__gt=OuterRef(OuterRef("decom")),
-                                              decom__lte=OuterRef("due_date"))
+    later_period = CareEpisode.objects.new_entries().filter(
+        child=OuterRef("child"), decom__gt=OuterRef(OuterRef("decom")),
+        decom__lte=OuterRef("due_date"))
     return (Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.INITIAL,
                                due_date__gte=OuterRef("decom"))
             .exclude(Exists(later_period)))

@@ -23,7 +23,6 @@ from vschool.calendar.rules import (
 from vschool.calendar.selectors import la_school_calendar, term_on
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
-from vschool.cohort.rules import NEW_ENTRY
 from vschool.cohort.scoping import children_for_user
 from vschool.peps.initial import care_starts, period_initial_peps
 from vschool.peps.models import Pep, PepSection
@@ -115,8 +114,8 @@ def initial_to_do(children: QuerySet[Child], today: date) -> QuerySet[CareEpisod
     peps = period_initial_peps()
     termly = Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.TERMLY,
                                 due_date__gte=OuterRef("decom"))
-    later_period = CareEpisode.objects.filter(child=OuterRef("child"), rne=NEW_ENTRY,
-                                              decom__gt=OuterRef("decom"))
+    later_period = CareEpisode.objects.new_entries().filter(child=OuterRef("child"),
+                                                            decom__gt=OuterRef("decom"))
     # In care now, in the period begun by the latest start: looked after ever since.
     return (care_starts(children.filter(in_care=True), today - _INITIAL_LOOKBACK, today)
             .exclude(Exists(later_period))

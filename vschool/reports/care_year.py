@@ -23,7 +23,11 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from vschool.calendar.rules import financial_year_bounds, financial_year_label
+from vschool.calendar.rules import (
+    financial_year_bounds,
+    financial_year_label,
+    financial_year_start,
+)
 from vschool.codes import code_rows
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.rules import NEW_PLACEMENT_RNE
@@ -35,7 +39,7 @@ MANY_PLACEMENTS = 3
 
 def year_in_progress(today: date) -> int:
     """The start year of the 903 year containing `today` (1 April to 31 March)."""
-    return today.year if today.month >= 4 else today.year - 1
+    return financial_year_start(today)
 
 
 def latest_year_ended(today: date) -> int:

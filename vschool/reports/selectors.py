@@ -6,7 +6,8 @@ Definitions, per term of the academic year:
   today), and old enough for a PEP on it (peps.rules.needs_pep, domain.md 5.1).
 - Completed in term: those with a termly PEP for the term approved or locked, completed from
   the term's start to its deadline (peps.rules.completed_in_term).
-- Good or better: of those completed, the ones graded in settings.VSCHOOL_PEP_GOOD_GRADES.
+- Good or better: of those completed, the ones graded good or better
+  (peps.querysets.PepQuerySet.good_or_better).
 - Initial PEPs: periods of care (an episode with RNE S) whose initial PEP fell due after the
   previous term's end up to this term's end (autumn from 1 September, summer to 31 August,
   so every day of the year is in one term), whether or not anyone started the PEP; in
