@@ -1,5 +1,6 @@
 """factory_boy factories for cohort records."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import factory
@@ -51,3 +52,14 @@ class SchoolPlacementFactory(factory.django.DjangoModelFactory):
     child = factory.SubFactory(ChildFactory)
     school = factory.SubFactory(SchoolFactory)
     start = date(2024, 9, 4)
+
+
+@dataclass
+class Ep:
+    """An episode for the pure rules in cohort.rules, without the database."""
+
+    decom: date
+    dec: date | None = None
+    rne: str = "S"
+    rec: str = ""
+    ls: str = "C2"

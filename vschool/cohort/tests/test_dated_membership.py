@@ -13,7 +13,7 @@ from vschool.cohort.querysets import COHORTS
 from vschool.cohort.rules import looked_after_on, periods_of_care
 from vschool.cohort.selectors import dashboard_for, roll_for
 from vschool.cohort.services import children_refresh_current
-from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
+from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory, Ep
 
 D = date
 START = D(2023, 1, 1)
@@ -65,13 +65,10 @@ def test_a_short_break_is_not_counted_as_looked_after(db, ls, counted):
 
 
 def test_a_period_of_care_begins_with_a_new_entry_or_before_the_records():
-    episode = lambda decom, dec, rne, rec: type("E", (), dict(  # noqa: E731
-        decom=decom, dec=dec, rne=rne, rec=rec, ls="C2"))
-    held_since_2019 = [episode(D(2019, 5, 1), D(2025, 4, 2), "P", "X1"),
-                       episode(D(2025, 4, 2), None, "P", "")]
+    held_since_2019 = [Ep(D(2019, 5, 1), D(2025, 4, 2), "P", "X1"), Ep(D(2025, 4, 2), None, "P")]
     assert [p.starts_care for p in periods_of_care(held_since_2019)] == [False]
-    again = [*held_since_2019[:1], episode(D(2025, 4, 2), D(2025, 6, 1), "P", "E13"),
-             episode(D(2025, 9, 1), None, "S", "")]
+    again = [*held_since_2019[:1], Ep(D(2025, 4, 2), D(2025, 6, 1), "P", "E13"),
+             Ep(D(2025, 9, 1), None, "S")]
     assert [(p.start, p.starts_care) for p in periods_of_care(again)] == [
         (D(2019, 5, 1), False), (D(2025, 9, 1), True)]
 

@@ -15,15 +15,7 @@ from vschool.cohort.rules import (
     school_moves,
     started_care_between,
 )
-
-
-@dataclass
-class Ep:
-    decom: date
-    dec: date | None = None
-    rne: str = "S"
-    rec: str = ""
-    ls: str = "C2"
+from vschool.cohort.tests.factories import Ep
 
 
 @dataclass

@@ -3,7 +3,6 @@ database, the query count, the page, governors' suppression and the audited CSV.
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -12,7 +11,7 @@ from vschool.accounts.models import Role
 from vschool.audit.models import AuditEntry
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.rules import placements_in_year
-from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
+from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory, Ep
 from vschool.reports.care_year import (
     care_year_figures,
     latest_year_ended,
@@ -24,14 +23,6 @@ URL = "/reports/care-year/"
 D = date
 FIRST, LAST = D(2024, 4, 1), D(2025, 3, 31)
 
-
-@dataclass
-class Ep:
-    decom: date
-    dec: date | None = None
-    rne: str = "S"
-    rec: str = ""
-    ls: str = "C2"
 
 
 def _child(*episodes: Ep) -> Child:
