@@ -28,7 +28,8 @@ def audit_record(
     if obj is not None and child_id is None:
         child_id = _child_id_of(obj)
     return AuditEntry.objects.create(
-        user=user if user is not None and user.pk else None,
+        # django-stubs wants AUTH_USER_MODEL (accounts.User), a layer above that audit may not import.
+        user=user if user is not None and user.pk else None,  # type: ignore[misc]
         username=(user.get_username() if user is not None and user.pk else username)[:150],
         role=getattr(user, "role", "") or "",
         action=action,

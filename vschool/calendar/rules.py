@@ -289,7 +289,7 @@ class SchoolCalendar:
     open_periods: tuple[tuple[date, date], ...]
     closures: frozenset[date] = frozenset()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not self.open_periods:
             raise ValueError("A school calendar needs at least one open period.")
 

@@ -30,7 +30,7 @@ def term_dates_set(
         TermDates.objects.select_for_update().filter(academic_year=academic_year, term=term).first()
     )
     created = term_dates is None
-    if created:
+    if term_dates is None:
         term_dates = TermDates(academic_year=academic_year, term=term)
     term_dates.start, term_dates.end = start, end
     term_dates.half_term_start, term_dates.half_term_end = half_term_start, half_term_end

@@ -1,10 +1,15 @@
 """Database filters for the cohort rules, so pages and reports count in one query."""
 
 from datetime import date
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+
+if TYPE_CHECKING:  # for mypy only: the models import this module. Ruff does not read the
+    # names in the QuerySet["..."] bases below, hence the noqa.
+    from vschool.cohort.models import CareEpisode, Child, SchoolPlacement  # noqa: F401
 
 
 def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
@@ -44,13 +49,14 @@ def prefixed(q: Q, prefix: str) -> Q:
     """The same condition on a related model's fields, e.g. date_of_birth -> child__date_of_birth."""
     out = Q()
     out.connector, out.negated = q.connector, q.negated
-    out.children = [prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1])
+    # django-stubs types a Q's children as any tree node; they are Qs or (lookup, value) pairs.
+    out.children = [prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1])  # type: ignore[index]
                     for c in q.children]
     return out
 
 
-class ChildQuerySet(models.QuerySet):
-    def looked_after_on(self, day: date):
+class ChildQuerySet(models.QuerySet["Child"]):
+    def looked_after_on(self, day: date) -> Self:
         """Children looked after on `day` as the Virtual School counts them: dated history from
         the care episodes, never today's cohort label, short breaks left out (rules.looked_after_on).
         """
@@ -59,33 +65,33 @@ class ChildQuerySet(models.QuerySet):
         return self.filter(
             Exists(CareEpisode.objects.filter(child=OuterRef("pk")).looked_after_on(day)))
 
-    def new_into_care(self, start: date, end: date):
+    def new_into_care(self, start: date, end: date) -> Self:
         """Children whose period of care started (RNE S) between `start` and `end` inclusive."""
         from vschool.cohort.models import CareEpisode
 
         return self.filter(pk__in=CareEpisode.objects.starting_care(start, end).values("child_id"))
 
-    def left_care(self, start: date, end: date):
+    def left_care(self, start: date, end: date) -> Self:
         """Children whose period of care ended between `start` and `end` inclusive."""
         from vschool.cohort.models import CareEpisode
 
         return self.filter(pk__in=CareEpisode.objects.ending_care(start, end).values("child_id"))
 
-    def in_borough(self):
+    def in_borough(self) -> Self:
         return self.filter(current_placement_la=settings.VSCHOOL_LA_CODE)
 
-    def out_of_borough(self):
+    def out_of_borough(self) -> Self:
         return self.exclude(current_placement_la=settings.VSCHOOL_LA_CODE).exclude(
             current_placement_la=""
         )
 
-    def in_nc_years(self, nc_years: list[int], academic_year: int):
+    def in_nc_years(self, nc_years: list[int], academic_year: int) -> Self:
         """Children in any of `nc_years` (one year, a phase or a key stage)."""
         return self.filter(nc_years_q(nc_years, academic_year))
 
     def continuously_looked_after_12_months(self, year_ending: int, *,
                                             admit_ending_on_31_march: bool = False,
-                                            through: date | None = None):
+                                            through: date | None = None) -> Self:
         """Children in the DfE 12-month cohort at 31 March `year_ending` (domain.md 2.1): the
         database twin of rules.continuously_looked_after_12_months; a test checks they agree.
 
@@ -113,38 +119,38 @@ class ChildQuerySet(models.QuerySet):
                 .exclude(Exists(breaks)).exclude(Exists(short_breaks)))
 
 
-class CareEpisodeQuerySet(models.QuerySet):
-    def new_entries(self):
+class CareEpisodeQuerySet(models.QuerySet["CareEpisode"]):
+    def new_entries(self) -> Self:
         """Episodes that start a period of care: a new entry, RNE S (rules.periods_of_care)."""
         from vschool.cohort.rules import NEW_ENTRY
 
         return self.filter(rne=NEW_ENTRY)
 
-    def starting_care(self, start: date, end: date):
+    def starting_care(self, start: date, end: date) -> Self:
         """Episodes that start a period of care (RNE S) in [start, end]."""
         return self.new_entries().filter(decom__range=(start, end))
 
-    def ending_care(self, start: date, end: date):
+    def ending_care(self, start: date, end: date) -> Self:
         """Episodes whose end closes a period of care in [start, end]."""
         from vschool.cohort.rules import care_ending_reasons
 
         return self.filter(dec__range=(start, end), rec__in=care_ending_reasons())
 
-    def covering(self, day: date):
+    def covering(self, day: date) -> Self:
         """Episodes covering `day`, short breaks included (rules.covers)."""
         return self.filter(Q(dec__isnull=True) | Q(dec__gt=day), decom__lte=day)
 
-    def counted(self):
+    def counted(self) -> Self:
         """Episodes other than short breaks (rules.is_short_break)."""
         from vschool.cohort.rules import SHORT_BREAK_LS
 
         return self.exclude(ls__in=SHORT_BREAK_LS)
 
-    def looked_after_on(self, day: date):
+    def looked_after_on(self, day: date) -> Self:
         """Episodes by which a child counts as looked after on `day` (rules.looked_after_on)."""
         return self.covering(day).counted()
 
 
-class SchoolPlacementQuerySet(models.QuerySet):
-    def current(self, day: date):
+class SchoolPlacementQuerySet(models.QuerySet["SchoolPlacement"]):
+    def current(self, day: date) -> Self:
         return self.filter(Q(end__isnull=True) | Q(end__gte=day), start__lte=day)

@@ -5,9 +5,10 @@ from django.http import Http404
 
 from vschool.accounts.models import Role, User
 from vschool.cohort.models import Child, School
+from vschool.cohort.querysets import ChildQuerySet
 
 
-def children_for_user(user: User) -> QuerySet[Child]:
+def children_for_user(user: User) -> ChildQuerySet:
     """Return the children `user` may see.
 
     Virtual School staff see the authority's whole roll; a designated teacher the
@@ -46,7 +47,7 @@ def schools_for_user(user: User) -> QuerySet[School]:
     return School.objects.none()
 
 
-def children_for_aggregates(user: User) -> QuerySet[Child]:
+def children_for_aggregates(user: User) -> ChildQuerySet:
     """Return the children counted in `user`'s totals: governors count the whole roll."""
     if user.is_authenticated and user.is_active and user.role == Role.GOVERNOR:
         return Child.objects.all()

@@ -20,7 +20,7 @@ from vschool.calendar.rules import (
     nc_years_for_phase,
 )
 from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
-from vschool.cohort.querysets import COHORTS, cohort_q, nc_years_q
+from vschool.cohort.querysets import COHORTS, ChildQuerySet, cohort_q, nc_years_q
 from vschool.cohort.rules import looked_after_on, periods_of_care, placement_moves, school_moves
 
 
@@ -151,7 +151,7 @@ ROLL_SORTS = {
 }
 
 
-def roll_for(children: QuerySet[Child], filters: dict, sort: str, today: date) -> QuerySet[Child]:
+def roll_for(children: ChildQuerySet, filters: dict, sort: str, today: date) -> ChildQuerySet:
     """Apply the roll's filters, search and sort to a scoped queryset of children."""
     year = academic_year_start(today)
     if text := (filters.get("q") or "").strip():

@@ -16,6 +16,7 @@ from django.db.models.functions import Least
 from vschool.calendar.selectors import la_school_calendar
 from vschool.cohort.models import CareEpisode, Child
 from vschool.peps.models import Pep
+from vschool.peps.querysets import PepQuerySet
 from vschool.peps.rules import (
     LONGEST_TIMESCALE,
     DayUnit,
@@ -96,7 +97,7 @@ def still_looked_after(starts: QuerySet[CareEpisode], today: date) -> QuerySet[C
             .filter(Exists(looked_after)))
 
 
-def period_initial_peps() -> QuerySet[Pep]:
+def period_initial_peps() -> PepQuerySet:
     """The initial PEPs of the period of care begun by the outer episode: due after it
     began and before any later period began (for Exists and Subquery)."""
     later_period = CareEpisode.objects.new_entries().filter(

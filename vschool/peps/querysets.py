@@ -3,6 +3,7 @@ count PEPs alike. Each method names the pure rule in peps.rules it expresses; te
 that the two agree (vschool/peps/tests/test_querysets.py)."""
 
 from datetime import date
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -12,37 +13,41 @@ from vschool.calendar.rules import academic_year_start
 from vschool.cohort.querysets import nc_years_q, prefixed
 from vschool.peps.rules import COMPLETED_STATUSES, latest_dob_needing_pep, pep_nc_years
 
+if TYPE_CHECKING:  # for mypy only: the models import this module. Ruff does not read the
+    # name in the QuerySet["Pep"] base below, hence the noqa.
+    from vschool.peps.models import Pep  # noqa: F401
 
-class PepQuerySet(models.QuerySet):
-    def completed(self):
+
+class PepQuerySet(models.QuerySet["Pep"]):
+    def completed(self) -> Self:
         """Approved or locked (rules.is_completed)."""
         return self.filter(status__in=COMPLETED_STATUSES)
 
-    def not_completed(self):
+    def not_completed(self) -> Self:
         """Anything short of approved: what is still to do."""
         return self.exclude(status__in=COMPLETED_STATUSES)
 
-    def termly(self):
+    def termly(self) -> Self:
         return self.filter(kind="termly")
 
-    def initial(self):
+    def initial(self) -> Self:
         return self.filter(kind="initial")
 
-    def of_term(self, academic_year: int, term: str):
+    def of_term(self, academic_year: int, term: str) -> Self:
         return self.filter(academic_year=academic_year, term=term)
 
     def completed_in_term(self, academic_year: int, term: str, term_start: date,
-                          deadline: date):
+                          deadline: date) -> Self:
         """The term's termly PEPs completed from its start to its deadline
         (rules.completed_in_term)."""
         return (self.termly().of_term(academic_year, term).completed()
                 .filter(completed_date__range=(term_start, deadline)))
 
-    def good_or_better(self):
+    def good_or_better(self) -> Self:
         """Graded good or better on the Virtual School's scale (rules.is_good_or_better)."""
         return self.filter(grade__in=settings.VSCHOOL_PEP_GOOD_GRADES)
 
-    def in_timescale(self):
+    def in_timescale(self) -> Self:
         """Completed by the due date (rules.initial_in_timescale)."""
         return self.completed().filter(completed_date__lte=F("due_date"))
 

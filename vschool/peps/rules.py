@@ -6,6 +6,7 @@ Pure functions: dates and calendars are passed in.
 from collections.abc import Callable
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 from vschool.calendar.rules import (
     NURSERY_1,
@@ -32,7 +33,7 @@ class PepType(StrEnum):
     NEET = "neet"
 
 
-PEP_TYPE_LABELS = {
+PEP_TYPE_LABELS: dict[str, str] = {
     PepType.EARLY_YEARS: "Early years PEP",
     PepType.PRIMARY: "Primary PEP",
     PepType.SECONDARY: "Secondary PEP",
@@ -182,7 +183,7 @@ TARGET_RULES = (
 )
 
 
-def target_hints(target: dict, next_pep: date | None = None) -> list[str]:
+def target_hints(target: dict[str, Any], next_pep: date | None = None) -> list[str]:
     """Return advice on how a target falls short of SMART (domain.md 5.3); advice, not errors.
 
     Specific and measurable: a number or level in the measure and no vague verbs;
@@ -200,7 +201,7 @@ def target_hints(target: dict, next_pep: date | None = None) -> list[str]:
     by_when = target.get("by_when")
     if not by_when:
         hints.append("The target has no review date")
-    elif next_pep is not None and _iso_date(by_when) and _iso_date(by_when) > next_pep:
+    elif next_pep is not None and (review := _iso_date(by_when)) and review > next_pep:
         hints.append(f"The review date is after the next PEP, due by "
                      f"{next_pep.day} {next_pep:%B %Y}")
     if not (target.get("who") or "").strip():
@@ -208,7 +209,7 @@ def target_hints(target: dict, next_pep: date | None = None) -> list[str]:
     return hints
 
 
-def _iso_date(value) -> date | None:
+def _iso_date(value: str | date | None) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) else value
     except ValueError:

@@ -141,10 +141,10 @@ def _people_for(child: Child, part: Part) -> list[User]:
     """Who plays `part` for the child: the officer (or the head and deputy when none is
     allocated), the school's designated teachers, or the social worker."""
     if part == Part.VIRTUAL_SCHOOL:
-        return [child.education_officer] if child.education_officer_id else list(
+        return [child.education_officer] if child.education_officer is not None else list(
             User.objects.filter(role__in=[Role.HEAD, Role.DEPUTY], is_active=True))
     if part == Part.SOCIAL_WORKER:
-        return [child.social_worker] if child.social_worker_id else []
+        return [child.social_worker] if child.social_worker is not None else []
     school = child.current_school
     return list(school.designated_teachers.all()) if school else []
 

@@ -53,7 +53,7 @@ from vschool.peps.initial import (
     still_looked_after,
 )
 from vschool.peps.models import Pep
-from vschool.peps.querysets import needs_pep_q
+from vschool.peps.querysets import PepQuerySet, needs_pep_q
 from vschool.peps.rules import (
     LONGEST_TIMESCALE,
     care_starts_due_between,
@@ -134,7 +134,7 @@ def _flag(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def completed_in_term(year: int, term: TermPeriod, deadline: date) -> QuerySet[Pep]:
+def completed_in_term(year: int, term: TermPeriod, deadline: date) -> PepQuerySet:
     """Termly PEPs for the term approved or locked from its start to its deadline."""
     return Pep.objects.completed_in_term(year, term.term.value, term.start, deadline)
 
@@ -164,7 +164,8 @@ def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod]
         flags[f"done_{name}"] = _flag(Q(pk__in=done.values("child_id")))
         flags[f"good_{name}"] = _flag(Q(pk__in=good.values("child_id")))
     groups = (children
-              .annotate(report_phase=_phase_case(year), **flags)
+              # django-stubs loses annotate()'s names when given **kwargs.
+              .annotate(report_phase=_phase_case(year), **flags)  # type: ignore[misc]
               .filter(report_phase__isnull=False)
               .values("report_phase", *flags).annotate(n=Count("pk")).order_by())
     counts: dict[tuple[str, str], PhaseRow] = {}
