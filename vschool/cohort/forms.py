@@ -113,6 +113,7 @@ class ChildForm(GovukModelForm):
             required=False, coerce=int, empty_value=None, initial=taught_in,
             choices=[("", "Same as their age")] + [(n, nc_year_label(n)) for n in years],
             help_text=hint + ". It moves up with them each September.",
+            widget=forms.Select(attrs={"class": "govuk-select"}),
         )
         self.fields = {("year_group" if name == "year_group_offset" else name):
                        (field if name == "year_group_offset" else value)

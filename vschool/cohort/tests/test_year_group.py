@@ -149,6 +149,7 @@ def test_the_form_shows_this_years_year_group_and_stores_the_offset(held_back):
     assert "year_group_offset" not in form.fields
     html = form["year_group"].as_widget()
     assert '<option value="5" selected>Year 5</option>' in html
+    assert 'class="govuk-select"' in html
     assert "Same as their age" in html
     assert "(2026/27)" in form["year_group"].label
     assert "by their date of birth, Year 6" in form["year_group"].help_text
@@ -178,6 +179,7 @@ def test_the_form_shows_this_years_year_group_and_stores_the_offset(held_back):
     assert not far.is_valid()
     assert "Year 1 is 5 years below the year group of their age (Year 6)" in str(
         far.errors["year_group"])
+    assert "govuk-select--error" in far["year_group"].as_widget()
 
 
 def test_the_year_group_round_trips_through_the_edit_page(login, personas, held_back,
