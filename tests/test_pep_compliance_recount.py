@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from django.conf import settings
 
-from vschool.calendar.rules import academic_year_bounds, default_term_dates, nc_year, phase
+from vschool.calendar.rules import academic_year_bounds, default_term_dates, phase
 from vschool.cohort.models import Child
-from vschool.cohort.rules import looked_after_on
+from vschool.cohort.rules import looked_after_on, year_group
 from vschool.demo.generator import build_demo
 from vschool.peps import rules
 from vschool.reports.selectors import pep_compliance
@@ -34,8 +34,7 @@ def _recount() -> dict:
     first, last = academic_year_bounds(YEAR)
     counts: dict = {}
     for child in Child.objects.prefetch_related("episodes", "peps"):
-        n = child.year_group_actual
-        n = nc_year(child.date_of_birth, YEAR) if n is None else n
+        n = year_group(child.date_of_birth, YEAR, child.year_group_offset)
         if phase(n) is None:
             continue
         peps = list(child.peps.all())

@@ -1,13 +1,24 @@
 """Forms for the roll filters and for adding and editing children, episodes and placements."""
 
+from datetime import date
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from vschool.accounts.models import Role, User
-from vschool.calendar.rules import NC_YEARS, PHASES, nc_year_label
+from vschool.calendar.rules import (
+    NC_YEARS,
+    PHASES,
+    academic_year_label,
+    academic_year_start,
+    nc_year,
+    nc_year_label,
+)
 from vschool.codes import choices
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.querysets import COHORTS
+from vschool.cohort.rules import MAX_YEAR_GROUP_OFFSET, year_group, year_group_offset
 from vschool.kit.forms import GovukDateField, GovukForm, GovukModelForm
 
 _ANY = [("", "Any")]
@@ -47,6 +58,9 @@ class RollFilterForm(GovukForm):
 
 
 class ChildForm(GovukModelForm):
+    """A child's details. The year group is asked for as the school teaches it this academic
+    year and stored as Child.year_group_offset, which holds from year to year (domain.md 4)."""
+
     date_of_birth = GovukDateField(label="Date of birth")
 
     class Meta:
@@ -54,7 +68,7 @@ class ChildForm(GovukModelForm):
         fields = [
             "first_name", "last_name", "known_as", "date_of_birth", "sex", "la_child_id", "upn",
             "ethnicity", "cohort_type", "responsible_la", "uasc", "sen_provision",
-            "sen_primary_need", "year_group_actual", "education_officer", "social_worker",
+            "sen_primary_need", "year_group_offset", "education_officer", "social_worker",
         ]
         widgets = {"sex": forms.RadioSelect, "cohort_type": forms.RadioSelect,
                    "sen_provision": forms.RadioSelect}
@@ -64,21 +78,64 @@ class ChildForm(GovukModelForm):
             "la_child_id": "The identifier in the social care system (CHILD in the SSDA903)",
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.academic_year = academic_year_start(today or timezone.localdate())
+        self._year_group_field()
         # Names are required when a person adds a child, though an import may leave them out.
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self.fields["education_officer"].queryset = User.objects.filter(
             role__in=[Role.OFFICER, Role.COORDINATOR, Role.DEPUTY, Role.HEAD])
         self.fields["social_worker"].queryset = User.objects.filter(role=Role.SOCIAL_WORKER)
-        self.fields["year_group_actual"].widget = forms.Select(
-            choices=[("", "Same as age")] + [(n, nc_year_label(n)) for n in NC_YEARS],
-            attrs={"class": "govuk-select"})
         self.fields["responsible_la"].initial = settings.VSCHOOL_LA_CODE
         self.fields["responsible_la"].widget.attrs["class"] = "govuk-input govuk-input--width-4"
         self.fields["upn"].widget.attrs["class"] = "govuk-input govuk-input--width-20"
         self.fields["upn"].widget.attrs["spellcheck"] = "false"
+
+    def _year_group_field(self) -> None:
+        """Ask for the year group taught in this academic year where the stored offset was."""
+        child = self.instance
+        taught_in = None
+        if child.pk and child.year_group_offset:
+            taught_in = year_group(child.date_of_birth, self.academic_year,
+                                   child.year_group_offset)
+        years = list(NC_YEARS)
+        if taught_in is not None and taught_in not in years:
+            years = sorted([*years, taught_in])
+        hint = "Only when the school teaches the child out of the year group of their age"
+        if child.pk:
+            by_age = nc_year(child.date_of_birth, self.academic_year)
+            hint += f" (by their date of birth, {nc_year_label(by_age)})"
+        field = forms.TypedChoiceField(
+            label=f"Year group taught in this academic year "
+                  f"({academic_year_label(self.academic_year)})",
+            required=False, coerce=int, empty_value=None, initial=taught_in,
+            choices=[("", "Same as their age")] + [(n, nc_year_label(n)) for n in years],
+            help_text=hint + ". It moves up with them each September.",
+            widget=forms.Select(attrs={"class": "govuk-select"}),
+        )
+        self.fields = {("year_group" if name == "year_group_offset" else name):
+                       (field if name == "year_group_offset" else value)
+                       for name, value in self.fields.items()}
+
+    def clean(self):
+        cleaned = super().clean()
+        taught_in = cleaned.pop("year_group", None)
+        dob = cleaned.get("date_of_birth")
+        if dob is None:
+            return cleaned
+        offset = year_group_offset(dob, self.academic_year, taught_in)
+        if offset is not None and abs(offset) > MAX_YEAR_GROUP_OFFSET:
+            self.add_error("year_group", (
+                f"{nc_year_label(taught_in)} is {abs(offset)} years "
+                f"{'below' if offset < 0 else 'above'} the year group of their age "
+                f"({nc_year_label(nc_year(dob, self.academic_year))}): a child can be taught "
+                f"at most {MAX_YEAR_GROUP_OFFSET} years above or below it. "
+                "Check the date of birth and the year group"))
+            return cleaned
+        cleaned["year_group_offset"] = offset
+        return cleaned
 
 
 class CareEpisodeForm(GovukModelForm):

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from vschool.codes import choices
 from vschool.cohort.querysets import CareEpisodeQuerySet, ChildQuerySet, SchoolPlacementQuerySet
+from vschool.cohort.rules import MAX_YEAR_GROUP_OFFSET, YEAR_GROUP_OFFSETS
 from vschool.cohort.upn import upn_problem
 
 UPN_UNKNOWN_CODES = {f"UN{n}" for n in range(1, 11)}
@@ -100,9 +102,14 @@ class Child(models.Model):
     cohort_type = models.CharField(
         max_length=8, choices=CohortType.choices, default=CohortType.LOOKED_AFTER, db_index=True
     )
-    year_group_actual = models.SmallIntegerField(
-        "year group taught in", null=True, blank=True,
-        help_text="Only when the school teaches the child out of their year group",
+    # Out-of-cohort pupils (domain.md 4): what stays true from year to year is how far the
+    # school teaches the child from the year group of their age, so the year group in any
+    # academic year is cohort.rules.year_group(date_of_birth, year, year_group_offset).
+    year_group_offset = models.SmallIntegerField(
+        "years taught away from the year group of their age", null=True, blank=True,
+        help_text="Only when the school teaches the child out of their year group: -1 a year "
+                  "below (such as a summer-born child who started school a year late), "
+                  "+1 a year above",
     )
     education_officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -130,6 +137,13 @@ class Child(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [models.Index(fields=["last_name", "first_name", "id"])]
+        constraints = [models.CheckConstraint(
+            condition=Q(year_group_offset__isnull=True)
+            | Q(year_group_offset__in=YEAR_GROUP_OFFSETS),
+            name="year_group_offset_in_range",
+            violation_error_message=f"A child can be taught at most {MAX_YEAR_GROUP_OFFSET} "
+                                    "years above or below the year group of their age",
+        )]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:

@@ -4,9 +4,10 @@ from datetime import date
 
 from django.conf import settings
 
-from vschool.calendar.rules import age_on, key_stage, nc_year_label, nc_year_on
+from vschool.calendar.rules import academic_year_start, age_on, key_stage, nc_year_label, nc_year_on
 from vschool.codes import label
 from vschool.cohort.models import Child
+from vschool.cohort.rules import year_group
 
 _COHORT_TAG_COLOURS = {
     Child.CohortType.LOOKED_AFTER: "govuk-tag--blue",
@@ -49,21 +50,26 @@ class ChildPresenter:
 
     @property
     def nc_year(self) -> int:
+        """The NC year of the child's age this academic year."""
         return nc_year_on(self.child.date_of_birth, self.today)
+
+    @property
+    def taught_in(self) -> int:
+        """The year group the school teaches the child in this academic year (rules.year_group)."""
+        return year_group(self.child.date_of_birth, academic_year_start(self.today),
+                          self.child.year_group_offset)
 
     @property
     def year_group(self) -> str:
         """'Year 5', or 'Year 5 (taught in Year 4)' when the school teaches out of year group."""
         by_age = nc_year_label(self.nc_year)
-        actual = self.child.year_group_actual
-        if actual is not None and actual != self.nc_year:
-            return f"{by_age} (taught in {nc_year_label(actual)})"
+        if self.taught_in != self.nc_year:
+            return f"{by_age} (taught in {nc_year_label(self.taught_in)})"
         return by_age
 
     @property
     def key_stage(self) -> str:
-        return key_stage(self.child.year_group_actual if self.child.year_group_actual is not None
-                         else self.nc_year) or ""
+        return key_stage(self.taught_in) or ""
 
     @property
     def legal_status(self) -> str:

@@ -13,17 +13,37 @@ if TYPE_CHECKING:  # for mypy only: the models import this module. Ruff does not
 
 
 def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
-    """Condition for 'in one of these NC years', taking a recorded actual year group first.
+    """Condition for 'in one of these year groups in the academic year', the database twin of
+    cohort.rules.year_group; a test checks they agree.
 
-    The year follows from the date of birth (domain.md 4), so each year is a date range.
+    The year group follows from the date of birth (domain.md 4) and the years the school
+    teaches the child away from their age group (Child.year_group_offset), so for each
+    offset a child may hold (none, or one of YEAR_GROUP_OFFSETS, which a check constraint
+    keeps them to) the years are date-of-birth ranges: year n with offset k is NC year
+    n - k by age. Runs of consecutive years make one range each.
     """
     from vschool.calendar.rules import dob_range_for_nc_year
+    from vschool.cohort.rules import YEAR_GROUP_OFFSETS
 
-    condition = Q(year_group_actual__in=nc_years)
-    for year in nc_years:
-        first, last = dob_range_for_nc_year(year, academic_year)
-        condition |= Q(year_group_actual__isnull=True, date_of_birth__range=(first, last))
-    return condition
+    years = sorted(set(nc_years))
+    runs: list[tuple[int, int]] = []  # (first, last) consecutive years
+    for year in years:
+        if runs and runs[-1][1] == year - 1:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    condition = None
+    for offset in (None, *YEAR_GROUP_OFFSETS):
+        shift = offset or 0
+        for first, last in runs:
+            # The oldest children are in the last year of the run.
+            born = (dob_range_for_nc_year(last - shift, academic_year)[0],
+                    dob_range_for_nc_year(first - shift, academic_year)[1])
+            held = (Q(year_group_offset__isnull=True) if offset is None
+                    else Q(year_group_offset=offset))
+            branch = held & Q(date_of_birth__range=born)
+            condition = branch if condition is None else condition | branch
+    return Q(pk__in=[]) if condition is None else condition  # no years: no children
 
 
 # The roll's cohorts (domain.md 1): looked after now by the episodes (short breaks out), or

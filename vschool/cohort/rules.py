@@ -1,7 +1,8 @@
 """Statutory facts derived from care episodes and school placements (domain.md sections 1, 2, 11).
 
-Pure functions over episode-like objects (attributes decom, dec, rne, rec, ls); the
-querysets in cohort.querysets express the same rules as database filters.
+Pure functions over episode-like objects (attributes decom, dec, rne, rec, ls), and a
+child's year group (domain.md 4); the querysets in cohort.querysets express the same rules
+as database filters.
 """
 
 from collections.abc import Iterable, Sequence
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from vschool.calendar.rules import nc_year
 from vschool.codes import code_list
 
 # RNE codes that mean the child moved placement (domain.md 2.2).
@@ -167,6 +169,36 @@ def is_in_borough(placement_la: str, our_la: str) -> bool | None:
     return placement_la == our_la
 
 
+# How many years a school may teach a child away from the year group of their age: the
+# offsets Child.year_group_offset may hold (a check constraint), so that nc_years_q can
+# name each of them in one query.
+MAX_YEAR_GROUP_OFFSET = 3
+YEAR_GROUP_OFFSETS = tuple(n for n in range(-MAX_YEAR_GROUP_OFFSET, MAX_YEAR_GROUP_OFFSET + 1)
+                           if n)
+
+
+def year_group(dob: date, academic_year: int, offset: int | None) -> int:
+    """Return the child's year group in the academic year starting 1 September `academic_year`.
+
+    The NC year of their age (domain.md 4: calendar.rules.nc_year), moved by `offset`, the
+    years the school teaches them away from it (Child.year_group_offset): -1 for a
+    summer-born child who started school a year late, +1 for a child taught a year ahead;
+    None (or 0) when taught with their age group. Out-of-cohort pupils keep their actual
+    year group from year to year: a child in Year 4 at 9 is in Year 5 at 10. Every count
+    and page by year group, phase, key stage or PEP type reads the year through this; the
+    database twin is cohort.querysets.nc_years_q, and a test checks they agree.
+    """
+    return nc_year(dob, academic_year) + (offset or 0)
+
+
+def year_group_offset(dob: date, academic_year: int, taught_in: int | None) -> int | None:
+    """Return the offset to store for a child taught in year group `taught_in` in an academic
+    year: the inverse of year_group. None when `taught_in` is None or the year group of
+    their age, so "taught with their age group" is stored one way only.
+    """
+    if taught_in is None:
+        return None
+    return (taught_in - nc_year(dob, academic_year)) or None
 
 
 # REC codes by which a child leaves care for adoption, a special guardianship order or a

@@ -148,7 +148,7 @@ def school_detail(request, pk: int):
 
 def child_add(request):
     _require_editor(request.user)
-    form = ChildForm(request.POST or None)
+    form = ChildForm(request.POST or None, today=_today())
     if request.method == "POST" and form.is_valid():
         child = services.child_create(user=request.user, request=request, **form.cleaned_data)
         messages.success(request, f"{child.full_name} was added to the roll")
@@ -160,7 +160,7 @@ def child_add(request):
 def child_edit(request, pk: int):
     _require_editor(request.user)
     child = get_child_for_user(request.user, pk)
-    form = ChildForm(request.POST or None, instance=child)
+    form = ChildForm(request.POST or None, instance=child, today=_today())
     conflict = False
     if request.method == "POST" and form.is_valid():
         version = int(request.POST.get("version") or 0)

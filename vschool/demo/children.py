@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from vschool.calendar.rules import ONE_DAY, academic_year_bounds, academic_year_start, nc_year
 from vschool.cohort.models import Child
+from vschool.cohort.rules import year_group
 from vschool.cohort.upn import upn_check_letter
 from vschool.demo.care import CareHistories, birthday
 from vschool.demo.draw import day_between, weighted
@@ -153,10 +154,10 @@ class ChildMaker:
         sex = "M" if rng.random() < (0.93 if uasc else 0.54) else "F"
         ethnicity = weighted(rng, _UASC_ETHNICITY if uasc else ETHNICITY)
         first_name, last_name = person_name(rng, sex, ethnicity, uasc)
-        year_group = nc_year(dob, self.year)
-        sen = weighted(rng, _SEN) if year_group >= 0 else ("E" if rng.random() < 0.03 else "N")
+        by_age = nc_year(dob, self.year)
+        sen = weighted(rng, _SEN) if by_age >= 0 else ("E" if rng.random() < 0.03 else "N")
         need = weighted(rng, _NEED_K if sen == "K" else _NEED_E) if sen != "N" else ""
-        actual = self._actual_year_group(dob, year_group)
+        offset = self._year_group_offset(dob, by_age)
         child = Child(
             la_child_id=la_child_id,
             first_name=first_name,
@@ -168,14 +169,14 @@ class ChildMaker:
             sen_provision=sen,
             sen_primary_need=need,
             cohort_type=cohort,
-            year_group_actual=actual,
+            year_group_offset=offset,
             responsible_la=self.areas.ours,
         )
         made = MadeChild(child)
         home_post = self.areas.district(rng, self.areas.ours) if rng.random() < 0.95 else ""
         school_la, home_la = self.areas.ours, self.areas.ours
         history = {
-            "year_group": year_group if actual is None else actual,
+            "year_group": year_group(dob, self.year, offset),
             "special": sen == "E" and rng.random() < _SPECIAL_SCHOOL.get(need, 0.2),
             "move_chance": 0.05,
         }
@@ -186,7 +187,7 @@ class ChildMaker:
             history["move_chance"] = 0.12
             if uasc:
                 history["arrived"] = made.episodes[0]["decom"]
-            if year_group >= 12 and rng.random() < 0.12:
+            if by_age >= 12 and rng.random() < 0.12:
                 history["last_year"] = 11
         elif cohort == Cohort.CARE_LEAVER:
             made.episodes = self._care_leaver(dob, uasc, home_post)
@@ -200,7 +201,7 @@ class ChildMaker:
             child.responsible_la = home_la = self.areas.other_la(rng)
             history["alternatives"] = False
         made.placements = self.schools.history(current_la=school_la, home_la=home_la, **history)
-        child.upn = self._upn(year_group, made.placements)
+        child.upn = self._upn(by_age, made.placements)
         return made
 
     def _dob(self, cohort: str, uasc: bool) -> date:
@@ -216,12 +217,15 @@ class ChildMaker:
             latest = date(self.today.year - age, 2, 28)
         return day_between(rng, birthday(latest, -1) + ONE_DAY, latest)
 
-    def _actual_year_group(self, dob: date, year_group: int) -> int | None:
-        """Teach a few children out of year group: mostly summer-born, held back a year."""
-        if not 1 <= year_group <= 11 or self.rng.random() >= 0.015:
+    def _year_group_offset(self, dob: date, by_age: int) -> int | None:
+        """Teach a few children out of year group: mostly summer-born, held back a year.
+
+        Returns Child.year_group_offset: -1 a year below the year group of their age, +1 above.
+        """
+        if not 1 <= by_age <= 11 or self.rng.random() >= 0.015:
             return None
         held_back = dob.month in (5, 6, 7, 8) or self.rng.random() < 0.7
-        return year_group - 1 if held_back else year_group + 1
+        return -1 if held_back else 1
 
     def _looked_after(self, dob: date, uasc: bool, home_post: str) -> list[dict]:
         """One or two periods of care: most still open, some ended this academic year."""

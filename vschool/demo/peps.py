@@ -14,11 +14,10 @@ from vschool.calendar.rules import (
     TermPeriod,
     academic_year_start,
     default_term_dates,
-    nc_year,
     school_calendar_from_terms,
 )
 from vschool.cohort.models import Child
-from vschool.cohort.rules import NEW_ENTRY, looked_after_on
+from vschool.cohort.rules import NEW_ENTRY, looked_after_on, year_group
 from vschool.demo.children import MadeChild
 from vschool.demo.draw import day_between, weighted
 from vschool.peps.models import Pep, PepSection
@@ -63,8 +62,7 @@ def _pep(rng: random.Random, child: Child, status: str, start: date, due: date, 
 def _pep_type(child: Child, year: int, in_education: bool, on: date) -> str:
     """The child's form of PEP in academic `year`, or "" if too young or too old for one on
     `on` (the term's deadline)."""
-    n = child.year_group_actual
-    n = nc_year(child.date_of_birth, year) if n is None else n
+    n = year_group(child.date_of_birth, year, child.year_group_offset)
     if not needs_pep(child.date_of_birth, on, nc_year=n,
                      from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO):
         return ""

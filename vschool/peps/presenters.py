@@ -6,7 +6,8 @@ from functools import cached_property
 from django.db.models import Q
 from django.utils.formats import date_format
 
-from vschool.calendar.rules import nc_year_label, nc_year_on
+from vschool.calendar.rules import academic_year_start, nc_year_label
+from vschool.cohort.rules import year_group
 from vschool.kit.forms import GovukDateField
 from vschool.peps.forms import OUTCOMES, plain
 from vschool.peps.models import Pep, PepReview, PepSection
@@ -193,9 +194,8 @@ class PepPresenter:
         child = self.pep.child
         record = f"Child record, updated {_long_date(child.updated_at.date())}"
         if key == "school":
-            year = child.year_group_actual
-            if year is None:
-                year = nc_year_on(child.date_of_birth, self.today)
+            year = year_group(child.date_of_birth, academic_year_start(self.today),
+                              child.year_group_offset)
             school = child.current_school.name if child.current_school else "No school"
             previous = self.previous
             if previous is None:

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404
 from vschool.accounts.models import Role
 from vschool.calendar.rules import (
     TermPeriod,
-    nc_year_on,
+    academic_year_start,
     working_days_between,
 )
 from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.cohort.models import Child
-from vschool.cohort.rules import looked_after_on, periods_of_care
+from vschool.cohort.rules import looked_after_on, periods_of_care, year_group
 from vschool.cohort.scoping import children_for_user
 from vschool.peps.initial import initial_due_rule
 from vschool.peps.models import Pep, PepModeration, PepReview, PepSection, PepTermDeadline
@@ -82,14 +82,12 @@ def pep_schedule(child: Child, today: date) -> PepSchedule:
     """The child's PEP history and the PEPs due now: the initial PEP and this term's.
 
     Due when looked after today by the episodes (short breaks left out) and old enough
-    for a PEP (rules.needs_pep, a recorded actual year group first). The initial PEP is
+    for a PEP (rules.needs_pep, in the year group the school teaches them in). The initial PEP is
     asked for only when the period of care began with a new entry the records hold.
     """
     history = list(child.peps.all())
     episodes = list(child.episodes.all())
-    year = nc_year_on(child.date_of_birth, today)
-    if child.year_group_actual is not None:
-        year = child.year_group_actual
+    year = year_group(child.date_of_birth, academic_year_start(today), child.year_group_offset)
     needed = looked_after_on(episodes, today) and needs_pep(
         child.date_of_birth, today, nc_year=year,
         from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO)

@@ -16,13 +16,13 @@ from vschool.calendar.rules import (
     academic_year_start,
     add_school_days,
     nc_year_label,
-    nc_year_on,
     nc_years_for_phase,
     working_days_between,
 )
 from vschool.calendar.selectors import la_school_calendar, term_on
 from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
+from vschool.cohort.rules import year_group
 from vschool.cohort.scoping import children_for_user
 from vschool.peps.initial import care_starts, period_initial_peps
 from vschool.peps.models import Pep, PepSection
@@ -141,9 +141,8 @@ class Row:
 
     @property
     def year(self) -> str:
-        year = self.child.year_group_actual
-        return nc_year_label(nc_year_on(self.child.date_of_birth, self.today)
-                             if year is None else year)
+        return nc_year_label(year_group(self.child.date_of_birth, academic_year_start(self.today),
+                                        self.child.year_group_offset))
 
     @property
     def overdue_by(self) -> int:

@@ -112,6 +112,20 @@ def test_what_changed_is_reported(tmp_path):
     assert "1 left care" in entry.summary
 
 
+def test_an_import_keeps_the_year_group_the_school_teaches_in(tmp_path):
+    """The return has no year group: the one recorded by hand stays (domain.md 4, issue #9)."""
+    first = _write(tmp_path / "a", header=HEADER + "C1,F,20/08/2016,WBRI,UN2,,\n",
+                   episodes=EPISODES + "C1,01/09/2025,S,C2,N1,U1,PR1,,,,,LS1,\n")
+    _import(tmp_path, first)
+    Child.objects.filter(la_child_id="C1").update(year_group_offset=-1)
+    second = _write(tmp_path / "b", header=HEADER + "C1,F,21/08/2016,WBRI,UN1,,\n",
+                    episodes=EPISODES + "C1,01/09/2025,S,C2,N1,U1,PR1,01/12/2025,E13,,,LS1,\n")
+    assert "1 child updated" in _import(tmp_path, second)[1]
+    child = Child.objects.get(la_child_id="C1")
+    assert (child.date_of_birth, child.upn) == (date(2016, 8, 21), "UN1")
+    assert child.year_group_offset == -1
+
+
 def test_a_file_with_four_faults_is_rejected_with_four_precise_messages(tmp_path):
     """A bad date, an unknown code, a missing column and a duplicate row: nothing changes."""
     Child.objects.create(la_child_id="KEEP", date_of_birth=date(2010, 1, 1), sex="M")
