@@ -1,6 +1,6 @@
 """Fail when a views module queries a model directly: views read through selectors.
 
-architecture.md: "Views are thin and read through selectors." A views module is any
+The design (docs/layers.md): "Views are thin and read through selectors." A views module is any
 views.py, views/*.py or *_views.py under vschool/ (tests excluded). In one, any use of a
 model manager (`Child.objects`, `x.objects.filter(...)`, `_default_manager`,
 `_base_manager`) is reported; put the read in the app's selectors.py (or the write in

@@ -215,19 +215,19 @@ VSCHOOL_DEMO_PASSWORD = env_str("VSCHOOL_DEMO_PASSWORD", "demo")
 # Aggregates under this size show as "fewer than N" to roles without child-level access.
 VSCHOOL_SUPPRESS_BELOW = env_int("VSCHOOL_SUPPRESS_BELOW", 5)
 VSCHOOL_ROLL_PAGE_SIZE = env_int("VSCHOOL_ROLL_PAGE_SIZE", 50)
-# The 12-month cohort (domain.md 2.1, UNCONFIRMED): does care ending on 31 March itself count?
+# The 12-month cohort (rules.md 2.1, UNCONFIRMED): does care ending on 31 March itself count?
 # Off: the project convention (not looked after on the end date); on: the 903 validator.
 VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool("VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH",
                                                     False)
 
-# Personal Education Plans (domain.md 5): the initial PEP's local timescale and start age.
+# Personal Education Plans (rules.md 5): the initial PEP's local timescale and start age.
 VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)
 VSCHOOL_INITIAL_PEP_UNIT = env_str("VSCHOOL_INITIAL_PEP_UNIT", "working_days")
 VSCHOOL_PEP_FROM_AGE_TWO = env_bool("VSCHOOL_PEP_FROM_AGE_TWO", False)
-# The quality scale, best first, and the grades that count as good or better (domain.md 5.5).
+# The quality scale, best first, and the grades that count as good or better (rules.md 5).
 VSCHOOL_PEP_GRADES = tuple(env_list("VSCHOOL_PEP_GRADES", ["Gold", "Green", "Amber", "Red"]))
 VSCHOOL_PEP_GOOD_GRADES = tuple(env_list("VSCHOOL_PEP_GOOD_GRADES", ["Gold", "Green"]))
-# The QA criteria, each judged met, partly met or not met (screens.md 2.5).
+# The QA criteria, each judged met, partly met or not met.
 VSCHOOL_PEP_QA_CRITERIA = tuple(env_list("VSCHOOL_PEP_QA_CRITERIA", [
     "The child's views are recorded", "Last term's targets are reviewed", "Targets are SMART",
     "PP+ is linked to targets", "Attendance and attainment data are current",

@@ -41,7 +41,7 @@ class User(AbstractUser):
 
     @property
     def may_read_audit_log(self) -> bool:
-        """The Virtual School head and deputy answer for data protection (screens.md 2.12)."""
+        """The Virtual School head and deputy answer for data protection."""
         return self.role in (Role.HEAD, Role.DEPUTY)
 
     @property

@@ -17,7 +17,7 @@ def _long(d: date) -> str:
 
 
 class TermDates(models.Model):
-    """One term of the LA calendar, the default for schools without their own (domain.md 3)."""
+    """One term of the LA calendar, the default for schools without their own (rules.md 3)."""
 
     class Term(models.TextChoices):
         AUTUMN = rules.Term.AUTUMN.value, "Autumn"

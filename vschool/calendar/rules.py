@@ -1,4 +1,4 @@
-"""Calendar rules: years, ages, year groups, working days, school days and terms (domain.md 3, 4).
+"""Calendar rules: years, ages, year groups, working days, school days and terms (rules.md 3, 4).
 
 Pure functions with no ORM and no clock: callers pass every date in.
 """
@@ -23,7 +23,7 @@ T = TypeVar("T")
 def academic_year_start(d: date) -> int:
     """Return the start year of the academic year (1 September to 31 August) containing `d`.
 
-    Domain.md 3: start year = d.year if d.month >= 9 else d.year - 1 (Education Act 1996
+    rules.md 3: start year = d.year if d.month >= 9 else d.year - 1 (Education Act 1996
     s579, UNCONFIRMED).
     """
     return d.year if d.month >= 9 else d.year - 1
@@ -66,7 +66,7 @@ def academic_year_bounds(start: int) -> tuple[date, date]:
 def financial_year_start(d: date) -> int:
     """Return the start year of the financial year (1 April to 31 March) containing `d`.
 
-    PP+ grants and the SSDA903 count by financial year (domain.md 3; PPCOG, 903).
+    PP+ grants and the SSDA903 count by financial year (rules.md 3; PPCOG, 903).
     """
     return d.year if d.month >= 4 else d.year - 1
 
@@ -107,7 +107,7 @@ _PHASE_LABELS = {
 }
 PHASES = [(phase.value, label) for phase, label in _PHASE_LABELS.items()]
 
-# (first NC year, last NC year, value), domain.md 4.
+# (first NC year, last NC year, value), rules.md 4.
 _KEY_STAGE_BANDS = (
     (NURSERY_1, RECEPTION, "EYFS"),
     (1, 2, "KS1"),
@@ -128,7 +128,7 @@ def age_on(dob: date, d: date) -> int:
     """Return the age in completed years on `d` of a child born on `dob`.
 
     A 29 February birthday falls on 1 March in common years, the usual UK reading
-    (domain.md 4, UNCONFIRMED): (2, 28) sorts before (2, 29) and (3, 1) after it.
+    (rules.md 4, UNCONFIRMED): (2, 28) sorts before (2, 29) and (3, 1) after it.
     """
     return d.year - dob.year - ((d.month, d.day) < (dob.month, dob.day))
 
@@ -147,7 +147,7 @@ def birthday(dob: date, age: int) -> date:
 def nc_year(dob: date, academic_year_start: int) -> int:
     """Return the national curriculum year for the academic year starting 1 September.
 
-    Domain.md 4: NC year = age on 31 August of the start year - 4 (Reception 0,
+    rules.md 4: NC year = age on 31 August of the start year - 4 (Reception 0,
     Nursery 2 -1, Nursery 1 -2). A 29 February birthday needs no special case.
     """
     return age_on(dob, date(academic_year_start, 8, 31)) - 4
@@ -185,7 +185,7 @@ def _band(n: int, bands: tuple[tuple[int, int, T], ...]) -> T | None:
 def key_stage(n: int) -> str | None:
     """Return the key stage of NC year `n`, or None outside Nursery 1 to Year 13.
 
-    Domain.md 4: EYFS = nursery and Reception; KS1 = Y1-2; KS2 = Y3-6; KS3 = Y7-9;
+    rules.md 4: EYFS = nursery and Reception; KS1 = Y1-2; KS2 = Y3-6; KS3 = Y7-9;
     KS4 = Y10-11; 16-19 = Y12-13.
     """
     return _band(n, _KEY_STAGE_BANDS)
@@ -194,7 +194,7 @@ def key_stage(n: int) -> str | None:
 def phase(n: int) -> Phase | None:
     """Return the phase of NC year `n`, or None outside the year before Nursery 1 to Year 13.
 
-    Domain.md 4: early years (nursery, and the year before it, when children turn 2 and
+    rules.md 4: early years (nursery, and the year before it, when children turn 2 and
     may start funded early education), primary (Reception-Y6), secondary (Y7-11),
     post-16 (Y12-13). Reception is in the EYFS key stage but the primary phase.
     """
@@ -229,7 +229,7 @@ def england_bank_holidays(year: int) -> frozenset[date]:
     """Return the bank holidays in England in `year`, with substitute and one-off days.
 
     The list comes from the pinned `holidays` package and is never fetched at run time
-    (domain.md 3; docs/decisions/0003-holidays-library.md).
+    (rules.md 3; docs/decisions/0003-holidays-library.md).
     """
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
@@ -262,7 +262,7 @@ def _days_between(start: date, end: date, counts: Callable[[date], bool]) -> int
 def add_working_days(d: date, n: int) -> date:
     """Return the Nth working day after `d`: the deadline "within N working days of D".
 
-    Project counting convention (domain.md 3): D is day 0 even when it is a working
+    Project counting convention (rules.md 3): D is day 0 even when it is a working
     day, so Fri 19 Dec 2025 + 10 working days is Wed 7 Jan 2026.
     """
     return _nth_day_after(d, n, is_working_day, date.max)
@@ -279,7 +279,7 @@ def working_days_between(start: date, end: date) -> int:
 
 @dataclass(frozen=True)
 class SchoolCalendar:
-    """The days a school is open to pupils (ATT2024 school days; domain.md 3).
+    """The days a school is open to pupils (ATT2024 school days; rules.md 3).
 
     `open_periods` are inclusive (first, last) ranges: terms less their half-terms.
     `closures` are extra days shut, such as INSET or planned closures. Weekends and bank
@@ -364,7 +364,7 @@ def _week_from(monday: date) -> tuple[date, date]:
 def default_term_dates(academic_year_start: int) -> list[TermPeriod]:
     """Return default English LA term dates for the academic year starting 1 September.
 
-    Each LA (or academy trust) sets its own dates (domain.md 3, EES); these only stand in
+    Each LA (or academy trust) sets its own dates (rules.md 3, EES); these only stand in
     until the LA records them. Autumn: first weekday on or after 3 September to the last
     weekday on or before 20 December, half-term the week of the last Monday in October.
     Spring: first working day on or after 4 January to the Friday nine days before Easter

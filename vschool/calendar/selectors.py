@@ -40,7 +40,7 @@ def term_on(day: date) -> tuple[int, rules.TermPeriod]:
 def la_school_calendar(start: date, end: date) -> rules.SchoolCalendar:
     """Return the LA school calendar for every academic year touching `start` to `end`.
 
-    Schools without their own calendar follow it (domain.md 3). Runs two queries: term
+    Schools without their own calendar follow it (rules.md 3). Runs two queries: term
     dates and LA-wide closures.
     """
     first_year, last_year = rules.academic_year_start(start), rules.academic_year_start(end)

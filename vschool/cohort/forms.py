@@ -59,7 +59,7 @@ class RollFilterForm(GovukForm):
 
 class ChildForm(GovukModelForm):
     """A child's details. The year group is asked for as the school teaches it this academic
-    year and stored as Child.year_group_offset, which holds from year to year (domain.md 4)."""
+    year and stored as Child.year_group_offset, which holds from year to year (rules.md 4)."""
 
     date_of_birth = GovukDateField(label="Date of birth")
 

@@ -102,7 +102,7 @@ class Child(models.Model):
     cohort_type = models.CharField(
         max_length=8, choices=CohortType.choices, default=CohortType.LOOKED_AFTER, db_index=True
     )
-    # Out-of-cohort pupils (domain.md 4): what stays true from year to year is how far the
+    # Out-of-cohort pupils (rules.md 4): what stays true from year to year is how far the
     # school teaches the child from the year group of their age, so the year group in any
     # academic year is cohort.rules.year_group(date_of_birth, year, year_group_offset).
     year_group_offset = models.SmallIntegerField(
@@ -270,7 +270,7 @@ class SchoolPlacement(models.Model):
 
 
 class CareLeaverContact(models.Model):
-    """A care leaver's SSDA903 OC3 record: in touch, main activity, accommodation (domain.md 10)."""
+    """A care leaver's SSDA903 OC3 record: in touch, main activity, accommodation (rules.md)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_leaver_contacts")
     collection_year = models.PositiveSmallIntegerField(

@@ -16,7 +16,7 @@ def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
     """Condition for 'in one of these year groups in the academic year', the database twin of
     cohort.rules.year_group; a test checks they agree.
 
-    The year group follows from the date of birth (domain.md 4) and the years the school
+    The year group follows from the date of birth (rules.md 4) and the years the school
     teaches the child away from their age group (Child.year_group_offset), so for each
     offset a child may hold (none, or one of YEAR_GROUP_OFFSETS, which a check constraint
     keeps them to) the years are date-of-birth ranges: year n with offset k is NC year
@@ -46,7 +46,7 @@ def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
     return Q(pk__in=[]) if condition is None else condition  # no years: no children
 
 
-# The roll's cohorts (domain.md 1): looked after now by the episodes (short breaks out), or
+# The roll's cohorts (rules.md 1): looked after now by the episodes (short breaks out), or
 # in care before and since left for home or another reason the 903 gives no cohort for,
 # else the recorded cohort. The roll filter and Home's counts both read these.
 COHORTS = (
@@ -112,7 +112,7 @@ class ChildQuerySet(models.QuerySet["Child"]):
     def continuously_looked_after_12_months(self, year_ending: int, *,
                                             admit_ending_on_31_march: bool = False,
                                             through: date | None = None) -> Self:
-        """Children in the DfE 12-month cohort at 31 March `year_ending` (domain.md 2.1): the
+        """Children in the DfE 12-month cohort at 31 March `year_ending` (rules.md 2.1): the
         database twin of rules.continuously_looked_after_12_months; a test checks they agree.
 
         Episodes never overlap (the import rejects overlaps), so "one period of care from on

@@ -1,7 +1,7 @@
-"""Statutory facts derived from care episodes and school placements (domain.md sections 1, 2, 11).
+"""Statutory facts derived from care episodes and school placements (rules.md sections 1, 2, 11).
 
 Pure functions over episode-like objects (attributes decom, dec, rne, rec, ls), and a
-child's year group (domain.md 4); the querysets in cohort.querysets express the same rules
+child's year group (rules.md 4); the querysets in cohort.querysets express the same rules
 as database filters.
 """
 
@@ -13,7 +13,7 @@ from typing import Protocol
 from vschool.calendar.rules import nc_year
 from vschool.codes import code_list
 
-# RNE codes that mean the child moved placement (domain.md 2.2).
+# RNE codes that mean the child moved placement (rules.md 2.2).
 PLACEMENT_CHANGE_RNE = frozenset({"P", "T", "B", "U"})
 # Legal statuses for short breaks: looked after, but outside the 31 March and 12-month counts.
 SHORT_BREAK_LS = frozenset({"V3", "V4"})
@@ -49,18 +49,18 @@ class PeriodOfCare:
 
 def is_short_break(ls: str) -> bool:
     """Is legal status `ls` a short break (V3, V4)? Looked after during the break, but outside
-    the 31 March count and the 12-month cohort (domain.md 2), and with no care plan, so no
+    the 31 March count and the 12-month cohort (rules.md 2), and with no care plan, so no
     PEP (CPR2010 reg 48)."""
     return ls in SHORT_BREAK_LS
 
 
 def covers(ep: Episode, day: date) -> bool:
-    """Does the episode cover `day`? Episodes are half-open: [DECOM, DEC) (domain.md 2)."""
+    """Does the episode cover `day`? Episodes are half-open: [DECOM, DEC) (rules.md 2)."""
     return ep.decom <= day and (ep.dec is None or day < ep.dec)
 
 
 def looked_after_on(episodes: Iterable[Episode], day: date, *, short_breaks: bool = False) -> bool:
-    """Is the child looked after on `day`, as the Virtual School counts (domain.md 1, 2)?
+    """Is the child looked after on `day`, as the Virtual School counts (rules.md 1, 2)?
 
     An episode covers the day. Short breaks are left out unless `short_breaks`: they are
     outside the counts and the PEP duty. The database twin is
@@ -74,7 +74,7 @@ def periods_of_care(episodes: Iterable[Episode]) -> list[PeriodOfCare]:
     """Join episodes into periods of care: an X1 end continues into an episode starting that day.
 
     Any other end, or a gap (even of one day), closes the period; the next episode opens a
-    new one (domain.md 2). A period whose first episode is not a new entry (RNE S) began
+    new one (rules.md 2). A period whose first episode is not a new entry (RNE S) began
     before the records held (`starts_care` False).
     """
     periods: list[PeriodOfCare] = []
@@ -98,7 +98,7 @@ def periods_of_care(episodes: Iterable[Episode]) -> list[PeriodOfCare]:
 def continuously_looked_after_12_months(
     episodes: Sequence[Episode], year_ending: int, *, admit_ending_on_31_march: bool = False
 ) -> bool:
-    """Is the child in the DfE 12-month cohort at 31 March `year_ending`? (domain.md 2.1)
+    """Is the child in the DfE 12-month cohort at 31 March `year_ending`? (rules.md 2.1)
 
     Looked after every day from 1 April of the year before to 31 March inclusive, in one
     period of care that started on or before 1 April, with no short-break episode (LS V3
@@ -146,7 +146,7 @@ class Placement(Protocol):
 
 
 def school_moves(placements: Iterable[Placement], start: date, end: date) -> int:
-    """Count school moves in [start, end] (domain.md 11).
+    """Count school moves in [start, end] (rules.md 11).
 
     A move is a change of setting that starts in the period after an earlier one, other
     than a normal transition between phases. Returning to the same school is no move.
@@ -180,7 +180,7 @@ YEAR_GROUP_OFFSETS = tuple(n for n in range(-MAX_YEAR_GROUP_OFFSET, MAX_YEAR_GRO
 def year_group(dob: date, academic_year: int, offset: int | None) -> int:
     """Return the child's year group in the academic year starting 1 September `academic_year`.
 
-    The NC year of their age (domain.md 4: calendar.rules.nc_year), moved by `offset`, the
+    The NC year of their age (rules.md 4: calendar.rules.nc_year), moved by `offset`, the
     years the school teaches them away from it (Child.year_group_offset): -1 for a
     summer-born child who started school a year late, +1 for a child taught a year ahead;
     None (or 0) when taught with their age group. Out-of-cohort pupils keep their actual
@@ -202,7 +202,7 @@ def year_group_offset(dob: date, academic_year: int, taught_in: int | None) -> i
 
 
 # REC codes by which a child leaves care for adoption, a special guardianship order or a
-# child arrangements order: the child becomes previously looked after (domain.md 1).
+# child arrangements order: the child becomes previously looked after (rules.md 1).
 PREVIOUSLY_LOOKED_AFTER_REC = frozenset({"E11", "E12", "E41", "E45", "E46", "E47", "E48"})
 
 
@@ -223,12 +223,12 @@ def cohort_from_episodes(episodes: Sequence[Episode], has_care_leaver_record: bo
     return "cla"
 
 
-# RNE codes whose episode begins with a placement: a new entry or a placement change (domain.md 2.2).
+# RNE codes whose episode begins with a placement: a new entry or a placement change (rules.md 2.2).
 NEW_PLACEMENT_RNE = PLACEMENT_CHANGE_RNE | {NEW_ENTRY}
 
 
 def placements_in_year(episodes: Iterable[Episode], first: date, last: date) -> int:
-    """Count the placements a child had from `first` to `last` (domain.md 2.2; LAIT stability).
+    """Count the placements a child had from `first` to `last` (rules.md 2.2; LAIT stability).
 
     The placement held on `first`, plus each episode starting later in the period with a new
     placement (RNE S, P, T, B or U): the first placement in the year and each change after

@@ -2,7 +2,7 @@
 
 A period opens with RNE "S"; each change of legal status or placement ends the episode
 with REC "X1" and opens the next the same day (RNE "L", "P", "T", "B" or "U"), so the
-half-open intervals [DECOM, DEC) never overlap or leave a gap (domain.md 2).
+half-open intervals [DECOM, DEC) never overlap or leave a gap (rules.md 2).
 """
 
 import random
@@ -26,7 +26,7 @@ _LS_NEXT = {
 _FIRST_LS_YOUNG = (("C1", 63), ("V2", 20), ("L2", 9), ("L1", 8))
 _FIRST_LS_OLDER = (("C1", 55), ("V2", 32), ("L1", 6), ("L2", 3), ("J1", 2), ("J2", 2))
 
-# Placement type mix by age band (domain.md 2.2 codes; foster care most common).
+# Placement type mix by age band (rules.md 2.2 codes; foster care most common).
 _PLACES_BY_AGE = (
     (1, (("U6", 50), ("U3", 20), ("U5", 10), ("U4", 5), ("R3", 10), ("U1", 5))),
     (4, (("U6", 45), ("U3", 20), ("U4", 20), ("U1", 10), ("U5", 5))),

@@ -1,6 +1,6 @@
 """Invented children for each cohort, with their care episodes and school placements.
 
-Shares follow the national children looked after statistics (domain.md 13): more
+Shares follow the national children looked after statistics (rules.md 13): more
 teenagers than young children, about one in twelve an unaccompanied asylum seeker,
 and SEN support and EHC plans far more common than among all pupils.
 """

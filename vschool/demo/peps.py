@@ -89,7 +89,7 @@ def _initial_peps(rng: random.Random, child: Child, episodes: list, terms: list,
     return peps
 
 
-# Section answers (screens.md 2.5), drawn from a generator seeded by each PEP's identity so
+# Section answers, drawn from a generator seeded by each PEP's identity so
 # they are the same for the same seed and leave the main generator's draws alone.
 _TARGETS = {
     "early_years": [("Communication", "Use two-word phrases to ask for what they want",

@@ -8,7 +8,7 @@ from vschool.peps.selectors import pep_waiting_count
 
 _STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
 
-# (label, url name, roles that see it): the service navigation per role (screens.md 1.1),
+# (label, url name, roles that see it): the service navigation per role,
 # limited to the pages that exist; the rest is under "Manage" on Home.
 _NAVIGATION = [
     ("Home", "pages:home", None),

@@ -1,4 +1,4 @@
-"""The PEP as a PDF, the official copy (screens.md 1.7): A4, a running header and footer.
+"""The PEP as a PDF, the official copy: A4, a running header and footer.
 
 WeasyPrint renders `peps/pep_document.html`; its print CSS is in the template, and only
 `file:` and `data:` URLs are fetched, so rendering never touches the network.

@@ -30,7 +30,7 @@ EEF_CATEGORIES = [
     ("other", "Other"),
 ]
 
-# The child's views, worded for the PEP's phase (screens.md 2.5): (field, label, hint).
+# The child's views, worded for the PEP's phase: (field, label, hint).
 _EARLY_YEARS = [
     ("enjoys", "What did staff see the child enjoy?", "Play, activities and people they choose"),
     ("settles", "What helps the child feel settled and safe?", ""),

@@ -1,4 +1,4 @@
-"""Initial PEPs in the database: which periods of care need one and by when (domain.md 5.2).
+"""Initial PEPs in the database: which periods of care need one and by when (rules.md 5).
 
 The deadline follows the Virtual School's timescale (a count of working or school days
 after care began); queries that need it per episode get it as an expression worked out

@@ -1,6 +1,6 @@
 """PEP moderation: draw each term's sample, second-grade it blind, measure agreement.
 
-Screens.md 2.5 and domain.md 5.5: a second officer re-grades a sample each term; both
+Screens.md 2.5 and rules.md 5: a second officer re-grades a sample each term; both
 grades, the agreed grade and the agreement rate are kept. The sample is stratified by phase
 and by the officer who gave the first grade, so every officer and phase is checked, and
 every PEP given the lowest grade on the scale is always included.

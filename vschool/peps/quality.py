@@ -1,4 +1,4 @@
-"""The Virtual School's QA criteria and the grade they suggest (screens.md 2.5, domain.md 5.5).
+"""The Virtual School's QA criteria and the grade they suggest (, rules.md 5).
 
 The criteria and the grade scale are settings; the suggested grade is a hint for the
 officer, who chooses the grade.

@@ -1,4 +1,4 @@
-"""Personal Education Plan rules: who needs one, which kind, and when it is due (domain.md 5).
+"""Personal Education Plan rules: who needs one, which kind, and when it is due (rules.md 5).
 
 Pure functions: dates and calendars are passed in.
 """
@@ -48,7 +48,7 @@ def initial_pep_due(care_start: date, *, count: int, unit: str,
 
     CPR2010 reg 33 and SG2018: ready for the first statutory review, within 20 working days
     of entering care. Many Virtual Schools set a local timescale instead, so the count and
-    the kind of day are settings. Counting follows domain.md 3: the start is day 0.
+    the kind of day are settings. Counting follows rules.md 3: the start is day 0.
     """
     if unit == DayUnit.SCHOOL_DAYS:
         if calendar is None:
@@ -90,7 +90,7 @@ _FUNDED_TERM_STARTS = ((1, 1), (4, 1), (9, 1))
 
 
 def pep_start(dob: date, *, from_age_two: bool) -> date:
-    """Return the first day a looked-after child needs a PEP (domain.md 5.1).
+    """Return the first day a looked-after child needs a PEP (rules.md 5).
 
     From the third birthday; where the Virtual School gives 2-year-old PEPs (a setting, as
     SG2018's wording is unconfirmed), from the first funded early education term after the
@@ -144,7 +144,7 @@ def pep_type(nc_year: int, *, in_education: bool) -> PepType:
     return PepType.POST_16 if in_education else PepType.NEET
 
 
-# Statuses in which a PEP counts as completed: approved by the Virtual School (domain.md 5.5).
+# Statuses in which a PEP counts as completed: approved by the Virtual School (rules.md 5).
 COMPLETED_STATUSES = frozenset({"approved", "locked"})
 
 
@@ -166,7 +166,7 @@ def initial_in_timescale(status: str, completed_date: date | None, due: date) ->
 
 
 def is_good_or_better(grade: str, good_grades: tuple[str, ...]) -> bool:
-    """Domain.md 5.5: on the default scale Gold and Green count as good or better."""
+    """rules.md 5: on the default scale Gold and Green count as good or better."""
     return grade in good_grades
 
 
@@ -184,7 +184,7 @@ TARGET_RULES = (
 
 
 def target_hints(target: dict[str, Any], next_pep: date | None = None) -> list[str]:
-    """Return advice on how a target falls short of SMART (domain.md 5.3); advice, not errors.
+    """Return advice on how a target falls short of SMART (rules.md 5); advice, not errors.
 
     Specific and measurable: a number or level in the measure and no vague verbs;
     time-bound: a review date, by the next PEP (`next_pep`, when known), where it is

@@ -1,4 +1,4 @@
-"""The sections of a PEP, their groups, owners and forms (screens.md 2.5), fixed in code.
+"""The sections of a PEP, their groups, owners and forms, fixed in code.
 
 A section is either a form (its answers are one dict in PepSection.data) or a formset
 (a list of dicts: targets, actions). `carry` names the answers a new PEP starts with from

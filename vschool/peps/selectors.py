@@ -59,7 +59,7 @@ def deadlines_set(academic_year: int) -> dict[str, date]:
 
 def term_deadlines(academic_year: int, terms: list[TermPeriod]) -> dict[str, date]:
     """The deadline of each term's PEPs: the one the Virtual School set, else the term's last
-    day (domain.md 5.2). The one reader of deadlines for pages, reports and the queue."""
+    day (rules.md 5). The one reader of deadlines for pages, reports and the queue."""
     set_by_vs = deadlines_set(academic_year)
     return {t.term.value: set_by_vs.get(t.term.value, t.end) for t in terms}
 
@@ -152,7 +152,7 @@ def previous_review(pep: Pep) -> ReviewPresenter | None:
 
 
 def pep_waiting_count(user) -> int:
-    """PEPs waiting for the user's move, for the navigation badge (screens.md 1.1).
+    """PEPs waiting for the user's move, for the navigation badge.
 
     Virtual School staff: their caseload's PEPs awaiting QA; a designated teacher: PEPs
     returned for changes. One query, or none for other roles.

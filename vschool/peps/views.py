@@ -163,7 +163,7 @@ def pep_section(request, pk: int, pep_id: int, section: str):
 
 @require_POST
 def pep_section_autosave(request, pk: int, pep_id: int, section: str):
-    """Save a draft of the section from the page's script (screens.md 2.5); JSON back.
+    """Save a draft of the section from the page's script; JSON back.
 
     The section keeps "completed" only when the answers still meet it. A stale version
     is refused and saves nothing: the user's answers stay on their page. Every handled
@@ -266,7 +266,7 @@ def pep_qa(request, pk: int, pep_id: int):
 
 
 def queue(request):
-    """PEP work waiting for the user, in views with counts (screens.md 2.6).
+    """PEP work waiting for the user, in views with counts.
 
     Virtual School staff see their caseload, or every officer's (where the head and
     deputy, who hold none, start), or one officer's; anyone may narrow it to a phase.

@@ -1,4 +1,4 @@
-"""The work queue (screens.md 2.6): the user's PEP work in views, most urgent first.
+"""The work queue: the user's PEP work in views, most urgent first.
 
 Each view is one query over the user's children, so a view paginates in the database and
 its count is one query, whatever the size of the roll. Every row says whose turn it is.
@@ -152,7 +152,7 @@ class Row:
 
 def whose_turn(pep: Pep | None, done: set[str], initial: bool = False) -> str:
     """Who must act next on a PEP: the school's sections, the social worker's care section,
-    or the Virtual School's QA. The social worker starts an initial PEP (domain.md 5.2)."""
+    or the Virtual School's QA. The social worker starts an initial PEP (rules.md 5)."""
     if pep is None or pep.status == Pep.Status.NOT_STARTED:
         return SW if initial or (pep and pep.kind == Pep.Kind.INITIAL) else DT
     if pep.status == Pep.Status.SUBMITTED:

@@ -13,7 +13,7 @@ Status = Pep.Status
 
 
 class Part(StrEnum):
-    """The part a user plays for one child's PEP (domain.md 5.4)."""
+    """The part a user plays for one child's PEP (rules.md 5)."""
 
     DESIGNATED_TEACHER = "dt"
     SOCIAL_WORKER = "social"

@@ -1,5 +1,5 @@
 """SSDA903 year figures: children looked after, starts, ceases, the 12-month cohort and
-placement stability, counted in the database in one query (domain.md 2, 2.1, 2.2, 13).
+placement stability, counted in the database in one query (rules.md 2, 2.1, 2.2, 13).
 
 The 903 year runs 1 April to 31 March and is named by its end: "the year ending 31 March
 2026", label 2025-26 (financial-year style). Definitions (docs/reports.md):
@@ -126,7 +126,7 @@ def care_year_figures(children: QuerySet[Child], start: int, today: date) -> Car
     )
 
 
-# National figure codes (vschool/codes/national_figures.csv, domain.md 13) and their periods.
+# National figure codes (vschool/codes/national_figures.csv, rules.md 13) and their periods.
 NATIONAL = {
     "looked_after": ("cla_31_march", "31 Mar {}"),
     "started": ("cla_starts", "year to 31 Mar {}"),

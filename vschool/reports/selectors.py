@@ -1,9 +1,9 @@
-"""PEP compliance by term and phase, counted in the database (domain.md 5, screens.md 2.11).
+"""PEP compliance by term and phase, counted in the database (rules.md 5,).
 
 Definitions, per term of the academic year:
 - PEPs due: children looked after by us on the term's deadline, by the dated care episodes
   (cohort.rules.looked_after_on: short breaks left out, whatever the child's cohort is
-  today), and old enough for a PEP on it (peps.rules.needs_pep, domain.md 5.1).
+  today), and old enough for a PEP on it (peps.rules.needs_pep, rules.md 5).
 - Completed in term: those with a termly PEP for the term approved or locked, completed from
   the term's start to its deadline (peps.rules.completed_in_term).
 - Good or better: of those completed, the ones graded good or better

@@ -33,7 +33,7 @@ def academic_year_of(day: date) -> int:
 
 
 def nc_year(dob: date, academic_year: int) -> int:
-    """NC year in the academic year starting 1 September: age on 31 August - 4 (domain.md 4)."""
+    """NC year in the academic year starting 1 September: age on 31 August - 4 (docs/rules.md 4)."""
     return academic_year - dob.year - ((8, 31) < (dob.month, dob.day)) - 4
 
 

@@ -22,7 +22,7 @@ def home(request):
                                    latest_year_ended(today), today)
                  if request.user.is_virtual_school_staff else None)
     work = None
-    if request.user.sees_children:  # work first (screens.md 2.2): the queue's views
+    if request.user.sees_children:  # work first: the queue's views
         children, _officer = work_queue.whose_children(request.user, "")
         found = work_queue.counts(work_queue.views(children, today))
         work = [(key, label, found[key]) for key, label in work_queue.VIEWS]
