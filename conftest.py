@@ -31,8 +31,9 @@ def _fast_passwords(settings):
 def personas(db):
     """One user per role, named for who they are."""
     return {
-        role: UserFactory(username=role.value, role=role, first_name=role.label.split()[0],
-                          last_name="Persona")
+        role: UserFactory(
+            username=role.value, role=role, first_name=role.label.split()[0], last_name="Persona"
+        )
         for role in Role
     }
 
@@ -45,15 +46,24 @@ def roll(db, personas):
     school_a.designated_teachers.add(personas[Role.DESIGNATED_TEACHER])
     other_dt = UserFactory(username="dt_b", role=Role.DESIGNATED_TEACHER)
     school_b.designated_teachers.add(other_dt)
-    at_a = ChildFactory(first_name="Amira", last_name="Ahmed", social_worker=personas[
-        Role.SOCIAL_WORKER], education_officer=personas[Role.OFFICER])
+    at_a = ChildFactory(
+        first_name="Amira",
+        last_name="Ahmed",
+        social_worker=personas[Role.SOCIAL_WORKER],
+        education_officer=personas[Role.OFFICER],
+    )
     at_b = ChildFactory(first_name="Ben", last_name="Brown", date_of_birth=date(2010, 9, 1))
     for child, school in ((at_a, school_a), (at_b, school_b)):
         CareEpisodeFactory(child=child)
         SchoolPlacementFactory(child=child, school=school)
     children_refresh_current()
-    return {"school_a": school_a, "school_b": school_b, "at_a": at_a, "at_b": at_b,
-            "other_dt": other_dt}
+    return {
+        "school_a": school_a,
+        "school_b": school_b,
+        "at_a": at_a,
+        "at_b": at_b,
+        "other_dt": other_dt,
+    }
 
 
 @pytest.fixture

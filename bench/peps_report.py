@@ -40,25 +40,45 @@ def main() -> None:
         return
     _postgres_server(args.database_url)  # refuse a database that is not a bench one
     with tempfile.TemporaryDirectory() as folder:
-        runs = [_run(args.size, url) for url in (f"sqlite:///{folder}/bench.sqlite3",
-                                                  args.database_url)]
-    print(f"{date.today().isoformat()}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
-          f"median of {RUNS} runs after one warm-up, in seconds:\n")
-    print("| Database | Children | PEPs | Demo build | pep_compliance | Page, this year | "
-          "Page, last year | Overdue and missing | Work queue | Initial PEPs view |")
+        runs = [
+            _run(args.size, url) for url in (f"sqlite:///{folder}/bench.sqlite3", args.database_url)
+        ]
+    print(
+        f"{date.today().isoformat()}, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
+        f"median of {RUNS} runs after one warm-up, in seconds:\n"
+    )
+    print(
+        "| Database | Children | PEPs | Demo build | pep_compliance | Page, this year | "
+        "Page, last year | Overdue and missing | Work queue | Initial PEPs view |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in runs:
-        print(f"| {r['database']} | {r['size']:,} | {r['peps']:,} | {r['build_s']} | "
-              f"{r['report_s']} | {r['page_s']} | {r['last_year_s']} | {r['outstanding_s']} | "
-              f"{r['queue_s']} | {r['initial_s']} |")
+        print(
+            f"| {r['database']} | {r['size']:,} | {r['peps']:,} | {r['build_s']} | "
+            f"{r['report_s']} | {r['page_s']} | {r['last_year_s']} | {r['outstanding_s']} | "
+            f"{r['queue_s']} | {r['initial_s']} |"
+        )
 
 
 def _run(size: int, url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "vschool.settings",
-           "VSCHOOL_DEMO": "1", "VSCHOOL_REQUIRE_2FA": "0", "DEBUG": "0", "LOG_LEVEL": "ERROR"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "vschool.settings",
+        "VSCHOOL_DEMO": "1",
+        "VSCHOOL_REQUIRE_2FA": "0",
+        "DEBUG": "0",
+        "LOG_LEVEL": "ERROR",
+    }
     print(f"Benchmarking {size} children on {url.split(':')[0]}...", file=sys.stderr)
-    done = subprocess.run([sys.executable, __file__, "--one", "--size", str(size)], env=env,
-                          cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--one", "--size", str(size)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     return json.loads(done.stdout.splitlines()[-1])
 
 
@@ -101,21 +121,26 @@ def _measure(size: int) -> dict:
     build = time.perf_counter() - started
     year = academic_year_start(today)
     client = Client()
-    client.force_login(User.objects.get(username="head"),
-                       backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(
+        User.objects.get(username="head"), backend="django.contrib.auth.backends.ModelBackend"
+    )
 
     def page(url="/reports/peps/"):
         assert client.get(url).status_code == 200
 
-    result = {"size": size, "peps": Pep.objects.count(), "build_s": round(build, 1),
-              "database": _database_label(connection),
-              "report_s": _median(lambda: pep_compliance(Child.objects.all(), year)),
-              "page_s": _median(page),
-              "last_year_s": _median(lambda: page(f"/reports/peps/?year={year - 1}")),
-              "outstanding_s": _median(lambda: page("/reports/peps/outstanding/")),
-              # The head's queue: every officer's children, every view counted.
-              "queue_s": _median(lambda: page("/peps/")),
-              "initial_s": _median(lambda: page("/peps/?view=initial"))}
+    result = {
+        "size": size,
+        "peps": Pep.objects.count(),
+        "build_s": round(build, 1),
+        "database": _database_label(connection),
+        "report_s": _median(lambda: pep_compliance(Child.objects.all(), year)),
+        "page_s": _median(page),
+        "last_year_s": _median(lambda: page(f"/reports/peps/?year={year - 1}")),
+        "outstanding_s": _median(lambda: page("/reports/peps/outstanding/")),
+        # The head's queue: every officer's children, every view counted.
+        "queue_s": _median(lambda: page("/peps/")),
+        "initial_s": _median(lambda: page("/peps/?view=initial")),
+    }
     connections.close_all()
     if postgres:
         _recreate_postgres(url, create=False)

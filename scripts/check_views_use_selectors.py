@@ -52,12 +52,16 @@ def main(argv: list[str]) -> int:
     for path in views_modules(paths):
         for line, column, expression in direct_queries(path.read_text(), str(path)):
             shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-            print(f"{shown}:{line}:{column}: `{expression}` in a view: read through the "
-                  "app's selectors.py (writes through services.py)")
+            print(
+                f"{shown}:{line}:{column}: `{expression}` in a view: read through the "
+                "app's selectors.py (writes through services.py)"
+            )
             count += 1
     if count:
-        print(f"{count} direct model quer{'y' if count == 1 else 'ies'} in views "
-              "(docs/layers.md)", file=sys.stderr)
+        print(
+            f"{count} direct model quer{'y' if count == 1 else 'ies'} in views (docs/layers.md)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

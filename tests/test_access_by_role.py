@@ -68,8 +68,14 @@ EXPECTED = {
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
 # Pages with their own tests: sign-in/out, the two-factor flow and POST-only endpoints
 # (the PEP draft autosave: vschool/peps/tests/test_autosave.py).
-FLOWS = {"accounts:login", "accounts:logout", "accounts:two_factor_setup",
-         "accounts:two_factor_done", "accounts:two_factor_verify", "peps:autosave"}
+FLOWS = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:two_factor_setup",
+    "accounts:two_factor_done",
+    "accounts:two_factor_verify",
+    "peps:autosave",
+}
 
 
 def _patterns(resolver=None, namespace=""):
@@ -95,26 +101,49 @@ def _url(name, pattern, target):
 @pytest.fixture
 def targets(roll):
     """Path arguments for the in-scope ("a") and out-of-scope ("b") records."""
-    import_run = ImportRun.objects.create(kind="ssda903", status="rejected", files="x.csv",
-                                          summary="Not imported")
+    import_run = ImportRun.objects.create(
+        kind="ssda903", status="rejected", files="x.csv", summary="Not imported"
+    )
 
     def for_child(child, school):
-        return {"pk": child.pk, "episode_pk": child.episodes.first().pk,
-                "placement_pk": child.school_placements.first().pk,
-                "year": 2025, "term": "autumn", ("exchange:run", "pk"): import_run.pk,
-                "pep_id": Pep.objects.create(child=child, pep_type="primary", academic_year=2025,
-                                             term="autumn", due_date=date(2025, 12, 12)).pk,
-                "section": "school",
-                "moderation_id": PepModeration.objects.create(
-                    pep=Pep.objects.create(child=child, pep_type="primary", academic_year=2025,
-                                           term="autumn", due_date=date(2025, 12, 12),
-                                           status="approved", grade="Green"),
-                    academic_year=2025, term="autumn", phase="primary", first_grade="Green").pk,
-                ("exchange:run_errors", "pk"): import_run.pk,
-                ("cohort:school", "pk"): school.pk}
+        return {
+            "pk": child.pk,
+            "episode_pk": child.episodes.first().pk,
+            "placement_pk": child.school_placements.first().pk,
+            "year": 2025,
+            "term": "autumn",
+            ("exchange:run", "pk"): import_run.pk,
+            "pep_id": Pep.objects.create(
+                child=child,
+                pep_type="primary",
+                academic_year=2025,
+                term="autumn",
+                due_date=date(2025, 12, 12),
+            ).pk,
+            "section": "school",
+            "moderation_id": PepModeration.objects.create(
+                pep=Pep.objects.create(
+                    child=child,
+                    pep_type="primary",
+                    academic_year=2025,
+                    term="autumn",
+                    due_date=date(2025, 12, 12),
+                    status="approved",
+                    grade="Green",
+                ),
+                academic_year=2025,
+                term="autumn",
+                phase="primary",
+                first_grade="Green",
+            ).pk,
+            ("exchange:run_errors", "pk"): import_run.pk,
+            ("cohort:school", "pk"): school.pk,
+        }
 
-    return {"a": for_child(roll["at_a"], roll["school_a"]),
-            "b": for_child(roll["at_b"], roll["school_b"])}
+    return {
+        "a": for_child(roll["at_a"], roll["school_a"]),
+        "b": for_child(roll["at_b"], roll["school_b"]),
+    }
 
 
 def test_every_url_pattern_has_an_access_rule():

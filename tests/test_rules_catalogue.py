@@ -41,8 +41,11 @@ RULES_MODULES = sorted((ROOT / "vschool").glob("*/rules.py"))
 @pytest.mark.parametrize("path", RULES_MODULES, ids=lambda p: p.parent.name)
 def test_every_public_rule_is_catalogued(path):
     module = "vschool." + path.parent.name + ".rules"
-    functions = [node.name for node in ast.parse(path.read_text()).body
-                 if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")]
+    functions = [
+        node.name
+        for node in ast.parse(path.read_text()).body
+        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+    ]
     missing = [name for name in functions if f"`{module}.{name}`" not in CATALOGUE]
     assert not missing, f"add these to docs/rules.md, with their source: {missing}"
 
@@ -81,11 +84,23 @@ OUTSIDE = re.compile(r"domain\.md|screens\.md|architecture\.md|style-examples\.m
 
 def test_docs_and_docstrings_point_only_inside_the_repository():
     """Docs and code comments cite docs/rules.md, never files beside the repository."""
-    paths = [*ROOT.glob("*.md"), *(ROOT / "docs").rglob("*.md"), *(ROOT / "bench").glob("*.md"),
-             *[p for p in (ROOT / "vschool").rglob("*") if p.suffix in (".py", ".html")
-               and "/tests/" not in p.as_posix()], *(ROOT / "scripts").glob("*"),
-             ROOT / "pyproject.toml"]
-    found = [f"{p.relative_to(ROOT)}:{n}" for p in paths if p.is_file()
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
-             if OUTSIDE.search(line)]
+    paths = [
+        *ROOT.glob("*.md"),
+        *(ROOT / "docs").rglob("*.md"),
+        *(ROOT / "bench").glob("*.md"),
+        *[
+            p
+            for p in (ROOT / "vschool").rglob("*")
+            if p.suffix in (".py", ".html") and "/tests/" not in p.as_posix()
+        ],
+        *(ROOT / "scripts").glob("*"),
+        ROOT / "pyproject.toml",
+    ]
+    found = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in paths
+        if p.is_file()
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
     assert not found, "points outside the repository: " + ", ".join(found)

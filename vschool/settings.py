@@ -111,8 +111,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -217,8 +219,9 @@ VSCHOOL_SUPPRESS_BELOW = env_int("VSCHOOL_SUPPRESS_BELOW", 5)
 VSCHOOL_ROLL_PAGE_SIZE = env_int("VSCHOOL_ROLL_PAGE_SIZE", 50)
 # The 12-month cohort (rules.md 2.1, UNCONFIRMED): does care ending on 31 March itself count?
 # Off: the project convention (not looked after on the end date); on: the 903 validator.
-VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool("VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH",
-                                                    False)
+VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool(
+    "VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH", False
+)
 
 # Personal Education Plans (rules.md 5): the initial PEP's local timescale and start age.
 VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)
@@ -228,10 +231,20 @@ VSCHOOL_PEP_FROM_AGE_TWO = env_bool("VSCHOOL_PEP_FROM_AGE_TWO", False)
 VSCHOOL_PEP_GRADES = tuple(env_list("VSCHOOL_PEP_GRADES", ["Gold", "Green", "Amber", "Red"]))
 VSCHOOL_PEP_GOOD_GRADES = tuple(env_list("VSCHOOL_PEP_GOOD_GRADES", ["Gold", "Green"]))
 # The QA criteria, each judged met, partly met or not met.
-VSCHOOL_PEP_QA_CRITERIA = tuple(env_list("VSCHOOL_PEP_QA_CRITERIA", [
-    "The child's views are recorded", "Last term's targets are reviewed", "Targets are SMART",
-    "PP+ is linked to targets", "Attendance and attainment data are current",
-    "Attendees are recorded", "The carer has contributed"]))
+VSCHOOL_PEP_QA_CRITERIA = tuple(
+    env_list(
+        "VSCHOOL_PEP_QA_CRITERIA",
+        [
+            "The child's views are recorded",
+            "Last term's targets are reviewed",
+            "Targets are SMART",
+            "PP+ is linked to targets",
+            "Attendance and attainment data are current",
+            "Attendees are recorded",
+            "The carer has contributed",
+        ],
+    )
+)
 # The share of each term's approved PEPs second-graded blind, in per cent.
 VSCHOOL_MODERATION_PERCENT = env_int("VSCHOOL_MODERATION_PERCENT", 10)
 # The protective marking printed on every page of a PEP document.

@@ -13,8 +13,9 @@ from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_head_and_a_governor_read_the_903_year(page, personas, roll, sign_in_with_cookie,
-                                                    assert_accessible):
+def test_the_head_and_a_governor_read_the_903_year(
+    page, personas, roll, sign_in_with_cookie, assert_accessible
+):
     for n in range(6):  # six looked after since June 2025, so the head's counts are not small
         CareEpisodeFactory(child=ChildFactory(), decom=date(2025, 6, 2 + n))
     children_refresh_current()
@@ -34,7 +35,8 @@ def test_the_head_and_a_governor_read_the_903_year(page, personas, roll, sign_in
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("year ending 31 March 2026")
     expect(table.get_by_role("row").filter(has_text="Started to be looked after")).to_contain_text(
-        "6")
+        "6"
+    )
     assert_accessible(page)
 
     # Then a governor reaches it from the reports page and sees the small counts suppressed

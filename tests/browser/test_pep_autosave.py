@@ -11,10 +11,17 @@ from vschool.peps.models import Pep, PepSection
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_leaving_a_field_saves_the_draft(page, personas, roll, sign_in_with_cookie,
-                                         assert_accessible):
-    pep = Pep.objects.create(child=roll["at_a"], status=Pep.Status.DRAFT, pep_type="primary",
-                             academic_year=2025, term="autumn", due_date=date(2025, 12, 19))
+def test_leaving_a_field_saves_the_draft(
+    page, personas, roll, sign_in_with_cookie, assert_accessible
+):
+    pep = Pep.objects.create(
+        child=roll["at_a"],
+        status=Pep.Status.DRAFT,
+        pep_type="primary",
+        academic_year=2025,
+        term="autumn",
+        due_date=date(2025, 12, 19),
+    )
     sign_in_with_cookie(personas[Role.DESIGNATED_TEACHER])
     page.goto(f"/children/{pep.child_id}/peps/{pep.pk}/school/")
     page.get_by_label("Attendance summary").fill("95% since September")

@@ -11,11 +11,19 @@ from vschool.peps.models import Pep, PepStatusChange
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_pep_is_sampled_graded_blind_and_agreed(page, personas, roll, sign_in_with_cookie,
-                                                  assert_accessible):
-    pep = Pep.objects.create(child=roll["at_a"], status=Pep.Status.APPROVED, grade="Amber",
-                             pep_type="primary", academic_year=2025, term="autumn",
-                             due_date=date(2025, 12, 19), completed_date=date(2025, 12, 1))
+def test_a_pep_is_sampled_graded_blind_and_agreed(
+    page, personas, roll, sign_in_with_cookie, assert_accessible
+):
+    pep = Pep.objects.create(
+        child=roll["at_a"],
+        status=Pep.Status.APPROVED,
+        grade="Amber",
+        pep_type="primary",
+        academic_year=2025,
+        term="autumn",
+        due_date=date(2025, 12, 19),
+        completed_date=date(2025, 12, 1),
+    )
     PepStatusChange.objects.create(pep=pep, status=Pep.Status.APPROVED, by=personas[Role.OFFICER])
 
     # Given the head draws the autumn sample
@@ -41,6 +49,7 @@ def test_a_pep_is_sampled_graded_blind_and_agreed(page, personas, roll, sign_in_
     page.get_by_role("button", name="Save agreed grade").click()
     expect(page.get_by_text("Agreed grade recorded")).to_be_visible()
     page.goto("/peps/moderation/?year=2025&term=autumn")
-    expect(page.get_by_role("table", name="PEPs in the moderation sample for Autumn term 2025/26")
-           ).to_contain_text("Agreed")
+    expect(
+        page.get_by_role("table", name="PEPs in the moderation sample for Autumn term 2025/26")
+    ).to_contain_text("Agreed")
     assert_accessible(page)

@@ -14,13 +14,19 @@ from vschool.peps.models import Pep
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_head_sets_a_deadline_and_finds_the_pep_missing(page, personas, roll,
-                                                            sign_in_with_cookie,
-                                                            assert_accessible):
+def test_the_head_sets_a_deadline_and_finds_the_pep_missing(
+    page, personas, roll, sign_in_with_cookie, assert_accessible
+):
     at_a = roll["at_a"]
     Child.objects.filter(pk=at_a.pk).update(education_officer=personas[Role.OFFICER])
-    Pep.objects.create(child=roll["at_b"], status=Pep.Status.DRAFT, pep_type="primary",
-                       academic_year=2025, term="autumn", due_date=date(2025, 12, 19))
+    Pep.objects.create(
+        child=roll["at_b"],
+        status=Pep.Status.DRAFT,
+        pep_type="primary",
+        academic_year=2025,
+        term="autumn",
+        due_date=date(2025, 12, 19),
+    )
     newcomer = ChildFactory(first_name="Nadia", last_name="Newcombe")
     CareEpisodeFactory(child=newcomer, decom=date(2025, 10, 6))  # initial PEP due 3 November
     children_refresh_current()

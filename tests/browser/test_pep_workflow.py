@@ -10,8 +10,9 @@ from vschool.accounts.models import Role
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_pep_is_built_returned_corrected_and_approved(page, personas, roll,
-                                                        sign_in_with_cookie, assert_accessible):
+def test_a_pep_is_built_returned_corrected_and_approved(
+    page, personas, roll, sign_in_with_cookie, assert_accessible
+):
     child = roll["at_a"]
 
     def as_person(role):

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_head_signs_in_filters_the_roll_and_opens_a_child(
-        page, personas, roll, assert_accessible):
+    page, personas, roll, assert_accessible
+):
     # Given the sign-in page
     page.goto("/sign-in/")
     expect(page).to_have_title(re.compile("^Sign in – "))
@@ -56,8 +57,9 @@ def test_the_head_signs_in_filters_the_roll_and_opens_a_child(
 def test_the_filter_works_without_javascript(browser, live_server, personas, roll, client):
     client.force_login(personas[Role.HEAD], backend="django.contrib.auth.backends.ModelBackend")
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": live_server.url}])
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page = context.new_page()
     page.goto("/children/")
     page.get_by_label("Placement area").select_option("in")
@@ -68,8 +70,20 @@ def test_the_filter_works_without_javascript(browser, live_server, personas, rol
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/children/", "/schools/", "/children/add/", "/imports/", "/audit/",
-             "/calendar/term-dates/", "/account/", "/peps/", "/peps/moderation/"])
+    "path",
+    [
+        "/",
+        "/children/",
+        "/schools/",
+        "/children/add/",
+        "/imports/",
+        "/audit/",
+        "/calendar/term-dates/",
+        "/account/",
+        "/peps/",
+        "/peps/moderation/",
+    ],
+)
 def test_staff_pages_pass_axe(page, personas, roll, sign_in_with_cookie, assert_accessible, path):
     sign_in_with_cookie(personas[Role.HEAD])
     page.goto(path)
@@ -77,7 +91,8 @@ def test_staff_pages_pass_axe(page, personas, roll, sign_in_with_cookie, assert_
 
 
 def test_the_add_child_form_shows_an_error_summary_that_passes_axe(
-        page, personas, sign_in_with_cookie, assert_accessible):
+    page, personas, sign_in_with_cookie, assert_accessible
+):
     sign_in_with_cookie(personas[Role.OFFICER])
     page.goto("/children/add/")
     page.get_by_role("button", name="Save").click()

@@ -48,4 +48,3 @@ class User(AbstractUser):
     def sees_children(self) -> bool:
         """Governors see aggregates only; every other role sees some children."""
         return self.role != Role.GOVERNOR
-

@@ -397,8 +397,9 @@ def default_term_dates(academic_year_start: int) -> list[TermPeriod]:
     ]
 
 
-def term_windows(academic_year_start: int,
-                 term_dates: Iterable[TermPeriod]) -> list[tuple[TermPeriod, date, date]]:
+def term_windows(
+    academic_year_start: int, term_dates: Iterable[TermPeriod]
+) -> list[tuple[TermPeriod, date, date]]:
     """Return each term with the window of days that belong to it: from the day after the
     previous term ends (1 September for autumn) to its last day (31 August for summer).
 

@@ -58,5 +58,7 @@ def term_dates_with_source(academic_year_start: int) -> list[tuple[rules.TermPer
     set_terms = set(
         TermDates.objects.filter(academic_year=academic_year_start).values_list("term", flat=True)
     )
-    return [(period, period.term.value in set_terms)
-            for period in term_dates_for_year(academic_year_start)]
+    return [
+        (period, period.term.value in set_terms)
+        for period in term_dates_for_year(academic_year_start)
+    ]

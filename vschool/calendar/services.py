@@ -37,7 +37,9 @@ def term_dates_set(
     term_dates.full_clean()
     term_dates.save(update_fields=None if created else _DATE_FIELDS)
     audit_record(
-        user=user, action=AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
-        obj=term_dates, summary=f"Set {term} term {academic_year} dates: {start} to {end}",
+        user=user,
+        action=AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
+        obj=term_dates,
+        summary=f"Set {term} term {academic_year} dates: {start} to {end}",
     )
     return term_dates

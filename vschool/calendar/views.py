@@ -29,19 +29,27 @@ def academic_year_param(raw: str | None) -> int:
 
 def academic_year_nav(year: int) -> dict:
     """The previous and next academic years, for govuk/year_pagination.html."""
-    return {"previous": year - 1, "next": year + 1,
-            "previous_label": rules.academic_year_label(year - 1),
-            "next_label": rules.academic_year_label(year + 1)}
+    return {
+        "previous": year - 1,
+        "next": year + 1,
+        "previous_label": rules.academic_year_label(year - 1),
+        "next_label": rules.academic_year_label(year + 1),
+    }
 
 
 def term_dates(request):
     _require_staff(request.user)
     year = academic_year_param(request.GET.get("year"))
-    return render(request, "calendar/term_dates.html", {
-        "year": year, "label": rules.academic_year_label(year),
-        "terms": selectors.term_dates_with_source(year),
-        **academic_year_nav(year),
-    })
+    return render(
+        request,
+        "calendar/term_dates.html",
+        {
+            "year": year,
+            "label": rules.academic_year_label(year),
+            "terms": selectors.term_dates_with_source(year),
+            **academic_year_nav(year),
+        },
+    )
 
 
 def term_dates_edit(request, year: int, term: str):
@@ -54,15 +62,24 @@ def term_dates_edit(request, year: int, term: str):
     form = TermDatesForm(request.POST or None, initial=current._asdict())
     if request.method == "POST" and form.is_valid():
         try:
-            services.term_dates_set(academic_year=year, term=term, user=request.user,
-                                    **form.cleaned_data)
+            services.term_dates_set(
+                academic_year=year, term=term, user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{term.title()} term {rules.academic_year_label(year)} "
-                                      "dates were saved")
+            messages.success(
+                request, f"{term.title()} term {rules.academic_year_label(year)} dates were saved"
+            )
             return redirect(f"{reverse('calendar:term_dates')}?year={year}")
-    return render(request, "calendar/term_dates_form.html", {
-        "form": form, "year": year, "term": term, "label": rules.academic_year_label(year),
-        "back_url": f"{reverse('calendar:term_dates')}?year={year}",
-    })
+    return render(
+        request,
+        "calendar/term_dates_form.html",
+        {
+            "form": form,
+            "year": year,
+            "term": term,
+            "label": rules.academic_year_label(year),
+            "back_url": f"{reverse('calendar:term_dates')}?year={year}",
+        },
+    )

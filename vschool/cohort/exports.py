@@ -12,8 +12,19 @@ from vschool.cohort.models import Child
 from vschool.cohort.presenters import ChildPresenter
 
 ROLL_COLUMNS = [
-    "LA child ID", "UPN", "First name", "Last name", "Date of birth", "Year group", "Cohort",
-    "School URN", "School", "Placement area", "Legal status", "SEN", "UASC",
+    "LA child ID",
+    "UPN",
+    "First name",
+    "Last name",
+    "Date of birth",
+    "Year group",
+    "Cohort",
+    "School URN",
+    "School",
+    "Placement area",
+    "Legal status",
+    "SEN",
+    "UASC",
     "Education officer",
 ]
 
@@ -23,9 +34,18 @@ def _rows(children: QuerySet[Child], today: date):
         shown = ChildPresenter(child, today)
         school = child.current_school
         yield [
-            child.la_child_id, child.upn, child.first_name, child.last_name, child.date_of_birth,
-            shown.year_group, child.get_cohort_type_display(), school.urn if school else "",
-            school.name if school else "", shown.placement_area, shown.legal_status, shown.sen,
+            child.la_child_id,
+            child.upn,
+            child.first_name,
+            child.last_name,
+            child.date_of_birth,
+            shown.year_group,
+            child.get_cohort_type_display(),
+            school.urn if school else "",
+            school.name if school else "",
+            shown.placement_area,
+            shown.legal_status,
+            shown.sen,
             "Yes" if child.uasc else "No",
             str(child.education_officer) if child.education_officer else "",
         ]

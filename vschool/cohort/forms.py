@@ -27,25 +27,40 @@ _ANY = [("", "Any")]
 class RollFilterForm(GovukForm):
     """The roll's filters; they live in the query string so a bookmark is a saved view."""
 
-    q = forms.CharField(label="Name, UPN or LA child ID", required=False,
-                        widget=forms.TextInput(attrs={"type": "search"}))
-    cohort = forms.ChoiceField(label="Cohort", required=False,
-                               choices=_ANY + [(value, label) for value, label, _q in COHORTS])
+    q = forms.CharField(
+        label="Name, UPN or LA child ID",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    cohort = forms.ChoiceField(
+        label="Cohort",
+        required=False,
+        choices=_ANY + [(value, label) for value, label, _q in COHORTS],
+    )
     phase = forms.ChoiceField(label="Phase", required=False, choices=_ANY + PHASES)
     year = forms.TypedChoiceField(
-        label="Year group", required=False, coerce=int, empty_value=None,
+        label="Year group",
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=_ANY + [(n, nc_year_label(n)) for n in NC_YEARS],
     )
     school = forms.CharField(label="School name or URN", required=False)
-    officer = forms.ModelChoiceField(label="Education officer", required=False,
-                                     queryset=User.objects.none(), empty_label="Any")
-    area = forms.ChoiceField(label="Placement area", required=False, choices=_ANY + [
-        ("in", "In our area"), ("out", "Out of our area")])
-    legal_status = forms.ChoiceField(label="Legal status", required=False,
-                                     choices=_ANY + choices("ssda903_legal_status"))
+    officer = forms.ModelChoiceField(
+        label="Education officer", required=False, queryset=User.objects.none(), empty_label="Any"
+    )
+    area = forms.ChoiceField(
+        label="Placement area",
+        required=False,
+        choices=_ANY + [("in", "In our area"), ("out", "Out of our area")],
+    )
+    legal_status = forms.ChoiceField(
+        label="Legal status", required=False, choices=_ANY + choices("ssda903_legal_status")
+    )
     sen = forms.ChoiceField(label="SEN", required=False, choices=_ANY + choices("sen_provision"))
-    uasc = forms.ChoiceField(label="UASC", required=False,
-                             choices=_ANY + [("yes", "UASC"), ("no", "Not UASC")])
+    uasc = forms.ChoiceField(
+        label="UASC", required=False, choices=_ANY + [("yes", "UASC"), ("no", "Not UASC")]
+    )
 
     def __init__(self, *args, show_officer: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,12 +81,28 @@ class ChildForm(GovukModelForm):
     class Meta:
         model = Child
         fields = [
-            "first_name", "last_name", "known_as", "date_of_birth", "sex", "la_child_id", "upn",
-            "ethnicity", "cohort_type", "responsible_la", "uasc", "sen_provision",
-            "sen_primary_need", "year_group_offset", "education_officer", "social_worker",
+            "first_name",
+            "last_name",
+            "known_as",
+            "date_of_birth",
+            "sex",
+            "la_child_id",
+            "upn",
+            "ethnicity",
+            "cohort_type",
+            "responsible_la",
+            "uasc",
+            "sen_provision",
+            "sen_primary_need",
+            "year_group_offset",
+            "education_officer",
+            "social_worker",
         ]
-        widgets = {"sex": forms.RadioSelect, "cohort_type": forms.RadioSelect,
-                   "sen_provision": forms.RadioSelect}
+        widgets = {
+            "sex": forms.RadioSelect,
+            "cohort_type": forms.RadioSelect,
+            "sen_provision": forms.RadioSelect,
+        }
         help_texts = {
             "upn": "13 characters, starting with the check letter; or an SSDA903 code UN1 to UN10",
             "responsible_la": "3-digit DfE code of the authority that looks after the child",
@@ -86,7 +117,8 @@ class ChildForm(GovukModelForm):
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
         self.fields["education_officer"].queryset = User.objects.filter(
-            role__in=[Role.OFFICER, Role.COORDINATOR, Role.DEPUTY, Role.HEAD])
+            role__in=[Role.OFFICER, Role.COORDINATOR, Role.DEPUTY, Role.HEAD]
+        )
         self.fields["social_worker"].queryset = User.objects.filter(role=Role.SOCIAL_WORKER)
         self.fields["responsible_la"].initial = settings.VSCHOOL_LA_CODE
         self.fields["responsible_la"].widget.attrs["class"] = "govuk-input govuk-input--width-4"
@@ -98,8 +130,7 @@ class ChildForm(GovukModelForm):
         child = self.instance
         taught_in = None
         if child.pk and child.year_group_offset:
-            taught_in = year_group(child.date_of_birth, self.academic_year,
-                                   child.year_group_offset)
+            taught_in = year_group(child.date_of_birth, self.academic_year, child.year_group_offset)
         years = list(NC_YEARS)
         if taught_in is not None and taught_in not in years:
             years = sorted([*years, taught_in])
@@ -109,15 +140,21 @@ class ChildForm(GovukModelForm):
             hint += f" (by their date of birth, {nc_year_label(by_age)})"
         field = forms.TypedChoiceField(
             label=f"Year group taught in this academic year "
-                  f"({academic_year_label(self.academic_year)})",
-            required=False, coerce=int, empty_value=None, initial=taught_in,
+            f"({academic_year_label(self.academic_year)})",
+            required=False,
+            coerce=int,
+            empty_value=None,
+            initial=taught_in,
             choices=[("", "Same as their age")] + [(n, nc_year_label(n)) for n in years],
             help_text=hint + ". It moves up with them each September.",
             widget=forms.Select(attrs={"class": "govuk-select"}),
         )
-        self.fields = {("year_group" if name == "year_group_offset" else name):
-                       (field if name == "year_group_offset" else value)
-                       for name, value in self.fields.items()}
+        self.fields = {
+            ("year_group" if name == "year_group_offset" else name): (
+                field if name == "year_group_offset" else value
+            )
+            for name, value in self.fields.items()
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -127,12 +164,16 @@ class ChildForm(GovukModelForm):
             return cleaned
         offset = year_group_offset(dob, self.academic_year, taught_in)
         if offset is not None and abs(offset) > MAX_YEAR_GROUP_OFFSET:
-            self.add_error("year_group", (
-                f"{nc_year_label(taught_in)} is {abs(offset)} years "
-                f"{'below' if offset < 0 else 'above'} the year group of their age "
-                f"({nc_year_label(nc_year(dob, self.academic_year))}): a child can be taught "
-                f"at most {MAX_YEAR_GROUP_OFFSET} years above or below it. "
-                "Check the date of birth and the year group"))
+            self.add_error(
+                "year_group",
+                (
+                    f"{nc_year_label(taught_in)} is {abs(offset)} years "
+                    f"{'below' if offset < 0 else 'above'} the year group of their age "
+                    f"({nc_year_label(nc_year(dob, self.academic_year))}): a child can be taught "
+                    f"at most {MAX_YEAR_GROUP_OFFSET} years above or below it. "
+                    "Check the date of birth and the year group"
+                ),
+            )
             return cleaned
         cleaned["year_group_offset"] = offset
         return cleaned
@@ -140,29 +181,54 @@ class ChildForm(GovukModelForm):
 
 class CareEpisodeForm(GovukModelForm):
     decom = GovukDateField(label="Start date (DECOM)")
-    dec = GovukDateField(label="End date (DEC)", required=False,
-                         help_text="Leave blank while the episode is open")
+    dec = GovukDateField(
+        label="End date (DEC)", required=False, help_text="Leave blank while the episode is open"
+    )
 
     class Meta:
         model = CareEpisode
-        fields = ["decom", "rne", "ls", "cin", "place", "place_provider", "placement_la",
-                  "pl_post", "dec", "rec", "reason_place_change"]
+        fields = [
+            "decom",
+            "rne",
+            "ls",
+            "cin",
+            "place",
+            "place_provider",
+            "placement_la",
+            "pl_post",
+            "dec",
+            "rec",
+            "reason_place_change",
+        ]
         help_texts = {"placement_la": "3-digit DfE code of the authority the child lives in"}
 
 
 class SchoolPlacementForm(GovukModelForm):
     start = GovukDateField(label="Start date")
-    end = GovukDateField(label="End date", required=False,
-                         help_text="Leave blank while the child is still there")
-    school_urn = forms.CharField(label="School URN", required=False,
-                                 help_text="Needed when the provision is a school")
+    end = GovukDateField(
+        label="End date", required=False, help_text="Leave blank while the child is still there"
+    )
+    school_urn = forms.CharField(
+        label="School URN", required=False, help_text="Needed when the provision is a school"
+    )
 
     class Meta:
         model = SchoolPlacement
-        fields = ["provision", "school_urn", "provider_name", "attendance", "start", "end",
-                  "move_type", "reason_for_move"]
-        widgets = {"provision": forms.RadioSelect, "attendance": forms.RadioSelect,
-                   "move_type": forms.RadioSelect}
+        fields = [
+            "provision",
+            "school_urn",
+            "provider_name",
+            "attendance",
+            "start",
+            "end",
+            "move_type",
+            "reason_for_move",
+        ]
+        widgets = {
+            "provision": forms.RadioSelect,
+            "attendance": forms.RadioSelect,
+            "move_type": forms.RadioSelect,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,8 +239,12 @@ class SchoolPlacementForm(GovukModelForm):
     def add_error(self, field, error):
         """Show the model's error about the school on the URN box the user typed in."""
         if isinstance(error, forms.ValidationError) and hasattr(error, "error_dict"):
-            error = forms.ValidationError({"school_urn" if name == "school" else name: errors
-                                           for name, errors in error.error_dict.items()})
+            error = forms.ValidationError(
+                {
+                    "school_urn" if name == "school" else name: errors
+                    for name, errors in error.error_dict.items()
+                }
+            )
         super().add_error("school_urn" if field == "school" else field, error)
 
     def clean_school_urn(self):
@@ -184,7 +254,8 @@ class SchoolPlacementForm(GovukModelForm):
             return ""
         school = School.objects.filter(urn=urn).first()
         if school is None:
-            raise forms.ValidationError("No school has this URN: check it in Get Information "
-                                        "About Schools")
+            raise forms.ValidationError(
+                "No school has this URN: check it in Get Information About Schools"
+            )
         self.instance.school = school
         return urn

@@ -88,10 +88,12 @@ class Child(models.Model):
     uasc = models.BooleanField("unaccompanied asylum-seeking child", default=False)
     uasc_ceased = models.DateField("date UASC status ceased (DUC)", null=True, blank=True)
     # SSDA903 header facts kept so the return goes back out as it came in.
-    mother = models.CharField("is a mother (MOTHER)", max_length=1, blank=True,
-                              choices=[("1", "Yes"), ("0", "No")])
-    mother_child_dob = models.DateField("date of birth of her child (MC_DOB)", null=True,
-                                        blank=True)
+    mother = models.CharField(
+        "is a mother (MOTHER)", max_length=1, blank=True, choices=[("1", "Yes"), ("0", "No")]
+    )
+    mother_child_dob = models.DateField(
+        "date of birth of her child (MC_DOB)", null=True, blank=True
+    )
     sen_provision = models.CharField(
         "SEN provision", max_length=1, default="N", choices=choices("sen_provision")
     )
@@ -106,17 +108,25 @@ class Child(models.Model):
     # school teaches the child from the year group of their age, so the year group in any
     # academic year is cohort.rules.year_group(date_of_birth, year, year_group_offset).
     year_group_offset = models.SmallIntegerField(
-        "years taught away from the year group of their age", null=True, blank=True,
+        "years taught away from the year group of their age",
+        null=True,
+        blank=True,
         help_text="Only when the school teaches the child out of their year group: -1 a year "
-                  "below (such as a summer-born child who started school a year late), "
-                  "+1 a year above",
+        "below (such as a summer-born child who started school a year late), "
+        "+1 a year above",
     )
     education_officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="caseload",
     )
     social_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="allocated_children",
     )
     # Facts copied from the open care episode and school placement by
@@ -137,13 +147,15 @@ class Child(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "id"]
         indexes = [models.Index(fields=["last_name", "first_name", "id"])]
-        constraints = [models.CheckConstraint(
-            condition=Q(year_group_offset__isnull=True)
-            | Q(year_group_offset__in=YEAR_GROUP_OFFSETS),
-            name="year_group_offset_in_range",
-            violation_error_message=f"A child can be taught at most {MAX_YEAR_GROUP_OFFSET} "
-                                    "years above or below the year group of their age",
-        )]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_group_offset__isnull=True)
+                | Q(year_group_offset__in=YEAR_GROUP_OFFSETS),
+                name="year_group_offset_in_range",
+                violation_error_message=f"A child can be taught at most {MAX_YEAR_GROUP_OFFSET} "
+                "years above or below the year group of their age",
+            )
+        ]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:
@@ -177,21 +189,28 @@ class CareEpisode(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="episodes")
     decom = models.DateField("start date (DECOM)")
-    rne = models.CharField("reason for new episode (RNE)", max_length=1,
-                           choices=choices("ssda903_rne"))
-    ls = models.CharField("legal status (LS)", max_length=2,
-                          choices=choices("ssda903_legal_status"))
-    cin = models.CharField("category of need (CIN)", max_length=2,
-                           choices=choices("ssda903_category_of_need"))
-    place = models.CharField("placement type (PLACE)", max_length=3,
-                             choices=choices("ssda903_place"))
-    place_provider = models.CharField("placement provider", max_length=3, blank=True,
-                                      choices=choices("ssda903_place_provider"))
+    rne = models.CharField(
+        "reason for new episode (RNE)", max_length=1, choices=choices("ssda903_rne")
+    )
+    ls = models.CharField(
+        "legal status (LS)", max_length=2, choices=choices("ssda903_legal_status")
+    )
+    cin = models.CharField(
+        "category of need (CIN)", max_length=2, choices=choices("ssda903_category_of_need")
+    )
+    place = models.CharField(
+        "placement type (PLACE)", max_length=3, choices=choices("ssda903_place")
+    )
+    place_provider = models.CharField(
+        "placement provider", max_length=3, blank=True, choices=choices("ssda903_place_provider")
+    )
     dec = models.DateField("end date (DEC)", null=True, blank=True)
-    rec = models.CharField("reason episode ceased (REC)", max_length=3, blank=True,
-                           choices=choices("ssda903_rec"))
-    reason_place_change = models.CharField(max_length=6, blank=True,
-                                           choices=choices("ssda903_reason_place_change"))
+    rec = models.CharField(
+        "reason episode ceased (REC)", max_length=3, blank=True, choices=choices("ssda903_rec")
+    )
+    reason_place_change = models.CharField(
+        max_length=6, blank=True, choices=choices("ssda903_reason_place_change")
+    )
     home_post = models.CharField("home postcode district", max_length=10, blank=True)
     pl_post = models.CharField("placement postcode district", max_length=10, blank=True)
     placement_la = models.CharField("placement authority", max_length=3, blank=True)
@@ -201,8 +220,11 @@ class CareEpisode(models.Model):
 
     class Meta:
         ordering = ["child", "decom"]
-        indexes = [models.Index(fields=["child", "decom"]), models.Index(fields=["decom"]),
-                   models.Index(fields=["dec"])]
+        indexes = [
+            models.Index(fields=["child", "decom"]),
+            models.Index(fields=["decom"]),
+            models.Index(fields=["dec"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.decom} {self.ls}/{self.place}"
@@ -235,13 +257,14 @@ class SchoolPlacement(models.Model):
         TRANSITION = "transition", "Normal transition"
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="school_placements")
-    provision = models.CharField(max_length=8, choices=Provision.choices,
-                                 default=Provision.SCHOOL)
-    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="placements")
+    provision = models.CharField(max_length=8, choices=Provision.choices, default=Provision.SCHOOL)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.PROTECT, related_name="placements"
+    )
     provider_name = models.CharField("provider", max_length=200, blank=True)
-    attendance = models.CharField("full or part time", max_length=4,
-                                  choices=Attendance.choices, default=Attendance.FULL_TIME)
+    attendance = models.CharField(
+        "full or part time", max_length=4, choices=Attendance.choices, default=Attendance.FULL_TIME
+    )
     start = models.DateField("start date")
     end = models.DateField("end date", null=True, blank=True)
     move_type = models.CharField(max_length=10, blank=True, choices=MoveType.choices)
@@ -274,16 +297,19 @@ class CareLeaverContact(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="care_leaver_contacts")
     collection_year = models.PositiveSmallIntegerField(
-        help_text="Year the SSDA903 collection ends on 31 March")
+        help_text="Year the SSDA903 collection ends on 31 March"
+    )
     in_touch = models.CharField(max_length=4, choices=choices("ssda903_oc3_in_touch"))
     activity = models.CharField(max_length=2, blank=True, choices=choices("ssda903_oc3_activ"))
-    accommodation = models.CharField(max_length=2, blank=True,
-                                     choices=choices("ssda903_oc3_accom"))
+    accommodation = models.CharField(max_length=2, blank=True, choices=choices("ssda903_oc3_accom"))
 
     class Meta:
         ordering = ["child", "-collection_year"]
-        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
-                                               name="one_oc3_per_child_and_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "collection_year"], name="one_oc3_per_child_and_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.collection_year} {self.in_touch}/{self.activity}"
@@ -298,8 +324,9 @@ class StatutoryReview(models.Model):
 
     class Meta:
         ordering = ["child", "-date"]
-        constraints = [models.UniqueConstraint(fields=["child", "date"],
-                                               name="one_review_per_child_and_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "date"], name="one_review_per_child_and_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.date} {self.participation}"
@@ -315,8 +342,11 @@ class MissingEpisode(models.Model):
 
     class Meta:
         ordering = ["child", "-start"]
-        constraints = [models.UniqueConstraint(fields=["child", "start"],
-                                               name="one_missing_episode_per_child_and_start")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "start"], name="one_missing_episode_per_child_and_start"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.kind} {self.start}"
@@ -332,21 +362,26 @@ class ReturnedHeader(models.Model):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="returned_headers")
     collection_year = models.PositiveSmallIntegerField(
-        help_text="Year the SSDA903 collection ends on 31 March")
+        help_text="Year the SSDA903 collection ends on 31 March"
+    )
     sex = models.CharField("SEX as returned", max_length=1, blank=True)
     date_of_birth = models.DateField()
     ethnicity = models.CharField(max_length=4, blank=True)
     upn = models.CharField("UPN", max_length=13, blank=True)
     mother = models.CharField("MOTHER", max_length=1, blank=True)
     mother_child_dob = models.DateField("MC_DOB", null=True, blank=True)
-    uasc = models.BooleanField("in the UASC file", null=True,
-                               help_text="Blank when the return had no UASC file")
+    uasc = models.BooleanField(
+        "in the UASC file", null=True, help_text="Blank when the return had no UASC file"
+    )
     uasc_ceased = models.DateField("DUC", null=True, blank=True)
 
     class Meta:
         ordering = ["child", "-collection_year"]
-        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
-                                               name="one_returned_header_per_child_and_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "collection_year"], name="one_returned_header_per_child_and_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.collection_year}"
@@ -361,8 +396,9 @@ class HealthOutcome(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="health_outcomes")
     collection_year = models.PositiveSmallIntegerField()
     sdq_score = models.PositiveSmallIntegerField("SDQ score", null=True, blank=True)
-    sdq_reason = models.CharField("reason no SDQ", max_length=4, blank=True,
-                                  choices=choices("ssda903_sdq_reason"))
+    sdq_reason = models.CharField(
+        "reason no SDQ", max_length=4, blank=True, choices=choices("ssda903_sdq_reason")
+    )
     convicted = models.BooleanField(null=True)
     health_check = models.BooleanField("health surveillance checks up to date", null=True)
     immunisations = models.BooleanField("immunisations up to date", null=True)
@@ -374,8 +410,11 @@ class HealthOutcome(models.Model):
 
     class Meta:
         ordering = ["child", "-collection_year"]
-        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
-                                               name="one_oc2_per_child_and_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "collection_year"], name="one_oc2_per_child_and_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.collection_year} OC2"
@@ -391,13 +430,15 @@ class Adoption(models.Model):
     by_foster_carer = models.BooleanField("adopted by former foster carer", null=True)
     adopters = models.CharField("number of adopters", max_length=1, blank=True)
     adopters_sex = models.CharField("sex of adopters", max_length=2, blank=True)
-    adopters_legal_status = models.CharField("legal status of adopters", max_length=3,
-                                             blank=True)
+    adopters_legal_status = models.CharField("legal status of adopters", max_length=3, blank=True)
 
     class Meta:
         ordering = ["child", "-collection_year"]
-        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
-                                               name="one_ad1_per_child_and_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "collection_year"], name="one_ad1_per_child_and_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.collection_year} AD1"
@@ -418,9 +459,12 @@ class AdoptionDecision(models.Model):
 
     class Meta:
         ordering = ["child", "-collection_year", "decided"]
-        constraints = [models.UniqueConstraint(
-            fields=["child", "collection_year", "decided"],
-            name="one_adoption_decision_per_child_year_and_date")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "collection_year", "decided"],
+                name="one_adoption_decision_per_child_year_and_date",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.collection_year} placed {self.decided}"
@@ -429,18 +473,21 @@ class AdoptionDecision(models.Model):
 class PreviousPermanence(models.Model):
     """SSDA903 previous_permanence: a permanence order the child had before this care began."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE,
-                              related_name="previous_permanence")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="previous_permanence")
     collection_year = models.PositiveSmallIntegerField()
-    option = models.CharField("previous permanence (PREV_PERM)", max_length=2,
-                              choices=choices("ssda903_prev_perm"))
+    option = models.CharField(
+        "previous permanence (PREV_PERM)", max_length=2, choices=choices("ssda903_prev_perm")
+    )
     la = models.CharField("where arranged (LA_PERM)", max_length=3, blank=True)
     order_date = models.DateField("date of order (DATE_PERM)", null=True, blank=True)
 
     class Meta:
         ordering = ["child", "-collection_year"]
-        constraints = [models.UniqueConstraint(fields=["child", "collection_year"],
-                                               name="one_prev_perm_per_child_and_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "collection_year"], name="one_prev_perm_per_child_and_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.collection_year} {self.option}"

@@ -20,10 +20,18 @@ _COHORT_TAG_COLOURS = {
 
 # Short names of legal statuses for tables; the record shows the full SSDA903 label.
 _LEGAL_STATUS_SHORT = {
-    "C1": "Interim care order", "C2": "Care order", "D1": "Freeing order",
-    "E1": "Placement order", "V2": "Section 20", "V3": "Short breaks", "V4": "Short breaks",
-    "L1": "Police protection", "L2": "Emergency protection order",
-    "L3": "Child assessment order", "J1": "Remand", "J2": "PACE accommodation",
+    "C1": "Interim care order",
+    "C2": "Care order",
+    "D1": "Freeing order",
+    "E1": "Placement order",
+    "V2": "Section 20",
+    "V3": "Short breaks",
+    "V4": "Short breaks",
+    "L1": "Police protection",
+    "L2": "Emergency protection order",
+    "L3": "Child assessment order",
+    "J1": "Remand",
+    "J2": "PACE accommodation",
     "J3": "Youth rehabilitation order",
 }
 
@@ -56,8 +64,9 @@ class ChildPresenter:
     @property
     def taught_in(self) -> int:
         """The year group the school teaches the child in this academic year (rules.year_group)."""
-        return year_group(self.child.date_of_birth, academic_year_start(self.today),
-                          self.child.year_group_offset)
+        return year_group(
+            self.child.date_of_birth, academic_year_start(self.today), self.child.year_group_offset
+        )
 
     @property
     def year_group(self) -> str:
@@ -101,7 +110,8 @@ class ChildPresenter:
     @property
     def sen(self) -> str:
         return {"N": "None", "K": "SEN support", "E": "EHC plan"}.get(
-            self.child.sen_provision, self.child.sen_provision)
+            self.child.sen_provision, self.child.sen_provision
+        )
 
     @property
     def cohort_tag_class(self) -> str:

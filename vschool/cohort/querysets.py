@@ -37,10 +37,13 @@ def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
         shift = offset or 0
         for first, last in runs:
             # The oldest children are in the last year of the run.
-            born = (dob_range_for_nc_year(last - shift, academic_year)[0],
-                    dob_range_for_nc_year(first - shift, academic_year)[1])
-            held = (Q(year_group_offset__isnull=True) if offset is None
-                    else Q(year_group_offset=offset))
+            born = (
+                dob_range_for_nc_year(last - shift, academic_year)[0],
+                dob_range_for_nc_year(first - shift, academic_year)[1],
+            )
+            held = (
+                Q(year_group_offset__isnull=True) if offset is None else Q(year_group_offset=offset)
+            )
             branch = held & Q(date_of_birth__range=born)
             condition = branch if condition is None else condition | branch
     return Q(pk__in=[]) if condition is None else condition  # no years: no children
@@ -51,8 +54,11 @@ def nc_years_q(nc_years: list[int], academic_year: int) -> Q:
 # else the recorded cohort. The roll filter and Home's counts both read these.
 COHORTS = (
     ("cla", "Looked after now", Q(in_care=True)),
-    ("left", "Not looked after now (left care, or short breaks only)",
-     Q(cohort_type="cla", in_care=False)),
+    (
+        "left",
+        "Not looked after now (left care, or short breaks only)",
+        Q(cohort_type="cla", in_care=False),
+    ),
     ("ola", "Looked after by another LA", Q(cohort_type="ola", in_care=False)),
     ("plac", "Previously looked after", Q(cohort_type="plac", in_care=False)),
     ("cwsw", "Child with a social worker", Q(cohort_type="cwsw", in_care=False)),
@@ -70,8 +76,10 @@ def prefixed(q: Q, prefix: str) -> Q:
     out = Q()
     out.connector, out.negated = q.connector, q.negated
     # django-stubs types a Q's children as any tree node; they are Qs or (lookup, value) pairs.
-    out.children = [prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1])  # type: ignore[index]
-                    for c in q.children]
+    out.children = [
+        prefixed(c, prefix) if isinstance(c, Q) else (prefix + c[0], c[1])  # type: ignore[index]
+        for c in q.children
+    ]
     return out
 
 
@@ -83,7 +91,8 @@ class ChildQuerySet(models.QuerySet["Child"]):
         from vschool.cohort.models import CareEpisode
 
         return self.filter(
-            Exists(CareEpisode.objects.filter(child=OuterRef("pk")).looked_after_on(day)))
+            Exists(CareEpisode.objects.filter(child=OuterRef("pk")).looked_after_on(day))
+        )
 
     def new_into_care(self, start: date, end: date) -> Self:
         """Children whose period of care started (RNE S) between `start` and `end` inclusive."""
@@ -109,9 +118,13 @@ class ChildQuerySet(models.QuerySet["Child"]):
         """Children in any of `nc_years` (one year, a phase or a key stage)."""
         return self.filter(nc_years_q(nc_years, academic_year))
 
-    def continuously_looked_after_12_months(self, year_ending: int, *,
-                                            admit_ending_on_31_march: bool = False,
-                                            through: date | None = None) -> Self:
+    def continuously_looked_after_12_months(
+        self,
+        year_ending: int,
+        *,
+        admit_ending_on_31_march: bool = False,
+        through: date | None = None,
+    ) -> Self:
         """Children in the DfE 12-month cohort at 31 March `year_ending` (rules.md 2.1): the
         database twin of rules.continuously_looked_after_12_months; a test checks they agree.
 
@@ -128,15 +141,21 @@ class ChildQuerySet(models.QuerySet["Child"]):
         first = date(year_ending - 1, 4, 1)
         last = through or date(year_ending, 3, 31)
         episodes = CareEpisode.objects.filter(child=OuterRef("pk"))
-        continued = (CareEpisode.objects.filter(child=OuterRef("child"), decom=OuterRef("dec"))
-                     .exclude(pk=OuterRef("pk")))
-        ends = Q(dec__gt=first) & (Q(dec__lt=last) if admit_ending_on_31_march
-                                   else Q(dec__lte=last))
+        continued = CareEpisode.objects.filter(
+            child=OuterRef("child"), decom=OuterRef("dec")
+        ).exclude(pk=OuterRef("pk"))
+        ends = Q(dec__gt=first) & (
+            Q(dec__lt=last) if admit_ending_on_31_march else Q(dec__lte=last)
+        )
         breaks = episodes.filter(ends).exclude(Q(rec=CONTINUES) & Exists(continued))
-        short_breaks = episodes.filter(Q(dec__isnull=True) | Q(dec__gte=first),
-                                       ls__in=SHORT_BREAK_LS, decom__lte=last)
-        return (self.filter(Exists(episodes.covering(first)))
-                .exclude(Exists(breaks)).exclude(Exists(short_breaks)))
+        short_breaks = episodes.filter(
+            Q(dec__isnull=True) | Q(dec__gte=first), ls__in=SHORT_BREAK_LS, decom__lte=last
+        )
+        return (
+            self.filter(Exists(episodes.covering(first)))
+            .exclude(Exists(breaks))
+            .exclude(Exists(short_breaks))
+        )
 
 
 class CareEpisodeQuerySet(models.QuerySet["CareEpisode"]):

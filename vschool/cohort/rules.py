@@ -25,8 +25,9 @@ NEW_ENTRY = "S"
 
 def care_ending_reasons() -> frozenset[str]:
     """Return the REC codes that end a period of care (ssda903_rec.csv `ends_care`)."""
-    return frozenset(code for code, row in code_list("ssda903_rec").items()
-                     if row["ends_care"] == "yes")
+    return frozenset(
+        code for code, row in code_list("ssda903_rec").items() if row["ends_care"] == "yes"
+    )
 
 
 class Episode(Protocol):
@@ -66,8 +67,7 @@ def looked_after_on(episodes: Iterable[Episode], day: date, *, short_breaks: boo
     outside the counts and the PEP duty. The database twin is
     CareEpisodeQuerySet.looked_after_on; a test checks they agree.
     """
-    return any(covers(ep, day) and (short_breaks or not is_short_break(ep.ls))
-               for ep in episodes)
+    return any(covers(ep, day) and (short_breaks or not is_short_break(ep.ls)) for ep in episodes)
 
 
 def periods_of_care(episodes: Iterable[Episode]) -> list[PeriodOfCare]:
@@ -122,8 +122,7 @@ def continuously_looked_after_12_months(
 
 def placement_moves(episodes: Iterable[Episode], start: date, end: date) -> int:
     """Count placement changes (episodes starting with RNE P, T, B or U) in [start, end]."""
-    return sum(1 for ep in episodes
-               if ep.rne in PLACEMENT_CHANGE_RNE and start <= ep.decom <= end)
+    return sum(1 for ep in episodes if ep.rne in PLACEMENT_CHANGE_RNE and start <= ep.decom <= end)
 
 
 def started_care_between(episodes: Iterable[Episode], start: date, end: date) -> bool:
@@ -134,8 +133,9 @@ def started_care_between(episodes: Iterable[Episode], start: date, end: date) ->
 def left_care_between(episodes: Iterable[Episode], start: date, end: date) -> bool:
     """Did a period of care end (a REC that ends care) in [start, end]? ("left care")"""
     ending = care_ending_reasons()
-    return any(ep.dec is not None and start <= ep.dec <= end and ep.rec in ending
-               for ep in episodes)
+    return any(
+        ep.dec is not None and start <= ep.dec <= end and ep.rec in ending for ep in episodes
+    )
 
 
 class Placement(Protocol):
@@ -173,8 +173,7 @@ def is_in_borough(placement_la: str, our_la: str) -> bool | None:
 # offsets Child.year_group_offset may hold (a check constraint), so that nc_years_q can
 # name each of them in one query.
 MAX_YEAR_GROUP_OFFSET = 3
-YEAR_GROUP_OFFSETS = tuple(n for n in range(-MAX_YEAR_GROUP_OFFSET, MAX_YEAR_GROUP_OFFSET + 1)
-                           if n)
+YEAR_GROUP_OFFSETS = tuple(n for n in range(-MAX_YEAR_GROUP_OFFSET, MAX_YEAR_GROUP_OFFSET + 1) if n)
 
 
 def year_group(dob: date, academic_year: int, offset: int | None) -> int:
@@ -235,7 +234,11 @@ def placements_in_year(episodes: Iterable[Episode], first: date, last: date) -> 
     it. A change of legal status only (RNE L) is the same placement; short breaks (V3, V4)
     are not placements.
     """
-    return sum(1 for ep in episodes
-               if not is_short_break(ep.ls) and ep.decom <= last
-               and (ep.dec is None or ep.dec > first)
-               and (ep.decom <= first or ep.rne in NEW_PLACEMENT_RNE))
+    return sum(
+        1
+        for ep in episodes
+        if not is_short_break(ep.ls)
+        and ep.decom <= last
+        and (ep.dec is None or ep.dec > first)
+        and (ep.decom <= first or ep.rne in NEW_PLACEMENT_RNE)
+    )

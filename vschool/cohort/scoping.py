@@ -30,8 +30,11 @@ def children_for_user(user: User) -> ChildQuerySet:
 def get_child_for_user(user: User, pk: int) -> Child:
     """Return the child `pk` if `user` may see it; a missing and a hidden child both raise 404."""
     try:
-        return children_for_user(user).select_related(
-            "current_school", "education_officer", "social_worker").get(pk=pk)
+        return (
+            children_for_user(user)
+            .select_related("current_school", "education_officer", "social_worker")
+            .get(pk=pk)
+        )
     except (Child.DoesNotExist, ValueError, TypeError):
         raise Http404("No such child") from None
 

@@ -58,10 +58,12 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
         "n_no_current_school": Count(
             "pk", filter=Q(in_care=True, current_school__isnull=True) & school_age
         ),
-        "n_new_into_care": Count("pk", filter=Q(
-            pk__in=CareEpisode.objects.starting_care(first, last).values("child_id"))),
-        "n_left_care": Count("pk", filter=Q(
-            pk__in=CareEpisode.objects.ending_care(first, last).values("child_id"))),
+        "n_new_into_care": Count(
+            "pk", filter=Q(pk__in=CareEpisode.objects.starting_care(first, last).values("child_id"))
+        ),
+        "n_left_care": Count(
+            "pk", filter=Q(pk__in=CareEpisode.objects.ending_care(first, last).values("child_id"))
+        ),
     }
     for n in NC_YEARS:
         counts[f"n_year_{n}"] = Count("pk", filter=nc_years_q([n], year))
@@ -74,13 +76,18 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
         for value, label in PHASES
     ]
     return Dashboard(
-        total=row["n_total"], in_care=row["n_in_care"],
+        total=row["n_total"],
+        in_care=row["n_in_care"],
         by_cohort=[(c, label, row[f"n_cohort_{c}"]) for c, label, _q in COHORTS],
-        by_phase=by_phase, by_year_group=by_year,
-        in_borough=row["n_in_borough"], out_of_borough=row["n_out_of_borough"],
+        by_phase=by_phase,
+        by_year_group=by_year,
+        in_borough=row["n_in_borough"],
+        out_of_borough=row["n_out_of_borough"],
         placement_area_unknown=row["n_placement_area_unknown"],
-        new_into_care=row["n_new_into_care"], left_care=row["n_left_care"],
-        no_current_school=row["n_no_current_school"], academic_year=year,
+        new_into_care=row["n_new_into_care"],
+        left_care=row["n_left_care"],
+        no_current_school=row["n_no_current_school"],
+        academic_year=year,
     )
 
 
@@ -126,14 +133,16 @@ def child_overview_facts(child: Child, today: date) -> dict:
     first, last = academic_year_bounds(academic_year_start(today))
     open_episodes = [ep for ep in episodes if ep.dec is None]
     open_placements = [p for p in placements if p.end is None or p.end >= today]
-    return {"facts": OverviewFacts(
-        current_episode=max(open_episodes, key=lambda ep: ep.decom, default=None),
-        current_placement=max(open_placements, key=lambda p: p.start, default=None),
-        placement_moves=placement_moves(episodes, first, last),
-        school_moves=school_moves(placements, first, last),
-        looked_after_today=looked_after_on(episodes, today),
-        academic_year_label=academic_year_label(academic_year_start(today)),
-    )}
+    return {
+        "facts": OverviewFacts(
+            current_episode=max(open_episodes, key=lambda ep: ep.decom, default=None),
+            current_placement=max(open_placements, key=lambda p: p.start, default=None),
+            placement_moves=placement_moves(episodes, first, last),
+            school_moves=school_moves(placements, first, last),
+            looked_after_today=looked_after_on(episodes, today),
+            academic_year_label=academic_year_label(academic_year_start(today)),
+        )
+    }
 
 
 def child_school_placements(child: Child) -> list[SchoolPlacement]:
@@ -157,8 +166,11 @@ def roll_for(children: ChildQuerySet, filters: dict, sort: str, today: date) -> 
     if text := (filters.get("q") or "").strip():
         every_word = Q()
         for word in text.split():
-            every_word &= (Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                           | Q(known_as__icontains=word))
+            every_word &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(known_as__icontains=word)
+            )
         children = children.filter(every_word | Q(la_child_id__iexact=text) | Q(upn__iexact=text))
     if value := filters.get("cohort"):
         children = children.filter(cohort_q(value))
@@ -167,8 +179,9 @@ def roll_for(children: ChildQuerySet, filters: dict, sort: str, today: date) -> 
     if (value := filters.get("year")) is not None:
         children = children.filter(nc_years_q([value], year))
     if value := (filters.get("school") or "").strip():
-        children = children.filter(Q(current_school__urn=value) |
-                                   Q(current_school__name__icontains=value))
+        children = children.filter(
+            Q(current_school__urn=value) | Q(current_school__name__icontains=value)
+        )
     if value := filters.get("officer"):
         children = children.filter(education_officer=value)
     if filters.get("area") == "in":
@@ -199,5 +212,8 @@ def child_as_stored(pk: int) -> Child:
 
 def officers_with_caseload() -> list[User]:
     """The education officers who hold at least one child, by name."""
-    return list(User.objects.filter(pk__in=Child.objects.values("education_officer"))
-                .order_by("first_name", "last_name"))
+    return list(
+        User.objects.filter(pk__in=Child.objects.values("education_officer")).order_by(
+            "first_name", "last_name"
+        )
+    )

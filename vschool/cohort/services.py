@@ -51,14 +51,14 @@ def children_refresh_current(child_ids: list[int] | None = None) -> int:
         "current_placement_type": _or_blank(open_episode.values("place")[:1]),
         "current_placement_la": _or_blank(open_episode.values("placement_la")[:1]),
         # Looked after now (rules.looked_after_on): an open episode, short breaks left out.
-        "in_care": Q(
-            pk__in=CareEpisode.objects.filter(dec__isnull=True).counted().values("child")
-        ),
+        "in_care": Q(pk__in=CareEpisode.objects.filter(dec__isnull=True).counted().values("child")),
     }
     if child_ids is None:
         return Child.objects.update(**facts)
-    return sum(Child.objects.filter(pk__in=child_ids[start:start + 10000]).update(**facts)
-               for start in range(0, len(child_ids), 10000))
+    return sum(
+        Child.objects.filter(pk__in=child_ids[start : start + 10000]).update(**facts)
+        for start in range(0, len(child_ids), 10000)
+    )
 
 
 def _or_blank(subquery):
@@ -71,14 +71,23 @@ def child_create(*, user: User, request: HttpRequest | None = None, **fields: An
     child = Child(**fields)
     child.full_clean()
     child.save()
-    audit_record(user=user, action=AuditEntry.Action.CREATED, obj=child, request=request,
-                 summary="Added child to the roll")
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATED,
+        obj=child,
+        request=request,
+        summary="Added child to the roll",
+    )
     return child
 
 
 @transaction.atomic
 def child_update(
-    *, child: Child, user: User, version: int, request: HttpRequest | None = None,
+    *,
+    child: Child,
+    user: User,
+    version: int,
+    request: HttpRequest | None = None,
     **fields: Any,
 ) -> Child:
     """Change a child's details, refusing to overwrite a newer save (`version` mismatch)."""
@@ -92,8 +101,13 @@ def child_update(
     if not updated:
         raise EditConflict("This child's record was changed by someone else")
     child.refresh_from_db()
-    audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=child, request=request,
-                 summary="Changed " + (", ".join(changed) or "nothing"))
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CHANGED,
+        obj=child,
+        request=request,
+        summary="Changed " + (", ".join(changed) or "nothing"),
+    )
     return child
 
 
@@ -121,8 +135,10 @@ def episode_save(
     episode.save()
     children_refresh_current([episode.child_id])
     audit_record(
-        user=user, action=AuditEntry.Action.CREATED if creating else AuditEntry.Action.CHANGED,
-        obj=episode, request=request,
+        user=user,
+        action=AuditEntry.Action.CREATED if creating else AuditEntry.Action.CHANGED,
+        obj=episode,
+        request=request,
         summary=f"{'Added' if creating else 'Changed'} care episode from {episode.decom}",
     )
     return episode
@@ -131,8 +147,13 @@ def episode_save(
 @transaction.atomic
 def episode_delete(*, episode: CareEpisode, user: User, request: HttpRequest | None = None):
     """Remove a care episode recorded in error."""
-    audit_record(user=user, action=AuditEntry.Action.DELETED, obj=episode, request=request,
-                 summary=f"Deleted care episode from {episode.decom}")
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.DELETED,
+        obj=episode,
+        request=request,
+        summary=f"Deleted care episode from {episode.decom}",
+    )
     child_id = episode.child_id
     episode.delete()
     children_refresh_current([child_id])
@@ -162,8 +183,10 @@ def school_placement_save(
     placement.save()
     children_refresh_current([placement.child_id])
     audit_record(
-        user=user, action=AuditEntry.Action.CREATED if creating else AuditEntry.Action.CHANGED,
-        obj=placement, request=request,
+        user=user,
+        action=AuditEntry.Action.CREATED if creating else AuditEntry.Action.CHANGED,
+        obj=placement,
+        request=request,
         summary=f"{'Added' if creating else 'Changed'} school placement from {placement.start}",
     )
     return placement

@@ -57,9 +57,13 @@ def children(request):
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         count = roll.count()
-        audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
-                     summary=f"Downloaded the roll ({count} children, {export.upper()}) "
-                             f"with filters: {request.GET.urlencode() or 'none'}")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.EXPORTED,
+            request=request,
+            summary=f"Downloaded the roll ({count} children, {export.upper()}) "
+            f"with filters: {request.GET.urlencode() or 'none'}",
+        )
         name = f"children-{today.isoformat()}"
         return roll_csv(roll, today, name) if export == "csv" else roll_xlsx(roll, today, name)
     page = Paginator(roll, settings.VSCHOOL_ROLL_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -73,8 +77,11 @@ def children(request):
         "rows": [ChildPresenter(child, today) for child in page.object_list],
         "sort": sort,
         "querystring": params,
-        "active_filters": [(form[name].label, form[name].value()) for name in form.fields
-                           if filters.get(name) not in (None, "")],
+        "active_filters": [
+            (form[name].label, form[name].value())
+            for name in form.fields
+            if filters.get(name) not in (None, "")
+        ],
     }
     template = "cohort/children_results.html" if request.htmx else "cohort/children.html"
     return render(request, template, context)
@@ -95,11 +102,21 @@ def child_page(request, pk: int, tab: str, extra=None, template: str = ""):
     Other apps' tabs (PEPs...) call it too, with their own template.
     """
     child = get_child_for_user(request.user, pk)
-    audit_record(user=request.user, action=AuditEntry.Action.VIEWED, obj=child,
-                 request=request, summary=f"Viewed {tab}")
+    audit_record(
+        user=request.user,
+        action=AuditEntry.Action.VIEWED,
+        obj=child,
+        request=request,
+        summary=f"Viewed {tab}",
+    )
     today = _today()
-    context = {"child": child, "shown": ChildPresenter(child, today), "tab": tab,
-               "today": today, "child_tabs": CHILD_TABS}
+    context = {
+        "child": child,
+        "shown": ChildPresenter(child, today),
+        "tab": tab,
+        "today": today,
+        "child_tabs": CHILD_TABS,
+    }
     context.update(extra(child, today) if extra else {})
     return render(request, template or f"cohort/child_{tab}.html", context)
 
@@ -109,21 +126,31 @@ def child_overview(request, pk: int):
 
 
 def child_care(request, pk: int):
-    return child_page(request, pk, "care", lambda child, today: {
-        "periods": care_timeline(child), "reviews": list(child.reviews.all()[:20]),
-        "missing": list(child.missing_episodes.all()[:20])})
+    return child_page(
+        request,
+        pk,
+        "care",
+        lambda child, today: {
+            "periods": care_timeline(child),
+            "reviews": list(child.reviews.all()[:20]),
+            "missing": list(child.missing_episodes.all()[:20]),
+        },
+    )
 
 
 def child_education(request, pk: int):
-    return child_page(request, pk, "education",
-                       lambda child, today: {"placements": child_school_placements(child)})
+    return child_page(
+        request,
+        pk,
+        "education",
+        lambda child, today: {"placements": child_school_placements(child)},
+    )
 
 
 @vary_on_headers("HX-Request")
 def schools(request):
     """Schools the user may open, searchable by name, URN or LA code."""
-    if not (request.user.is_virtual_school_staff
-            or request.user.role == Role.DESIGNATED_TEACHER):
+    if not (request.user.is_virtual_school_staff or request.user.role == Role.DESIGNATED_TEACHER):
         raise Http404
     query = request.GET.get("q", "").strip()
     found = schools_for_user(request.user).annotate(on_roll=Count("children"))
@@ -132,16 +159,23 @@ def schools(request):
     page = Paginator(found.order_by("-on_roll", "name"), 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "cohort/schools.html",
-                  {"page": page, "query": query, "pagination": pagination(page, params)})
+    return render(
+        request,
+        "cohort/schools.html",
+        {"page": page, "query": query, "pagination": pagination(page, params)},
+    )
 
 
 def school_detail(request, pk: int):
     """A school and the children on its roll that the user may see."""
     school = get_object_or_404(schools_for_user(request.user), pk=pk)
     today = _today()
-    on_roll = children_for_user(request.user).filter(current_school=school).select_related(
-        "education_officer").order_by("last_name", "first_name")
+    on_roll = (
+        children_for_user(request.user)
+        .filter(current_school=school)
+        .select_related("education_officer")
+        .order_by("last_name", "first_name")
+    )
     rows = [ChildPresenter(child, today) for child in on_roll]
     return render(request, "cohort/school_detail.html", {"school": school, "rows": rows})
 
@@ -153,8 +187,11 @@ def child_add(request):
         child = services.child_create(user=request.user, request=request, **form.cleaned_data)
         messages.success(request, f"{child.full_name} was added to the roll")
         return redirect("cohort:child", pk=child.pk)
-    return render(request, "cohort/child_form.html",
-                  {"form": form, "child": None, "back_url": reverse("cohort:children")})
+    return render(
+        request,
+        "cohort/child_form.html",
+        {"form": form, "child": None, "back_url": reverse("cohort:children")},
+    )
 
 
 def child_edit(request, pk: int):
@@ -166,17 +203,30 @@ def child_edit(request, pk: int):
         version = int(request.POST.get("version") or 0)
         fields = {name: form.cleaned_data[name] for name in ChildForm.Meta.fields}
         try:
-            services.child_update(child=child_as_stored(pk), user=request.user,
-                                  version=version, request=request, **fields)
+            services.child_update(
+                child=child_as_stored(pk),
+                user=request.user,
+                version=version,
+                request=request,
+                **fields,
+            )
         except services.EditConflict:
             conflict = True
             child.refresh_from_db()
         else:
             messages.success(request, "The child's details were saved")
             return redirect("cohort:child", pk=pk)
-    return render(request, "cohort/child_form.html",
-                  {"form": form, "child": child, "conflict": conflict,
-                   "version": child.version, "back_url": reverse("cohort:child", args=[pk])})
+    return render(
+        request,
+        "cohort/child_form.html",
+        {
+            "form": form,
+            "child": child,
+            "conflict": conflict,
+            "version": child.version,
+            "back_url": reverse("cohort:child", args=[pk]),
+        },
+    )
 
 
 def _child_item_edit(request, pk, item_pk, *, model, form_class, save, tab, noun):
@@ -193,23 +243,42 @@ def _child_item_edit(request, pk, item_pk, *, model, form_class, save, tab, noun
         else:
             messages.success(request, f"The {noun} was saved")
             return redirect(f"cohort:child_{tab}", pk=pk)
-    return render(request, f"cohort/{model._meta.model_name}_form.html", {
-        "form": form, "child": child, "item": item,
-        "back_url": reverse(f"cohort:child_{tab}", args=[pk])})
+    return render(
+        request,
+        f"cohort/{model._meta.model_name}_form.html",
+        {
+            "form": form,
+            "child": child,
+            "item": item,
+            "back_url": reverse(f"cohort:child_{tab}", args=[pk]),
+        },
+    )
 
 
 def episode_edit(request, pk: int, episode_pk: int | None = None):
     return _child_item_edit(
-        request, pk, episode_pk, model=CareEpisode, form_class=CareEpisodeForm, tab="care",
+        request,
+        pk,
+        episode_pk,
+        model=CareEpisode,
+        form_class=CareEpisodeForm,
+        tab="care",
         noun="care episode",
-        save=lambda item, **kw: services.episode_save(episode=item, **kw))
+        save=lambda item, **kw: services.episode_save(episode=item, **kw),
+    )
 
 
 def placement_edit(request, pk: int, placement_pk: int | None = None):
     return _child_item_edit(
-        request, pk, placement_pk, model=SchoolPlacement, form_class=SchoolPlacementForm,
-        tab="education", noun="school placement",
-        save=lambda item, **kw: services.school_placement_save(placement=item, **kw))
+        request,
+        pk,
+        placement_pk,
+        model=SchoolPlacement,
+        form_class=SchoolPlacementForm,
+        tab="education",
+        noun="school placement",
+        save=lambda item, **kw: services.school_placement_save(placement=item, **kw),
+    )
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -33,8 +33,9 @@ def build_moderation(rng: random.Random, users: dict[str, User], today: date) ->
     for n, (year, term) in enumerate(terms):
         latest = n == len(terms) - 1
         rows = draw_sample(year, term.term.value, settings.VSCHOOL_MODERATION_PERCENT, rng)
-        when = timezone.make_aware(datetime.combine(min(term.end + timedelta(days=14), today),
-                                                    time(12)))
+        when = timezone.make_aware(
+            datetime.combine(min(term.end + timedelta(days=14), today), time(12))
+        )
         for row in rows:
             if latest and rng.random() < 0.3:
                 continue  # still waiting for its second grade
@@ -45,7 +46,8 @@ def build_moderation(rng: random.Random, users: dict[str, User], today: date) ->
                 row.agreed_grade = rng.choice([row.first_grade, row.second_grade])
             drawn.append(row)
     PepModeration.objects.bulk_update(
-        drawn, ["second_by", "second_grade", "second_at", "agreed_grade"], batch_size=_BATCH)
+        drawn, ["second_by", "second_grade", "second_at", "agreed_grade"], batch_size=_BATCH
+    )
     return len(drawn)
 
 
@@ -60,10 +62,19 @@ def _second(rng: random.Random, grades: list[str], first: str) -> str:
 def _record_approvals(users: dict[str, User]) -> None:
     """Give each graded demo PEP without history an approval by its child's officer."""
     head = users.get("head")
-    peps = (Pep.objects.completed().exclude(grade="")
-            .filter(status_changes__isnull=True).order_by("pk")
-            .values_list("pk", "child__education_officer_id"))
+    peps = (
+        Pep.objects.completed()
+        .exclude(grade="")
+        .filter(status_changes__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "child__education_officer_id")
+    )
     PepStatusChange.objects.bulk_create(
-        [PepStatusChange(pep_id=pk, status=Pep.Status.APPROVED,
-                         by_id=officer or (head.pk if head else None))
-         for pk, officer in peps], batch_size=_BATCH)
+        [
+            PepStatusChange(
+                pep_id=pk, status=Pep.Status.APPROVED, by_id=officer or (head.pk if head else None)
+            )
+            for pk, officer in peps
+        ],
+        batch_size=_BATCH,
+    )

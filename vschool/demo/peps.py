@@ -24,10 +24,21 @@ from vschool.peps.models import Pep, PepSection
 from vschool.peps.rules import initial_pep_due, needs_pep, pep_type
 
 Status = Pep.Status
-_PAST = ((Status.LOCKED, 60), (Status.APPROVED, 30), (Status.SUBMITTED, 3),
-         (Status.RETURNED, 2), (Status.DRAFT, 3), (Status.NOT_STARTED, 2))
-_CURRENT = ((Status.NOT_STARTED, 20), (Status.DRAFT, 25), (Status.SUBMITTED, 20),
-            (Status.RETURNED, 10), (Status.APPROVED, 25))
+_PAST = (
+    (Status.LOCKED, 60),
+    (Status.APPROVED, 30),
+    (Status.SUBMITTED, 3),
+    (Status.RETURNED, 2),
+    (Status.DRAFT, 3),
+    (Status.NOT_STARTED, 2),
+)
+_CURRENT = (
+    (Status.NOT_STARTED, 20),
+    (Status.DRAFT, 25),
+    (Status.SUBMITTED, 20),
+    (Status.RETURNED, 10),
+    (Status.APPROVED, 25),
+)
 _GRADE_SHARES = (15, 55, 22, 8)  # Gold, Green, Amber, Red on the default scale
 _LATE = 0.12  # share of completed PEPs finished after the deadline
 _BATCH = 1000
@@ -45,32 +56,45 @@ def _grade(rng: random.Random) -> str:
     return rng.choices(grades, weights)[0]
 
 
-def _pep(rng: random.Random, child: Child, status: str, start: date, due: date, today: date,
-         **fields) -> Pep:
+def _pep(
+    rng: random.Random, child: Child, status: str, start: date, due: date, today: date, **fields
+) -> Pep:
     """A PEP in `status`; completed ones get a date (some after `due`) and a grade."""
     completed = grade = None
     meeting = day_between(rng, start, min(due, today)) if status != Status.NOT_STARTED else None
     if status in (Status.APPROVED, Status.LOCKED):
         late = rng.random() < _LATE and due < today
-        completed = (day_between(rng, due + timedelta(days=1), min(due + timedelta(days=40), today))
-                     if late else day_between(rng, meeting, min(due, today)))
+        completed = (
+            day_between(rng, due + timedelta(days=1), min(due + timedelta(days=40), today))
+            if late
+            else day_between(rng, meeting, min(due, today))
+        )
         grade = _grade(rng)
-    return Pep(child=child, status=status, due_date=due, meeting_date=meeting,
-               completed_date=completed, grade=grade or "", **fields)
+    return Pep(
+        child=child,
+        status=status,
+        due_date=due,
+        meeting_date=meeting,
+        completed_date=completed,
+        grade=grade or "",
+        **fields,
+    )
 
 
 def _pep_type(child: Child, year: int, in_education: bool, on: date) -> str:
     """The child's form of PEP in academic `year`, or "" if too young or too old for one on
     `on` (the term's deadline)."""
     n = year_group(child.date_of_birth, year, child.year_group_offset)
-    if not needs_pep(child.date_of_birth, on, nc_year=n,
-                     from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO):
+    if not needs_pep(
+        child.date_of_birth, on, nc_year=n, from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO
+    ):
         return ""
     return pep_type(n, in_education=in_education).value
 
 
-def _initial_peps(rng: random.Random, child: Child, episodes: list, terms: list,
-                  calendar, today: date) -> list[Pep]:
+def _initial_peps(
+    rng: random.Random, child: Child, episodes: list, terms: list, calendar, today: date
+) -> list[Pep]:
     """An initial PEP for each period of care that began since the first of `terms`.
 
     A care start in a holiday belongs to the term that follows it.
@@ -80,95 +104,179 @@ def _initial_peps(rng: random.Random, child: Child, episodes: list, terms: list,
         if ep.rne != NEW_ENTRY or not terms[0][1].start <= ep.decom <= today:
             continue
         year, term = next(((y, t) for y, t in terms if ep.decom <= t.end), terms[-1])
-        due = initial_pep_due(ep.decom, count=settings.VSCHOOL_INITIAL_PEP_DAYS,
-                              unit=settings.VSCHOOL_INITIAL_PEP_UNIT, calendar=calendar)
+        due = initial_pep_due(
+            ep.decom,
+            count=settings.VSCHOOL_INITIAL_PEP_DAYS,
+            unit=settings.VSCHOOL_INITIAL_PEP_UNIT,
+            calendar=calendar,
+        )
         if kind := _pep_type(child, year, True, due):
             status = weighted(rng, _PAST if due < today else _CURRENT)
-            peps.append(_pep(rng, child, status, ep.decom, due, today, kind=Pep.Kind.INITIAL,
-                             academic_year=year, term=term.term.value, pep_type=kind))
+            peps.append(
+                _pep(
+                    rng,
+                    child,
+                    status,
+                    ep.decom,
+                    due,
+                    today,
+                    kind=Pep.Kind.INITIAL,
+                    academic_year=year,
+                    term=term.term.value,
+                    pep_type=kind,
+                )
+            )
     return peps
 
 
 # Section answers, drawn from a generator seeded by each PEP's identity so
 # they are the same for the same seed and leave the main generator's draws alone.
 _TARGETS = {
-    "early_years": [("Communication", "Use two-word phrases to ask for what they want",
-                     "Points and uses single words", "Uses 10 two-word phrases a day"),
-                    ("Personal development", "Separate from their carer calmly at drop-off",
-                     "Upset most mornings", "Calm on 4 of 5 mornings")],
-    "primary": [("Reading", "Read a book band 5 book aloud with fluency", "Book band 3",
-                 "Reads book band 5 to the class teacher"),
-                ("Maths", "Know the 2, 5 and 10 times tables", "Knows 2 times table",
-                 "20 out of 20 on the tables check"),
-                ("Attendance", "Attend school every day", "91% last term", "At least 96%")],
-    "secondary": [("English", "Write a structured essay of 500 words", "Grade 3",
-                   "Grade 5 in the mock exam"),
-                  ("Maths", "Solve two-step equations", "Grade 4", "Grade 5 in the mock exam"),
-                  ("Attendance", "Arrive on time every day", "12 lates last term",
-                   "No more than 2 lates")],
-    "post_16": [("Course", "Complete the level 2 course units", "3 of 8 units",
-                 "8 of 8 units signed off"),
-                ("Careers", "Apply for an apprenticeship", "No applications",
-                 "3 applications sent")],
+    "early_years": [
+        (
+            "Communication",
+            "Use two-word phrases to ask for what they want",
+            "Points and uses single words",
+            "Uses 10 two-word phrases a day",
+        ),
+        (
+            "Personal development",
+            "Separate from their carer calmly at drop-off",
+            "Upset most mornings",
+            "Calm on 4 of 5 mornings",
+        ),
+    ],
+    "primary": [
+        (
+            "Reading",
+            "Read a book band 5 book aloud with fluency",
+            "Book band 3",
+            "Reads book band 5 to the class teacher",
+        ),
+        (
+            "Maths",
+            "Know the 2, 5 and 10 times tables",
+            "Knows 2 times table",
+            "20 out of 20 on the tables check",
+        ),
+        ("Attendance", "Attend school every day", "91% last term", "At least 96%"),
+    ],
+    "secondary": [
+        ("English", "Write a structured essay of 500 words", "Grade 3", "Grade 5 in the mock exam"),
+        ("Maths", "Solve two-step equations", "Grade 4", "Grade 5 in the mock exam"),
+        ("Attendance", "Arrive on time every day", "12 lates last term", "No more than 2 lates"),
+    ],
+    "post_16": [
+        ("Course", "Complete the level 2 course units", "3 of 8 units", "8 of 8 units signed off"),
+        ("Careers", "Apply for an apprenticeship", "No applications", "3 applications sent"),
+    ],
 }
 _TARGETS["neet"] = _TARGETS["post_16"]
 _VOICE = {
-    "early_years": {"enjoys": "Sand play and songs at circle time",
-                    "settles": "Their key person and a favourite blanket"},
-    "primary": {"good_at": "Drawing and football", "hard": "Spellings",
-                "helps": "Miss Jones and my carer"},
+    "early_years": {
+        "enjoys": "Sand play and songs at circle time",
+        "settles": "Their key person and a favourite blanket",
+    },
+    "primary": {
+        "good_at": "Drawing and football",
+        "hard": "Spellings",
+        "helps": "Miss Jones and my carer",
+    },
 }
-_VOICE_OLDER = {"going_well": "Art and PE", "hard": "Getting up in the morning",
-                "helps": "Catch-up sessions before exams", "future": "I want to be a mechanic"}
-_WORDS = ["I like my school and my teacher is kind.", "I want to stay at this school.",
-          "Maths is hard but I am getting better.", "I want more time with my friends."]
+_VOICE_OLDER = {
+    "going_well": "Art and PE",
+    "hard": "Getting up in the morning",
+    "helps": "Catch-up sessions before exams",
+    "future": "I want to be a mechanic",
+}
+_WORDS = [
+    "I like my school and my teacher is kind.",
+    "I want to stay at this school.",
+    "Maths is hard but I am getting better.",
+    "I want more time with my friends.",
+]
 
 
 def _answers(rng: random.Random, pep: Pep, previous: list[dict]) -> dict:
     """Every section's answers for `pep`, and last term's review of `previous` targets."""
     met = pep.meeting_date
-    targets = [{"area": area, "target": target, "baseline": baseline, "measure": measure,
-                "by_when": (pep.due_date + timedelta(days=90)).isoformat(),
-                "who": rng.choice(["Class teacher", "Designated teacher", "Tutor"]),
-                "support": rng.choice(["Weekly 1:1 session", "Small group", "Mentor"]),
-                "cost": rng.choice(["", "300", "450"])}
-               for area, target, baseline, measure in rng.sample(
-                   _TARGETS[pep.pep_type], rng.randint(1, 2))]
+    targets = [
+        {
+            "area": area,
+            "target": target,
+            "baseline": baseline,
+            "measure": measure,
+            "by_when": (pep.due_date + timedelta(days=90)).isoformat(),
+            "who": rng.choice(["Class teacher", "Designated teacher", "Tutor"]),
+            "support": rng.choice(["Weekly 1:1 session", "Small group", "Mentor"]),
+            "cost": rng.choice(["", "300", "450"]),
+        }
+        for area, target, baseline, measure in rng.sample(_TARGETS[pep.pep_type], rng.randint(1, 2))
+    ]
     declined = rng.random() < 0.05
     answers = {
-        "meeting": {"meeting_date": met.isoformat() if met else "",
-                    "attendees": "Designated teacher\nSocial worker\nFoster carer",
-                    "child_attended": rng.choice(["yes", "yes", "part", "no"]),
-                    "consulted": rng.choice(["", "IRO", "School nurse"])},
-        "voice": {**_VOICE.get(pep.pep_type, _VOICE_OLDER),
-                  "how_gathered": "declined" if declined else rng.choice(["meeting", "dt", "own"]),
-                  "words": "" if declined else rng.choice(_WORDS),
-                  "declined_reason": "Did not want to talk this term" if declined else ""},
-        "wellbeing": {"facts_comment": "", "ehcp_review": "", "support": "",
-                      "health": rng.choice(["Settled and healthy", "Sleeping better",
-                                            "Some anxiety before school"]),
-                      "sdq_score": str(rng.randint(4, 28)), "sdq_date": ""},
-        "school": {"facts_comment": "",
-                   "attendance": f"{rng.randint(82, 100)}% this term",
-                   "attainment": rng.choice(["On track", "Working towards", "Above expected"]),
-                   "strengths": rng.choice(["Art", "Sport", "Music", "Science"])},
+        "meeting": {
+            "meeting_date": met.isoformat() if met else "",
+            "attendees": "Designated teacher\nSocial worker\nFoster carer",
+            "child_attended": rng.choice(["yes", "yes", "part", "no"]),
+            "consulted": rng.choice(["", "IRO", "School nurse"]),
+        },
+        "voice": {
+            **_VOICE.get(pep.pep_type, _VOICE_OLDER),
+            "how_gathered": "declined" if declined else rng.choice(["meeting", "dt", "own"]),
+            "words": "" if declined else rng.choice(_WORDS),
+            "declined_reason": "Did not want to talk this term" if declined else "",
+        },
+        "wellbeing": {
+            "facts_comment": "",
+            "ehcp_review": "",
+            "support": "",
+            "health": rng.choice(
+                ["Settled and healthy", "Sleeping better", "Some anxiety before school"]
+            ),
+            "sdq_score": str(rng.randint(4, 28)),
+            "sdq_date": "",
+        },
+        "school": {
+            "facts_comment": "",
+            "attendance": f"{rng.randint(82, 100)}% this term",
+            "attainment": rng.choice(["On track", "Working towards", "Above expected"]),
+            "strengths": rng.choice(["Art", "Sport", "Music", "Science"]),
+        },
         "targets": targets,
-        "ppplus": {"requested": "yes", "targets": ["1"], "buys": "Weekly tuition",
-                   "provider": "Tutoring service", "amount": "450",
-                   "eef_category": rng.choice(["one_to_one", "small_group", "mentoring"]),
-                   "start_date": pep.due_date.isoformat()},
-        "actions": [{"action": "Share the PEP with the carer", "owner": "Designated teacher",
-                     "by_when": ""}],
-        "care": {"placement": rng.choice(["Long-term foster care", "Kinship care",
-                                          "Children's home"]), "changes": "None planned"},
-        "carer": {"carer_views": "Reading together each evening.", "carer_role": "",
-                  "parent_views": ""},
+        "ppplus": {
+            "requested": "yes",
+            "targets": ["1"],
+            "buys": "Weekly tuition",
+            "provider": "Tutoring service",
+            "amount": "450",
+            "eef_category": rng.choice(["one_to_one", "small_group", "mentoring"]),
+            "start_date": pep.due_date.isoformat(),
+        },
+        "actions": [
+            {"action": "Share the PEP with the carer", "owner": "Designated teacher", "by_when": ""}
+        ],
+        "care": {
+            "placement": rng.choice(["Long-term foster care", "Kinship care", "Children's home"]),
+            "changes": "None planned",
+        },
+        "carer": {
+            "carer_views": "Reading together each evening.",
+            "carer_role": "",
+            "parent_views": "",
+        },
     }
     if previous:
-        answers["review"] = {"targets": [
-            {**{k: t.get(k, "") for k in ("area", "target", "baseline", "measure", "cost")},
-             "outcome": rng.choice(["met", "partly", "not"]), "difference": ""}
-            for t in previous]}
+        answers["review"] = {
+            "targets": [
+                {
+                    **{k: t.get(k, "") for k in ("area", "target", "baseline", "measure", "cost")},
+                    "outcome": rng.choice(["met", "partly", "not"]),
+                    "difference": "",
+                }
+                for t in previous
+            ]
+        }
     return answers
 
 
@@ -179,15 +287,17 @@ def _sections(peps: list[Pep]) -> list[PepSection]:
     for pep in sorted(peps, key=lambda p: (p.child_id, p.due_date, p.kind)):
         if pep.status == Status.NOT_STARTED:
             continue
-        rng = random.Random(f"{pep.child.la_child_id}:{pep.kind}:{pep.academic_year}:"
-                            f"{pep.term}:{pep.due_date}")
+        rng = random.Random(
+            f"{pep.child.la_child_id}:{pep.kind}:{pep.academic_year}:{pep.term}:{pep.due_date}"
+        )
         answers = _answers(rng, pep, last_targets.get(pep.child_id, []))
         for key, data in answers.items():
             draft = pep.status == Status.DRAFT
             if draft and rng.random() < 0.4:
                 continue
-            rows.append(PepSection(pep=pep, key=key, data=data,
-                                   completed=not draft or rng.random() < 0.5))
+            rows.append(
+                PepSection(pep=pep, key=key, data=data, completed=not draft or rng.random() < 0.5)
+            )
         last_targets[pep.child_id] = answers["targets"]
     return rows
 
@@ -197,7 +307,8 @@ def build_peps(rng: random.Random, children: list[MadeChild], today: date) -> in
     terms = started_terms(today)
     year = academic_year_start(today)
     calendar = school_calendar_from_terms(
-        [t for y in (year - 1, year, year + 1) for t in default_term_dates(y)])
+        [t for y in (year - 1, year, year + 1) for t in default_term_dates(y)]
+    )
     peps = []
     for made in children:
         child = made.child

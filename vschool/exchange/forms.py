@@ -23,13 +23,16 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(GovukForm):
-    kind = forms.ChoiceField(label="What are you importing?", choices=ImportRun.Kind.choices,
-                             widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What are you importing?", choices=ImportRun.Kind.choices, widget=forms.RadioSelect
+    )
     files = MultipleFileField(
         label="Upload the files",
         help_text="For an SSDA903 return choose header.csv, episodes.csv and, if you have "
-                  "them, uasc.csv, oc3.csv, reviews.csv and missing.csv. For GIAS choose the "
-                  "all-establishments CSV; for historic PEPs, the PEP CSV (see the guide).",
-        error_messages={"required": "Select the files to import"})
+        "them, uasc.csv, oc3.csv, reviews.csv and missing.csv. For GIAS choose the "
+        "all-establishments CSV; for historic PEPs, the PEP CSV (see the guide).",
+        error_messages={"required": "Select the files to import"},
+    )
     skip_invalid = forms.BooleanField(
-        label="Import the valid rows even if some rows have errors", required=False)
+        label="Import the valid rows even if some rows have errors", required=False
+    )

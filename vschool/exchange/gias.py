@@ -271,10 +271,24 @@ def _update_rows(schools: list[School], fields: list[str]) -> None:
             )
 
 
-def gias_import(*, files: dict[str, bytes], user: User | None, skip_invalid: bool = False,
-                request=None, run: ImportRun | None = None) -> ImportRun:
+def gias_import(
+    *,
+    files: dict[str, bytes],
+    user: User | None,
+    skip_invalid: bool = False,
+    request=None,
+    run: ImportRun | None = None,
+) -> ImportRun:
     """Import a GIAS extract given as {file name: bytes}; return the recorded run."""
-    return run_import(ImportRun.Kind.GIAS, parse=parse_extract, apply=apply_extract,
-                      labels=CHANGE_LABELS,
-                      unchanged="No changes: the schools already match this file.",
-                      files=files, user=user, skip_invalid=skip_invalid, request=request, run=run)
+    return run_import(
+        ImportRun.Kind.GIAS,
+        parse=parse_extract,
+        apply=apply_extract,
+        labels=CHANGE_LABELS,
+        unchanged="No changes: the schools already match this file.",
+        files=files,
+        user=user,
+        skip_invalid=skip_invalid,
+        request=request,
+        run=run,
+    )

@@ -31,11 +31,19 @@ class Parsed(Protocol):
 Progress = Callable[[int], None] | None
 
 
-def run_import(kind: str, *, parse: Callable[[dict[str, bytes], Progress], Parsed],
-               apply: Callable[[Parsed], Counter], labels: dict[str, tuple[str, str]],
-               unchanged: str, files: dict[str, bytes], user: User | None,
-               skip_invalid: bool = False, request=None, run: ImportRun | None = None
-               ) -> ImportRun:
+def run_import(
+    kind: str,
+    *,
+    parse: Callable[[dict[str, bytes], Progress], Parsed],
+    apply: Callable[[Parsed], Counter],
+    labels: dict[str, tuple[str, str]],
+    unchanged: str,
+    files: dict[str, bytes],
+    user: User | None,
+    skip_invalid: bool = False,
+    request=None,
+    run: ImportRun | None = None,
+) -> ImportRun:
     """Check `files`, apply them in one transaction if allowed, and record the run.
 
     `labels` name the counts `apply` returns, in the order the summary gives them;
@@ -56,8 +64,9 @@ def run_import(kind: str, *, parse: Callable[[dict[str, bytes], Progress], Parse
         counts = {key: changes[key] for key in labels if changes[key]}
         status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
         summary = summary_of(counts, rejects, labels=labels, unchanged=unchanged)
-    return import_run_record(kind, status, files, parsed.rows_read, counts, summary, rejects,
-                             user, request, run=run)
+    return import_run_record(
+        kind, status, files, parsed.rows_read, counts, summary, rejects, user, request, run=run
+    )
 
 
 def import_progress(run: ImportRun | None) -> Progress:
@@ -82,8 +91,13 @@ def changes_text(counts: dict[str, int], labels: dict[str, tuple[str, str]]) -> 
     return ", ".join(f"{n:,} {labels[key][n != 1]}" for key, n in counts.items())
 
 
-def summary_of(counts: dict[str, int], rejects: list[Reject], *,
-               labels: dict[str, tuple[str, str]], unchanged: str) -> str:
+def summary_of(
+    counts: dict[str, int],
+    rejects: list[Reject],
+    *,
+    labels: dict[str, tuple[str, str]],
+    unchanged: str,
+) -> str:
     """The run's one-line result, as the command's last line and the page's summary."""
     text = f"Imported: {changes_text(counts, labels)}." if counts else unchanged
     if rejects:
@@ -92,17 +106,34 @@ def summary_of(counts: dict[str, int], rejects: list[Reject], *,
 
 
 def rejected_summary(rejects: list[Reject]) -> str:
-    return f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} with errors. " \
-           "Nothing changed."
+    return (
+        f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} with errors. "
+        "Nothing changed."
+    )
 
 
-def import_run_record(kind, status, files, rows_read, counts, summary, rejects, user, request,
-                      run: ImportRun | None = None) -> ImportRun:
+def import_run_record(
+    kind,
+    status,
+    files,
+    rows_read,
+    counts,
+    summary,
+    rejects,
+    user,
+    request,
+    run: ImportRun | None = None,
+) -> ImportRun:
     """Save a run's result and rejected rows (filling in a queued run) and audit it."""
-    fields = {"kind": kind, "status": status,
-              "user": user if user is not None and user.pk else None,
-              "files": ", ".join(sorted(files))[:1000], "rows_read": rows_read,
-              "counts": counts, "summary": summary[:500]}
+    fields = {
+        "kind": kind,
+        "status": status,
+        "user": user if user is not None and user.pk else None,
+        "files": ", ".join(sorted(files))[:1000],
+        "rows_read": rows_read,
+        "counts": counts,
+        "summary": summary[:500],
+    }
     if run is None:
         run = ImportRun.objects.create(**fields)
     else:
@@ -110,9 +141,26 @@ def import_run_record(kind, status, files, rows_read, counts, summary, rejects, 
             setattr(run, name, value)
         run.save(update_fields=list(fields))
     ImportReject.objects.bulk_create(
-        [ImportReject(run=run, file=r.file, line=r.line, column=r.column, value=r.value[:200],
-                      reason=r.reason[:500]) for r in rejects], batch_size=2000)
+        [
+            ImportReject(
+                run=run,
+                file=r.file,
+                line=r.line,
+                column=r.column,
+                value=r.value[:200],
+                reason=r.reason[:500],
+            )
+            for r in rejects
+        ],
+        batch_size=2000,
+    )
     run.reject_list = rejects
-    audit_record(user=user, action=AuditEntry.Action.IMPORTED, obj=run, request=request,
-                 summary=f"{run.get_kind_display()}: {summary}", username="command line")
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.IMPORTED,
+        obj=run,
+        request=request,
+        summary=f"{run.get_kind_display()}: {summary}",
+        username="command line",
+    )
     return run

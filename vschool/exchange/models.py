@@ -21,8 +21,9 @@ class ImportRun(models.Model):
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     files = models.CharField(max_length=1000)
     started_at = models.DateTimeField(auto_now_add=True)
     rows_read = models.PositiveIntegerField(default=0)

@@ -49,8 +49,9 @@ def read_table(name: str, data: bytes) -> CsvTable:
             if not any(cell.strip() for cell in row):
                 continue
             if any("\x00" in cell for cell in row):
-                table.rejects.append(Reject(name, reader.line_num, "", "",
-                                            "The line holds a NUL character"))
+                table.rejects.append(
+                    Reject(name, reader.line_num, "", "", "The line holds a NUL character")
+                )
                 continue
             values = [cell.strip() for cell in row] + [""] * (len(table.columns) - len(row))
             table.rows.append((reader.line_num, dict(zip(table.columns, values, strict=False))))

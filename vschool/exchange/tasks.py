@@ -24,7 +24,8 @@ def import_run_task(run_id: int) -> str:
         ImportRun.objects.filter(pk=run_id).update(
             status=ImportRun.Status.FAILED,
             summary="The import failed because of a problem with the service. Nothing "
-                    "changed. The problem has been logged.")
+            "changed. The problem has been logged.",
+        )
     finally:
         run.uploads.all().delete()
     return ImportRun.objects.get(pk=run_id).status

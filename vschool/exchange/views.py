@@ -33,14 +33,15 @@ def imports(request):
         files = {upload.name: upload.read() for upload in form.cleaned_data["files"]}
         kind, skip_invalid = form.cleaned_data["kind"], form.cleaned_data["skip_invalid"]
         if sum(map(len, files.values())) > settings.VSCHOOL_BACKGROUND_IMPORT_BYTES:
-            run = import_run_queue(kind=kind, files=files, user=request.user,
-                                   skip_invalid=skip_invalid)
+            run = import_run_queue(
+                kind=kind, files=files, user=request.user, skip_invalid=skip_invalid
+            )
         else:
-            run = IMPORTERS[kind](files=files, user=request.user, skip_invalid=skip_invalid,
-                             request=request)
+            run = IMPORTERS[kind](
+                files=files, user=request.user, skip_invalid=skip_invalid, request=request
+            )
         return redirect("exchange:run", pk=run.pk)
-    return render(request, "exchange/imports.html",
-                  {"form": form, "runs": import_runs_recent()})
+    return render(request, "exchange/imports.html", {"form": form, "runs": import_runs_recent()})
 
 
 @vary_on_headers("HX-Request")
@@ -57,10 +58,16 @@ def run_detail(request, pk: int):
     page = Paginator(run.rejects.all(), 50).get_page(request.GET.get("page"))
     labels = {**SSDA903_LABELS, **GIAS_LABELS, **PEP_LABELS}
     counts = [(labels[key][value != 1], value) for key, value in run.counts.items()]
-    return render(request, "exchange/run.html", {
-        "run": run, "page": page, "counts": counts,
-        "pagination": pagination(page, request.GET.copy()),
-    })
+    return render(
+        request,
+        "exchange/run.html",
+        {
+            "run": run,
+            "page": page,
+            "counts": counts,
+            "pagination": pagination(page, request.GET.copy()),
+        },
+    )
 
 
 def run_errors_csv(request, pk: int):

@@ -30,7 +30,12 @@ class GovukDateWidget(forms.MultiWidget):
 
     def __init__(self, attrs=None):
         boxes = [
-            forms.TextInput(attrs={"inputmode": "numeric", "class": f"govuk-input govuk-date-input__input govuk-input--width-{w}"})
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{w}",
+                }
+            )
             for w in (2, 2, 4)
         ]
         super().__init__(boxes, attrs)
@@ -48,8 +53,12 @@ class GovukDateWidget(forms.MultiWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        for sub, label, key in zip(context["widget"]["subwidgets"], ("Day", "Month", "Year"),
-                                   ("day", "month", "year"), strict=True):
+        for sub, label, key in zip(
+            context["widget"]["subwidgets"],
+            ("Day", "Month", "Year"),
+            ("day", "month", "year"),
+            strict=True,
+        ):
             sub["label"] = label
             sub["attrs"]["autocomplete"] = "off"
             sub["key"] = key
@@ -67,8 +76,11 @@ class GovukDateField(forms.Field):
         if isinstance(value, datetime.date):
             return value
         day, month, year = value
-        missing = [name for name, part in (("day", day), ("month", month), ("year", year))
-                   if part in ("", None)]
+        missing = [
+            name
+            for name, part in (("day", day), ("month", month), ("year", year))
+            if part in ("", None)
+        ]
         if missing:
             raise forms.ValidationError(
                 f"{self.label} must include a {' and '.join(missing)}", code="incomplete"
@@ -76,7 +88,9 @@ class GovukDateField(forms.Field):
         try:
             parsed = datetime.date(int(year), int(month), int(day))
         except (TypeError, ValueError):
-            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid") from None
+            raise forms.ValidationError(
+                f"{self.label} must be a real date", code="invalid"
+            ) from None
         if parsed.year < 1900:
             raise forms.ValidationError(f"{self.label} must be after 1900", code="invalid")
         return parsed

@@ -54,5 +54,7 @@ def service(request):
         "service_name": name,
         "authority_name": f"{settings.VSCHOOL_AUTHORITY_NAME} Council",
         "demo_mode": settings.DEMO_MODE,
-        "navigation": navigation_for(request.user, request.path) if hasattr(request, "user") else [],
+        "navigation": navigation_for(request.user, request.path)
+        if hasattr(request, "user")
+        else [],
     }

@@ -33,8 +33,9 @@ def deadline_window(year: int, terms: list[TermPeriod], term: TermPeriod) -> tup
 
 
 class DeadlineForm(GovukForm):
-    deadline = GovukDateField(label="PEP deadline",
-                              help_text="PEPs completed by this day count as completed in term")
+    deadline = GovukDateField(
+        label="PEP deadline", help_text="PEPs completed by this day count as completed in term"
+    )
 
     def __init__(self, *args, window: tuple[date, date], **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,7 +46,8 @@ class DeadlineForm(GovukForm):
         first, last = self.window
         if not first <= value <= last:
             raise forms.ValidationError(
-                f"PEP deadline must be between {first:%-d %B %Y} and {last:%-d %B %Y}")
+                f"PEP deadline must be between {first:%-d %B %Y} and {last:%-d %B %Y}"
+            )
         return value
 
 
@@ -53,9 +55,14 @@ class DeadlineForm(GovukForm):
 def deadline_set(*, academic_year: int, term: str, deadline: date, user) -> PepTermDeadline:
     """Set one term's PEP deadline, audited; the reports and due dates follow it at once."""
     row, created = PepTermDeadline.objects.update_or_create(
-        academic_year=academic_year, term=term, defaults={"deadline": deadline})
-    audit_record(user=user, action=AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
-                 obj=row, summary=f"Set the {term} term {academic_year} PEP deadline: {deadline}")
+        academic_year=academic_year, term=term, defaults={"deadline": deadline}
+    )
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
+        obj=row,
+        summary=f"Set the {term} term {academic_year} PEP deadline: {deadline}",
+    )
     return row
 
 
@@ -64,11 +71,21 @@ def deadlines(request):
         raise Http404
     year = academic_year_param(request.GET.get("year"))
     set_by_vs = deadlines_set(year)
-    rows = [(t, set_by_vs.get(t.term.value, t.end), t.term.value in set_by_vs)
-            for t in term_dates_for_year(year)]
-    return render(request, "peps/deadlines.html", {
-        "rows": rows, "year": year, "label": academic_year_label(year),
-        "may_set": request.user.role in SETTERS, **academic_year_nav(year)})
+    rows = [
+        (t, set_by_vs.get(t.term.value, t.end), t.term.value in set_by_vs)
+        for t in term_dates_for_year(year)
+    ]
+    return render(
+        request,
+        "peps/deadlines.html",
+        {
+            "rows": rows,
+            "year": year,
+            "label": academic_year_label(year),
+            "may_set": request.user.role in SETTERS,
+            **academic_year_nav(year),
+        },
+    )
 
 
 def deadline_edit(request, year: int, term: str):
@@ -79,14 +96,22 @@ def deadline_edit(request, year: int, term: str):
     period = next((t for t in terms if t.term.value == term), None)
     if period is None:
         raise Http404
-    form = DeadlineForm(request.POST or None, window=deadline_window(year, terms, period),
-                        initial={"deadline": deadlines_set(year).get(term, period.end)})
+    form = DeadlineForm(
+        request.POST or None,
+        window=deadline_window(year, terms, period),
+        initial={"deadline": deadlines_set(year).get(term, period.end)},
+    )
     back = f"{reverse('peps:deadlines')}?year={year}"
     if request.method == "POST" and form.is_valid():
-        deadline_set(academic_year=year, term=term, deadline=form.cleaned_data["deadline"],
-                     user=request.user)
-        messages.success(request, f"{term.title()} term {academic_year_label(year)} PEP deadline "
-                                  "saved")
+        deadline_set(
+            academic_year=year, term=term, deadline=form.cleaned_data["deadline"], user=request.user
+        )
+        messages.success(
+            request, f"{term.title()} term {academic_year_label(year)} PEP deadline saved"
+        )
         return redirect(back)
-    return render(request, "peps/deadline_form.html", {
-        "form": form, "period": period, "label": academic_year_label(year), "back_url": back})
+    return render(
+        request,
+        "peps/deadline_form.html",
+        {"form": form, "period": period, "label": academic_year_label(year), "back_url": back},
+    )

@@ -26,9 +26,16 @@ from vschool.peps.sections import GROUPS, SECTIONS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Target fields in the order the table shows them, with their column headings.
-TARGET_COLUMNS = [("area", "Area"), ("target", "Target"), ("measure", "How we will know"),
-                  ("baseline", "Starting point"), ("by_when", "Review date"),
-                  ("who", "Who is responsible"), ("support", "Support"), ("cost", "PP+ cost")]
+TARGET_COLUMNS = [
+    ("area", "Area"),
+    ("target", "Target"),
+    ("measure", "How we will know"),
+    ("baseline", "Starting point"),
+    ("by_when", "Review date"),
+    ("who", "Who is responsible"),
+    ("support", "Support"),
+    ("cost", "PP+ cost"),
+]
 
 
 def load_for_document(pep: Pep) -> Pep:
@@ -36,13 +43,17 @@ def load_for_document(pep: Pep) -> Pep:
 
     Queries stay the same whatever the number of targets or status rows.
     """
-    prefetch_related_objects([pep], "sections", Prefetch(
-        "status_changes", queryset=PepStatusChange.objects.select_related("by")))
+    prefetch_related_objects(
+        [pep],
+        "sections",
+        Prefetch("status_changes", queryset=PepStatusChange.objects.select_related("by")),
+    )
     return pep
 
 
-def pep_document_context(pep: Pep, presenter: PepPresenter | None = None, *,
-                         today: date | None = None, made_by=None) -> dict:
+def pep_document_context(
+    pep: Pep, presenter: PepPresenter | None = None, *, today: date | None = None, made_by=None
+) -> dict:
     """What the document template shows: the summary, each section's answers, the history."""
     today = today or timezone.localdate()
     load_for_document(pep)
@@ -53,22 +64,30 @@ def pep_document_context(pep: Pep, presenter: PepPresenter | None = None, *,
             sections.append({**section, "items": [], "not_applicable": True})
         elif section["key"] == "targets":
             row = presenter.rows.get("targets")
-            targets = [[_value(t.get(key, ""), money=key == "cost") for key, _ in TARGET_COLUMNS]
-                       for t in (row.data if row and isinstance(row.data, list) else [])]
+            targets = [
+                [_value(t.get(key, ""), money=key == "cost") for key, _ in TARGET_COLUMNS]
+                for t in (row.data if row and isinstance(row.data, list) else [])
+            ]
             sections.append({**section, "targets": targets, "items": []})
         else:
-            sections.append({**section, "items": [(label, _value(value))
-                                                  for label, value in section["items"]]})
-    return {**_print_context(pep, today, made_by), "sections": sections,
-            "target_columns": [heading for _, heading in TARGET_COLUMNS],
-            "history": list(pep.status_changes.all())}
+            sections.append(
+                {**section, "items": [(label, _value(value)) for label, value in section["items"]]}
+            )
+    return {
+        **_print_context(pep, today, made_by),
+        "sections": sections,
+        "target_columns": [heading for _, heading in TARGET_COLUMNS],
+        "history": list(pep.status_changes.all()),
+    }
 
 
-def pep_pdf(pep: Pep, presenter: PepPresenter | None = None, *, today: date | None = None,
-            made_by=None) -> bytes:
+def pep_pdf(
+    pep: Pep, presenter: PepPresenter | None = None, *, today: date | None = None, made_by=None
+) -> bytes:
     """Render one PEP as an A4 PDF and return its bytes."""
-    return _render_pdf("peps/pep_document.html",
-                       pep_document_context(pep, presenter, today=today, made_by=made_by))
+    return _render_pdf(
+        "peps/pep_document.html", pep_document_context(pep, presenter, today=today, made_by=made_by)
+    )
 
 
 def _render_pdf(template: str, context: dict) -> bytes:
@@ -94,30 +113,47 @@ def pdf_filename(pep: Pep, kind: str = "") -> str:
 _EXTRA_LINES = 1
 _BLANK_TABLE_ROWS = {"targets": 3, "actions": 5, "review": 3}
 # Hints that only make sense on screen, reworded for paper: (section, field) -> hint.
-_PAPER_HINTS = {("ppplus", "targets"): "Write the numbers of the SMART targets it will help with",
-                ("meeting", "meeting_date"): "", ("voice", "words"):
-                "Write them exactly as the child said them, or attach the child's views sheet"}
+_PAPER_HINTS = {
+    ("ppplus", "targets"): "Write the numbers of the SMART targets it will help with",
+    ("meeting", "meeting_date"): "",
+    (
+        "voice",
+        "words",
+    ): "Write them exactly as the child said them, or attach the child's views sheet",
+}
 # The child's views sheet: its heading and a line to the child, by PEP type.
 _SHEET_WORDING = {
-    "early_years": ("What staff saw me enjoy",
-                    "For the staff who know the child best: write what you saw, or draw or "
-                    "stick in photos of the child playing and learning."),
-    "primary": ("My views",
-                "You can write, draw, or ask a grown-up to write down what you say. "
-                "There are no wrong answers."),
+    "early_years": (
+        "What staff saw me enjoy",
+        "For the staff who know the child best: write what you saw, or draw or "
+        "stick in photos of the child playing and learning.",
+    ),
+    "primary": (
+        "My views",
+        "You can write, draw, or ask a grown-up to write down what you say. "
+        "There are no wrong answers.",
+    ),
 }
-_SHEET_OLDER = ("My views",
-                "Write as much or as little as you like. What you say goes into your Personal "
-                "Education Plan and helps the people around you support you.")
+_SHEET_OLDER = (
+    "My views",
+    "Write as much or as little as you like. What you say goes into your Personal "
+    "Education Plan and helps the people around you support you.",
+)
 _VOICE_EXTRA = ("how_gathered", "words", "declined_reason")
 
 
 def _print_context(pep: Pep, today: date | None, made_by) -> dict:
     """What every printed page needs: the child, the term, the marking, who printed it when."""
     marking = settings.VSCHOOL_PROTECTIVE_MARKING
-    return {"pep": pep, "child": pep.child, "term_label": pep.term_label,
-            "marking": marking, "marking_css": css_string(marking),
-            "made_on": today or timezone.localdate(), "made_by": made_by}
+    return {
+        "pep": pep,
+        "child": pep.child,
+        "term_label": pep.term_label,
+        "marking": marking,
+        "marking_css": css_string(marking),
+        "made_on": today or timezone.localdate(),
+        "made_by": made_by,
+    }
 
 
 def _question(field, hint: str | None = None) -> dict:
@@ -143,21 +179,32 @@ def blank_pep_context(pep: Pep, *, today: date | None = None, made_by=None) -> d
     presenter = PepPresenter(pep, set(), today or timezone.localdate())
     sections = []
     for key, spec in SECTIONS.items():
-        section = {"key": key, "title": spec.title, "group": GROUPS[spec.group],
-                   "owner": spec.owner_label, "facts": presenter.facts(key), "questions": [],
-                   "rows": range(_BLANK_TABLE_ROWS.get(key, 0))}
+        section = {
+            "key": key,
+            "title": spec.title,
+            "group": GROUPS[spec.group],
+            "owner": spec.owner_label,
+            "facts": presenter.facts(key),
+            "questions": [],
+            "rows": range(_BLANK_TABLE_ROWS.get(key, 0)),
+        }
         if key == "targets":
             section["columns"] = [f.label for f in TargetForm.base_fields.values()]
         elif key == "actions":
             section["columns"] = [f.label for f in ActionForm.base_fields.values()]
         elif key == "review":
-            section["columns"] = ["Last term's target", "Was it met?",
-                                  "What difference did it make?"]
+            section["columns"] = [
+                "Last term's target",
+                "Was it met?",
+                "What difference did it make?",
+            ]
             section["outcomes"] = [label for _, label in OUTCOMES]
         else:
             form = spec.form(context=_form_context(pep, key))
-            section["questions"] = [_question(field, _PAPER_HINTS.get((key, name)))
-                                    for name, field in form.fields.items()]
+            section["questions"] = [
+                _question(field, _PAPER_HINTS.get((key, name)))
+                for name, field in form.fields.items()
+            ]
         sections.append(section)
     return {**_print_context(pep, today, made_by), "sections": sections}
 
@@ -165,27 +212,35 @@ def blank_pep_context(pep: Pep, *, today: date | None = None, made_by=None) -> d
 def views_sheet_context(pep: Pep, *, today: date | None = None, made_by=None) -> dict:
     """The child's-views questions worded for the PEP's phase, with big boxes to fill."""
     form = VoiceSectionForm(context={"pep_type": pep.pep_type})
-    questions = [{"label": field.label, "hint": field.help_text}
-                 for name, field in form.fields.items() if name not in _VOICE_EXTRA]
+    questions = [
+        {"label": field.label, "hint": field.help_text}
+        for name, field in form.fields.items()
+        if name not in _VOICE_EXTRA
+    ]
     heading, intro = _SHEET_WORDING.get(pep.pep_type, _SHEET_OLDER)
     # The boxes share the page: fewer questions, taller boxes.
     box_mm = 42 if len(questions) <= 3 else 28
-    return {**_print_context(pep, today, made_by), "heading": heading, "intro": intro,
-            "questions": questions, "box_mm": box_mm,
-            "early_years": pep.pep_type == "early_years",
-            "how_gathered": _question(form.fields["how_gathered"])}
+    return {
+        **_print_context(pep, today, made_by),
+        "heading": heading,
+        "intro": intro,
+        "questions": questions,
+        "box_mm": box_mm,
+        "early_years": pep.pep_type == "early_years",
+        "how_gathered": _question(form.fields["how_gathered"]),
+    }
 
 
 def blank_pep_pdf(pep: Pep, *, today: date | None = None, made_by=None) -> bytes:
     """Render the blank PEP for a paper meeting as an A4 PDF."""
-    return _render_pdf("peps/pep_blank.html",
-                       blank_pep_context(pep, today=today, made_by=made_by))
+    return _render_pdf("peps/pep_blank.html", blank_pep_context(pep, today=today, made_by=made_by))
 
 
 def views_sheet_pdf(pep: Pep, *, today: date | None = None, made_by=None) -> bytes:
     """Render the child's views sheet as an A4 PDF."""
-    return _render_pdf("peps/pep_views_sheet.html",
-                       views_sheet_context(pep, today=today, made_by=made_by))
+    return _render_pdf(
+        "peps/pep_views_sheet.html", views_sheet_context(pep, today=today, made_by=made_by)
+    )
 
 
 def css_string(value: str) -> str:

@@ -29,8 +29,13 @@ def pep_document(request, pk: int, pep_id: int, kind: str = "pep"):
 
 
 def _download(request, pep, pdf: bytes, filename: str, summary: str) -> HttpResponse:
-    audit_record(user=request.user, action=AuditEntry.Action.EXPORTED, obj=pep,
-                 summary=summary, request=request)
+    audit_record(
+        user=request.user,
+        action=AuditEntry.Action.EXPORTED,
+        obj=pep,
+        summary=summary,
+        request=request,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"

@@ -45,11 +45,19 @@ _OLDER = [
     ("going_well", "What is going well in your education?", ""),
     ("hard", "What is getting in the way of your learning?", ""),
     ("helps", "What support would help you most?", ""),
-    ("future", "What are your plans for the future?",
-     "Courses, training, work or a career you are thinking about"),
+    (
+        "future",
+        "What are your plans for the future?",
+        "Courses, training, work or a career you are thinking about",
+    ),
 ]
-VOICE_QUESTIONS = {"early_years": _EARLY_YEARS, "primary": _PRIMARY, "secondary": _OLDER,
-                   "post_16": _OLDER, "neet": _OLDER}
+VOICE_QUESTIONS = {
+    "early_years": _EARLY_YEARS,
+    "primary": _PRIMARY,
+    "secondary": _OLDER,
+    "post_16": _OLDER,
+    "neet": _OLDER,
+}
 
 
 def plain(value):
@@ -82,8 +90,9 @@ class SectionForm(GovukForm):
 
     def require(self, data: dict, name: str, message: str) -> None:
         value = data.get(name)
-        if self.completing and (value is None or value in ("", [], ())
-                                or (isinstance(value, str) and not value.strip())):
+        if self.completing and (
+            value is None or value in ("", [], ()) or (isinstance(value, str) and not value.strip())
+        ):
             self.add_error(name, message)
 
     def answers(self) -> dict:
@@ -92,17 +101,25 @@ class SectionForm(GovukForm):
 
 
 class MeetingSectionForm(SectionForm):
-    ATTENDED = [("yes", "The child attended"), ("part", "The child attended part of it"),
-                ("no", "The child did not attend")]
-    meeting_date = GovukDateField(label="Date of the PEP meeting",
-                                  help_text="For example, 27 3 2026", required=False)
-    attendees = forms.CharField(label="Who attended?", help_text="Names and roles, one a line",
-                                **_TEXT)
-    child_attended = forms.ChoiceField(label="Did the child attend?", choices=ATTENDED,
-                                       widget=forms.RadioSelect, required=False)
-    consulted = forms.CharField(label="Who was consulted but did not attend?",
-                                help_text="For example, the IRO or a health professional",
-                                **_SHORT)
+    ATTENDED = [
+        ("yes", "The child attended"),
+        ("part", "The child attended part of it"),
+        ("no", "The child did not attend"),
+    ]
+    meeting_date = GovukDateField(
+        label="Date of the PEP meeting", help_text="For example, 27 3 2026", required=False
+    )
+    attendees = forms.CharField(
+        label="Who attended?", help_text="Names and roles, one a line", **_TEXT
+    )
+    child_attended = forms.ChoiceField(
+        label="Did the child attend?", choices=ATTENDED, widget=forms.RadioSelect, required=False
+    )
+    consulted = forms.CharField(
+        label="Who was consulted but did not attend?",
+        help_text="For example, the IRO or a health professional",
+        **_SHORT,
+    )
 
     def clean(self):
         data = super().clean()
@@ -116,23 +133,34 @@ class VoiceSectionForm(SectionForm):
     """The child's views: questions worded for the PEP's phase, how they were gathered, and
     the child's own words; needed unless the child chose not to share, with the reason."""
 
-    HOW = [("meeting", "At the meeting"), ("dt", "With the designated teacher beforehand"),
-           ("own", "In their own writing, a drawing or a recording"),
-           ("declined", "The child chose not to share")]
+    HOW = [
+        ("meeting", "At the meeting"),
+        ("dt", "With the designated teacher beforehand"),
+        ("own", "In their own writing, a drawing or a recording"),
+        ("declined", "The child chose not to share"),
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         questions = VOICE_QUESTIONS.get(self.context.get("pep_type", ""), _OLDER)
-        fields = {name: forms.CharField(label=label, help_text=hint, **_SHORT)
-                  for name, label, hint in questions}
+        fields = {
+            name: forms.CharField(label=label, help_text=hint, **_SHORT)
+            for name, label, hint in questions
+        }
         fields["how_gathered"] = forms.ChoiceField(
-            label="How were these views gathered?", choices=self.HOW, widget=forms.RadioSelect,
-            required=False)
+            label="How were these views gathered?",
+            choices=self.HOW,
+            widget=forms.RadioSelect,
+            required=False,
+        )
         fields["words"] = forms.CharField(
-            label="The child's own words", help_text="Write them exactly as the child said them",
-            **_TEXT)
+            label="The child's own words",
+            help_text="Write them exactly as the child said them",
+            **_TEXT,
+        )
         fields["declined_reason"] = forms.CharField(
-            label="If the child chose not to share, why not?", **_SHORT)
+            label="If the child chose not to share, why not?", **_SHORT
+        )
         self.fields = fields
         _style_fields(self)
 
@@ -140,8 +168,9 @@ class VoiceSectionForm(SectionForm):
         data = super().clean()
         self.require(data, "how_gathered", "Select how the child's views were gathered")
         if data.get("how_gathered") == "declined":
-            self.require(data, "declined_reason",
-                         "Enter why the child chose not to share their views")
+            self.require(
+                data, "declined_reason", "Enter why the child chose not to share their views"
+            )
         else:
             self.require(data, "words", "Enter the child's own words")
         return data
@@ -149,26 +178,41 @@ class VoiceSectionForm(SectionForm):
 
 def _facts_comment(what: str) -> forms.CharField:
     """The one question about facts the system shows: say if they are wrong (screens 2.5)."""
-    return forms.CharField(label="Is anything above wrong or missing?",
-                           help_text=f"Leave blank if the {what} are right", **_SHORT)
+    return forms.CharField(
+        label="Is anything above wrong or missing?",
+        help_text=f"Leave blank if the {what} are right",
+        **_SHORT,
+    )
 
 
 class WellbeingSectionForm(SectionForm):
     facts_comment = _facts_comment("SEN details")
-    ehcp_review = GovukDateField(label="Next EHC plan annual review",
-                                 help_text="Only if the child has an EHC plan", required=False)
+    ehcp_review = GovukDateField(
+        label="Next EHC plan annual review",
+        help_text="Only if the child has an EHC plan",
+        required=False,
+    )
     support = forms.CharField(label="Support for special educational needs", **_TEXT)
-    health = forms.CharField(label="Health and emotional wellbeing",
-                             help_text="Including attachment, trauma or mental health needs",
-                             **_TEXT)
+    health = forms.CharField(
+        label="Health and emotional wellbeing",
+        help_text="Including attachment, trauma or mental health needs",
+        **_TEXT,
+    )
     sdq_score = forms.IntegerField(
-        label="Latest SDQ score", required=False, min_value=0, max_value=40,
+        label="Latest SDQ score",
+        required=False,
+        min_value=0,
+        max_value=40,
         help_text="The Strengths and Difficulties Questionnaire total, from 0 to 40",
-        widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                      "class": "govuk-input govuk-input--width-3"}),
-        error_messages={"invalid": "SDQ score must be a whole number from 0 to 40",
-                        "min_value": "SDQ score must be between 0 and 40",
-                        "max_value": "SDQ score must be between 0 and 40"})
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "govuk-input govuk-input--width-3"}
+        ),
+        error_messages={
+            "invalid": "SDQ score must be a whole number from 0 to 40",
+            "min_value": "SDQ score must be between 0 and 40",
+            "max_value": "SDQ score must be between 0 and 40",
+        },
+    )
     sdq_date = GovukDateField(label="Date of the SDQ", required=False)
 
     def clean(self):
@@ -198,58 +242,90 @@ class ReviewSectionForm(SectionForm):
         for n, target in enumerate(self.previous):
             name = target.get("area") or f"target {n + 1}"
             self.fields[f"outcome_{n}"] = forms.ChoiceField(
-                label=f"Was the {name} target met?", choices=OUTCOMES,
-                widget=forms.RadioSelect, required=False)
+                label=f"Was the {name} target met?",
+                choices=OUTCOMES,
+                widget=forms.RadioSelect,
+                required=False,
+            )
             self.fields[f"difference_{n}"] = forms.CharField(
-                label="What difference did it make?", **_SHORT)
+                label="What difference did it make?", **_SHORT
+            )
         _style_fields(self)
 
     def cards(self) -> list[tuple[dict, forms.BoundField, forms.BoundField]]:
-        return [(target, self[f"outcome_{n}"], self[f"difference_{n}"])
-                for n, target in enumerate(self.previous)]
+        return [
+            (target, self[f"outcome_{n}"], self[f"difference_{n}"])
+            for n, target in enumerate(self.previous)
+        ]
 
     def clean(self):
         data = super().clean()
         for n, target in enumerate(self.previous):
-            self.require(data, f"outcome_{n}", "Select whether the "
-                         f"{target.get('area') or 'target'} target was met")
+            self.require(
+                data,
+                f"outcome_{n}",
+                f"Select whether the {target.get('area') or 'target'} target was met",
+            )
         return data
 
     def answers(self) -> dict:
         data = self.cleaned_data
         keep = ("area", "target", "baseline", "measure", "cost")
-        return {"targets": [{**{k: target.get(k, "") for k in keep},
-                             "outcome": data.get(f"outcome_{n}", ""),
-                             "difference": data.get(f"difference_{n}", "")}
-                            for n, target in enumerate(self.previous)]}
+        return {
+            "targets": [
+                {
+                    **{k: target.get(k, "") for k in keep},
+                    "outcome": data.get(f"outcome_{n}", ""),
+                    "difference": data.get(f"difference_{n}", ""),
+                }
+                for n, target in enumerate(self.previous)
+            ]
+        }
 
 
 class PpPlusSectionForm(SectionForm):
     """A PP+ request, tied to at least one of this PEP's targets."""
 
     REQUESTED = [("yes", "Request PP+ this term"), ("no", "No PP+ request this term")]
-    requested = forms.ChoiceField(label="Is the school requesting PP+ this term?",
-                                  choices=REQUESTED, widget=forms.RadioSelect, required=False)
+    requested = forms.ChoiceField(
+        label="Is the school requesting PP+ this term?",
+        choices=REQUESTED,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     targets = forms.MultipleChoiceField(
-        label="Which targets will it help with?", help_text="Select all that apply",
-        widget=forms.CheckboxSelectMultiple, required=False)
+        label="Which targets will it help with?",
+        help_text="Select all that apply",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     buys = forms.CharField(label="What will it buy?", **_SHORT)
     provider = forms.CharField(label="Who will provide it?", required=False)
-    amount = forms.DecimalField(label="Amount in pounds (£)", required=False, min_value=Decimal("0.01"),
-                                max_digits=8, decimal_places=2,
-                                widget=forms.TextInput(attrs={"inputmode": "decimal",
-                                                              "class": "govuk-input govuk-input--width-10"}),
-                                error_messages={"invalid": "Amount must be a number, like 450",
-                                                "min_value": "Amount must be more than £0"})
-    eef_category = forms.ChoiceField(label="EEF Toolkit category", choices=EEF_CATEGORIES,
-                                     required=False)
+    amount = forms.DecimalField(
+        label="Amount in pounds (£)",
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
+        ),
+        error_messages={
+            "invalid": "Amount must be a number, like 450",
+            "min_value": "Amount must be more than £0",
+        },
+    )
+    eef_category = forms.ChoiceField(
+        label="EEF Toolkit category", choices=EEF_CATEGORIES, required=False
+    )
     start_date = GovukDateField(label="Start date", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["targets"].choices = [
             (str(n), f"Target {n}: {t.get('area') or t.get('target', '')}")
-            for n, t in enumerate(self.context.get("targets", []), start=1)]
+            for n, t in enumerate(self.context.get("targets", []), start=1)
+        ]
 
     def clean(self):
         data = super().clean()
@@ -265,30 +341,36 @@ class PpPlusSectionForm(SectionForm):
 
 class CareSectionForm(SectionForm):
     placement = forms.CharField(label="Care and placement context", **_TEXT)
-    changes = forms.CharField(label="Planned changes and how disruption will be kept low",
-                              help_text="For example, a planned move of placement or school",
-                              **_TEXT)
+    changes = forms.CharField(
+        label="Planned changes and how disruption will be kept low",
+        help_text="For example, a planned move of placement or school",
+        **_TEXT,
+    )
 
 
 class CarerSectionForm(SectionForm):
     carer_views = forms.CharField(label="The carer's views", **_TEXT)
     carer_role = forms.CharField(label="How the carer will support learning", **_SHORT)
-    parent_views = forms.CharField(label="The parent's views",
-                                   help_text="If it is right to ask them", **_TEXT)
+    parent_views = forms.CharField(
+        label="The parent's views", help_text="If it is right to ask them", **_TEXT
+    )
 
 
 class TargetForm(GovukForm):
     area = forms.CharField(label="Area", help_text="For example, reading or attendance")
-    target = forms.CharField(label="What will the child be able to do?",
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    target = forms.CharField(
+        label="What will the child be able to do?", widget=forms.Textarea(attrs={"rows": 2})
+    )
     measure = forms.CharField(label="How will you know?", required=False)
     baseline = forms.CharField(label="Starting point", required=False)
-    by_when = GovukDateField(label="Review date", help_text="Usually the next PEP date",
-                             required=False)
+    by_when = GovukDateField(
+        label="Review date", help_text="Usually the next PEP date", required=False
+    )
     who = forms.CharField(label="Who is responsible", required=False)
     support = forms.CharField(label="Support", required=False)
-    cost = forms.DecimalField(label="PP+ cost in pounds", required=False, min_value=0,
-                              decimal_places=2)
+    cost = forms.DecimalField(
+        label="PP+ cost in pounds", required=False, min_value=0, decimal_places=2
+    )
 
 
 TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
@@ -305,17 +387,23 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=1, can_delete=True)
 
 class CompletedForm(GovukForm):
     completed = forms.TypedChoiceField(
-        label="Have you completed this section?", widget=forms.RadioSelect,
-        choices=[("yes", "Yes, I’ve completed this section"),
-                 ("no", "No, I’ll come back to it later")],
+        label="Have you completed this section?",
+        widget=forms.RadioSelect,
+        choices=[
+            ("yes", "Yes, I’ve completed this section"),
+            ("no", "No, I’ll come back to it later"),
+        ],
         coerce=lambda value: value == "yes",
-        error_messages={"required": "Select whether you have completed this section"})
+        error_messages={"required": "Select whether you have completed this section"},
+    )
 
 
 class CheckForm(GovukForm):
     declaration = forms.BooleanField(
         label="I confirm the PEP was agreed at the meeting and is correct to the best of my "
-              "knowledge", error_messages={"required": "Confirm the declaration to submit the PEP"})
+        "knowledge",
+        error_messages={"required": "Confirm the declaration to submit the PEP"},
+    )
 
 
 class QaForm(GovukForm):
@@ -325,28 +413,42 @@ class QaForm(GovukForm):
     """
 
     decision = forms.ChoiceField(
-        label="Decision", widget=forms.RadioSelect,
+        label="Decision",
+        widget=forms.RadioSelect,
         choices=[("approve", "Approve with a grade"), ("return", "Return for changes")],
-        error_messages={"required": "Select whether to approve or return the PEP"})
-    grade = forms.ChoiceField(label="Grade", widget=forms.RadioSelect, required=False,
-                              choices=[(g, g) for g in settings.VSCHOOL_PEP_GRADES],
-                              help_text=quality.SUGGESTION_RULE)
-    note = forms.CharField(label="Reason and the sections to change", required=False,
-                           help_text="Needed to return the PEP; the designated teacher sees it",
-                           widget=forms.Textarea(attrs={"rows": 4}))
+        error_messages={"required": "Select whether to approve or return the PEP"},
+    )
+    grade = forms.ChoiceField(
+        label="Grade",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[(g, g) for g in settings.VSCHOOL_PEP_GRADES],
+        help_text=quality.SUGGESTION_RULE,
+    )
+    note = forms.CharField(
+        label="Reason and the sections to change",
+        required=False,
+        help_text="Needed to return the PEP; the designated teacher sees it",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
     def __init__(self, *args, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = quality.qa_criteria()
         for key, label in self.criteria:
             self.fields[f"criterion_{key}"] = forms.ChoiceField(
-                label=label, widget=forms.RadioSelect(attrs={"inline": True}), required=False,
-                choices=quality.JUDGEMENTS)
+                label=label,
+                widget=forms.RadioSelect(attrs={"inline": True}),
+                required=False,
+                choices=quality.JUDGEMENTS,
+            )
         self.sections = list(sections)
         for key, title in self.sections:
             self.fields[f"comment_{key}"] = forms.CharField(
-                label=f"Comment on “{title}”", required=False,
-                widget=forms.Textarea(attrs={"rows": 2}))
+                label=f"Comment on “{title}”",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     def criterion_fields(self):
         return [self[f"criterion_{key}"] for key, _ in self.criteria]
@@ -361,8 +463,10 @@ class QaForm(GovukForm):
                 self.add_error("grade", "Select a grade to approve the PEP")
             for key, label in self.criteria:
                 if not data.get(f"criterion_{key}"):
-                    self.add_error(f"criterion_{key}",
-                                   f"Select whether “{label}” is met, partly met or not met")
+                    self.add_error(
+                        f"criterion_{key}",
+                        f"Select whether “{label}” is met, partly met or not met",
+                    )
         if data.get("decision") == "return" and not data.get("note", "").strip():
             self.add_error("note", "Enter the reason for returning the PEP")
         return data
@@ -371,7 +475,15 @@ class QaForm(GovukForm):
     def review(self) -> dict:
         """The judgements and non-empty comments, as services.pep_transition records them."""
         data = self.cleaned_data
-        return {"criteria": {key: data[f"criterion_{key}"] for key, _ in self.criteria
-                             if data.get(f"criterion_{key}")},
-                "comments": {key: data[f"comment_{key}"].strip() for key, _ in self.sections
-                             if data.get(f"comment_{key}", "").strip()}}
+        return {
+            "criteria": {
+                key: data[f"criterion_{key}"]
+                for key, _ in self.criteria
+                if data.get(f"criterion_{key}")
+            },
+            "comments": {
+                key: data[f"comment_{key}"].strip()
+                for key, _ in self.sections
+                if data.get(f"comment_{key}", "").strip()
+            },
+        }

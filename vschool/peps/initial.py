@@ -32,8 +32,9 @@ def initial_due_rule(first: date, last: date) -> Callable[[date], date]:
     calendar = None
     if unit == DayUnit.SCHOOL_DAYS:
         calendar = la_school_calendar(first, last + LONGEST_TIMESCALE)
-    return partial(initial_pep_due, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit,
-                   calendar=calendar)
+    return partial(
+        initial_pep_due, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit, calendar=calendar
+    )
 
 
 def initial_due_date(first: date, last: date) -> Case | Value:
@@ -50,7 +51,8 @@ def initial_latest_dob(first: date, last: date) -> Case | Value:
     due_of = initial_due_rule(first, last)
     from_age_two = settings.VSCHOOL_PEP_FROM_AGE_TWO
     return _by_care_start(
-        first, last, lambda start: latest_dob_needing_pep(due_of(start), from_age_two=from_age_two))
+        first, last, lambda start: latest_dob_needing_pep(due_of(start), from_age_two=from_age_two)
+    )
 
 
 def _by_care_start(first: date, last: date, value_of: Callable[[date], date]) -> Case | Value:
@@ -72,8 +74,11 @@ def _lookup(runs: list[list[date]]) -> Case | Value:
     if len(runs) == 1:
         return Value(runs[0][2], output_field=DateField())
     middle = len(runs) // 2
-    return Case(When(decom__lte=runs[middle - 1][1], then=_lookup(runs[:middle])),
-                default=_lookup(runs[middle:]), output_field=DateField())
+    return Case(
+        When(decom__lte=runs[middle - 1][1], then=_lookup(runs[:middle])),
+        default=_lookup(runs[middle:]),
+        output_field=DateField(),
+    )
 
 
 def care_starts(children: QuerySet[Child], first: date, last: date) -> QuerySet[CareEpisode]:
@@ -81,10 +86,14 @@ def care_starts(children: QuerySet[Child], first: date, last: date) -> QuerySet[
     `children` old enough for a PEP when it falls due (rules.needs_pep), each annotated
     with its `initial_due` date. Dated by the episodes, not by the child's cohort today: a
     child who has since left care still had the period."""
-    return (CareEpisode.objects.starting_care(first, last).filter(child__in=children)
-            .annotate(initial_due=initial_due_date(first, last),
-                      latest_dob=initial_latest_dob(first, last))
-            .filter(child__date_of_birth__lte=F("latest_dob")))
+    return (
+        CareEpisode.objects.starting_care(first, last)
+        .filter(child__in=children)
+        .annotate(
+            initial_due=initial_due_date(first, last), latest_dob=initial_latest_dob(first, last)
+        )
+        .filter(child__date_of_birth__lte=F("latest_dob"))
+    )
 
 
 def still_looked_after(starts: QuerySet[CareEpisode], today: date) -> QuerySet[CareEpisode]:
@@ -92,17 +101,21 @@ def still_looked_after(starts: QuerySet[CareEpisode], today: date) -> QuerySet[C
     is today, if it is not due yet): a child back home within days, or on a short break,
     needs none."""
     looked_after = CareEpisode.objects.filter(child=OuterRef("child")).looked_after_on(
-        OuterRef("counted_on"))
-    return (starts.annotate(counted_on=Least(F("initial_due"), Value(today, DateField())))
-            .filter(Exists(looked_after)))
+        OuterRef("counted_on")
+    )
+    return starts.annotate(counted_on=Least(F("initial_due"), Value(today, DateField()))).filter(
+        Exists(looked_after)
+    )
 
 
 def period_initial_peps() -> PepQuerySet:
     """The initial PEPs of the period of care begun by the outer episode: due after it
     began and before any later period began (for Exists and Subquery)."""
     later_period = CareEpisode.objects.new_entries().filter(
-        child=OuterRef("child"), decom__gt=OuterRef(OuterRef("decom")),
-        decom__lte=OuterRef("due_date"))
-    return (Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.INITIAL,
-                               due_date__gte=OuterRef("decom"))
-            .exclude(Exists(later_period)))
+        child=OuterRef("child"),
+        decom__gt=OuterRef(OuterRef("decom")),
+        decom__lte=OuterRef("due_date"),
+    )
+    return Pep.objects.filter(
+        child=OuterRef("child"), kind=Pep.Kind.INITIAL, due_date__gte=OuterRef("decom")
+    ).exclude(Exists(later_period))

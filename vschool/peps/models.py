@@ -19,8 +19,11 @@ class PepTermDeadline(models.Model):
 
     class Meta:
         ordering = ["academic_year", "term"]
-        constraints = [models.UniqueConstraint(fields=["academic_year", "term"],
-                                               name="one_pep_deadline_per_term")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["academic_year", "term"], name="one_pep_deadline_per_term"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.term} {self.academic_year}: {self.deadline}"
@@ -44,8 +47,9 @@ class Pep(models.Model):
     pep_type = models.CharField("type", max_length=12, choices=list(PEP_TYPE_LABELS.items()))
     academic_year = models.PositiveSmallIntegerField()
     term = models.CharField(max_length=6, choices=TermDates.Term.choices)
-    status = models.CharField(max_length=12, choices=Status.choices,
-                              default=Status.NOT_STARTED, db_index=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.NOT_STARTED, db_index=True
+    )
     due_date = models.DateField(db_index=True)
     meeting_date = models.DateField(null=True, blank=True)
     completed_date = models.DateField(null=True, blank=True)
@@ -91,18 +95,21 @@ class PepSection(models.Model):
     key = models.CharField(max_length=20)
     data = models.JSONField(default=dict, blank=True)
     completed = models.BooleanField(default=False)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
     # The PEP these answers were copied from when this one started, until its owner saves.
-    carried_from = models.ForeignKey(Pep, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    carried_from = models.ForeignKey(
+        Pep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["pep", "key"]
-        constraints = [models.UniqueConstraint(fields=["pep", "key"],
-                                               name="one_pep_section_per_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["pep", "key"], name="one_pep_section_per_key")
+        ]
 
     def __str__(self) -> str:
         return f"{self.pep_id} {self.key}"
@@ -117,8 +124,9 @@ class PepReview(models.Model):
         NOT_MET = "not", "Not met"
 
     pep = models.ForeignKey(Pep, on_delete=models.CASCADE, related_name="reviews")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     decision = models.CharField(max_length=8)  # a transition's action: approve or return
     criteria = models.JSONField(default=dict, blank=True)  # criterion key -> Judgement
@@ -145,11 +153,13 @@ class PepModeration(models.Model):
     term = models.CharField(max_length=6, choices=TermDates.Term.choices)
     phase = models.CharField(max_length=12)
     first_grade = models.CharField(max_length=20)
-    first_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="+")
+    first_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     second_grade = models.CharField(max_length=20, blank=True)
-    second_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+")
+    second_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     second_at = models.DateTimeField(null=True, blank=True)
     agreed_grade = models.CharField(max_length=20, blank=True)
     note = models.TextField(blank=True)

@@ -28,9 +28,13 @@ from vschool.peps.services import PepError
 PHASE_LABELS = dict(PHASES)
 # NEET PEPs are post-16 young people out of education: moderated with post-16, as the
 # compliance report counts them, since a stratum of a handful of NEET PEPs says little.
-_PHASE_OF_TYPE = {PepType.EARLY_YEARS: "early_years", PepType.PRIMARY: "primary",
-                  PepType.SECONDARY: "secondary", PepType.POST_16: "post_16",
-                  PepType.NEET: "post_16"}
+_PHASE_OF_TYPE = {
+    PepType.EARLY_YEARS: "early_years",
+    PepType.PRIMARY: "primary",
+    PepType.SECONDARY: "secondary",
+    PepType.POST_16: "post_16",
+    PepType.NEET: "post_16",
+}
 
 
 def phase_of(pep_type: str) -> str:
@@ -45,12 +49,16 @@ def lowest_grade() -> str:
 
 def _first_grader():
     """Subquery: who made the PEP's latest approval, i.e. gave the grade now on it."""
-    return Subquery(PepStatusChange.objects.filter(pep=OuterRef("pk"), status=Pep.Status.APPROVED)
-                    .order_by("-at", "-id").values("by")[:1])
+    return Subquery(
+        PepStatusChange.objects.filter(pep=OuterRef("pk"), status=Pep.Status.APPROVED)
+        .order_by("-at", "-id")
+        .values("by")[:1]
+    )
 
 
-def draw_sample(academic_year: int, term: str, percent: float,
-                rng: random.Random) -> list[PepModeration]:
+def draw_sample(
+    academic_year: int, term: str, percent: float, rng: random.Random
+) -> list[PepModeration]:
     """Add the term's approved or locked PEPs to its moderation sample; return the new rows.
 
     Each stratum (phase, first grader) gets ceil(percent% of its size) PEPs chosen by `rng`
@@ -64,13 +72,18 @@ def draw_sample(academic_year: int, term: str, percent: float,
     with transaction.atomic():
         candidates = list(
             Pep.objects.select_for_update()
-            .of_term(academic_year, term).completed()
+            .of_term(academic_year, term)
+            .completed()
             .exclude(grade="")
             .annotate(first_by_id=_first_grader())
             .order_by("pk")
-            .values("pk", "pep_type", "grade", "first_by_id"))
-        sampled = set(PepModeration.objects.filter(academic_year=academic_year, term=term)
-                      .values_list("pep_id", flat=True))
+            .values("pk", "pep_type", "grade", "first_by_id")
+        )
+        sampled = set(
+            PepModeration.objects.filter(academic_year=academic_year, term=term).values_list(
+                "pep_id", flat=True
+            )
+        )
         strata: dict[tuple, list[dict]] = defaultdict(list)
         for pep in candidates:
             strata[(phase_of(pep["pep_type"]), pep["first_by_id"])].append(pep)
@@ -82,11 +95,19 @@ def draw_sample(academic_year: int, term: str, percent: float,
             have = sum(1 for p in pool if p["pk"] in sampled)
             unsampled = [p for p in pool if p["pk"] not in sampled]
             chosen += rng.sample(unsampled, min(len(unsampled), max(0, quota - have)))
-        return PepModeration.objects.bulk_create([
-            PepModeration(pep_id=p["pk"], academic_year=academic_year, term=term,
-                          phase=phase_of(p["pep_type"]), first_grade=p["grade"],
-                          first_by_id=p["first_by_id"])
-            for p in sorted(chosen, key=lambda p: p["pk"])])
+        return PepModeration.objects.bulk_create(
+            [
+                PepModeration(
+                    pep_id=p["pk"],
+                    academic_year=academic_year,
+                    term=term,
+                    phase=phase_of(p["pep_type"]),
+                    first_grade=p["grade"],
+                    first_by_id=p["first_by_id"],
+                )
+                for p in sorted(chosen, key=lambda p: p["pk"])
+            ]
+        )
 
 
 def cohens_kappa(pairs: Iterable[tuple[str, str]], categories: Sequence[str]) -> float | None:
@@ -156,13 +177,17 @@ def agreement(rows: Iterable[PepModeration]) -> AgreementTables:
         pair = (row.first_grade, row.second_grade)
         overall.pairs.append(pair)
         if row.first_by_id not in officers:
-            officers[row.first_by_id] = Agreement(str(row.first_by) if row.first_by_id
-                                                  else "Not recorded")
+            officers[row.first_by_id] = Agreement(
+                str(row.first_by) if row.first_by_id else "Not recorded"
+            )
         officers[row.first_by_id].pairs.append(pair)
         phases.setdefault(row.phase, Agreement(PHASE_LABELS.get(row.phase, row.phase)))
         phases[row.phase].pairs.append(pair)
-    return AgreementTables(overall, sorted(officers.values(), key=lambda a: a.label),
-                           [a for a in phases.values() if a.n])
+    return AgreementTables(
+        overall,
+        sorted(officers.values(), key=lambda a: a.label),
+        [a for a in phases.values() if a.n],
+    )
 
 
 def moderation_status(row: PepModeration) -> str:
@@ -174,7 +199,9 @@ def moderation_status(row: PepModeration) -> str:
     return "Waiting for second grade"
 
 
-def second_grade(moderation: PepModeration, user: User, grade: str, note: str = "") -> PepModeration:
+def second_grade(
+    moderation: PepModeration, user: User, grade: str, note: str = ""
+) -> PepModeration:
     """Record the blind second grade, if `user` may give it (staff, not the first grader)."""
     if not user.is_virtual_school_staff:
         raise PepError("Only Virtual School staff can moderate PEPs")
@@ -184,12 +211,17 @@ def second_grade(moderation: PepModeration, user: User, grade: str, note: str = 
         raise PepError("Select a grade")
     with transaction.atomic():
         changed = PepModeration.objects.filter(pk=moderation.pk, second_grade="").update(
-            second_grade=grade, second_by=user, second_at=timezone.now(), note=note.strip())
+            second_grade=grade, second_by=user, second_at=timezone.now(), note=note.strip()
+        )
         if not changed:
             raise PepError("This PEP has already been given a second grade")
         moderation.refresh_from_db()
-        audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=moderation.pep,
-                     summary="PEP moderated (second grade)")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CHANGED,
+            obj=moderation.pep,
+            summary="PEP moderated (second grade)",
+        )
     return moderation
 
 
@@ -204,6 +236,10 @@ def agree_grade(moderation: PepModeration, user: User, grade: str) -> PepModerat
     with transaction.atomic():
         PepModeration.objects.filter(pk=moderation.pk).update(agreed_grade=grade)
         moderation.agreed_grade = grade
-        audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=moderation.pep,
-                     summary=f"PEP moderation: agreed grade {grade}")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CHANGED,
+            obj=moderation.pep,
+            summary=f"PEP moderation: agreed grade {grade}",
+        )
     return moderation

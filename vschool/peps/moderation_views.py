@@ -30,17 +30,25 @@ _GRADES = [(grade, grade) for grade in settings.VSCHOOL_PEP_GRADES]
 
 
 class SecondGradeForm(GovukForm):
-    grade = forms.ChoiceField(label="Your grade", widget=forms.RadioSelect, choices=_GRADES,
-                              error_messages={"required": "Select your grade for this PEP"})
-    note = forms.CharField(label="Why this grade (optional)", required=False,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    grade = forms.ChoiceField(
+        label="Your grade",
+        widget=forms.RadioSelect,
+        choices=_GRADES,
+        error_messages={"required": "Select your grade for this PEP"},
+    )
+    note = forms.CharField(
+        label="Why this grade (optional)", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class AgreedGradeForm(GovukForm):
     agreed_grade = forms.ChoiceField(
-        label="Agreed grade", widget=forms.RadioSelect, choices=_GRADES,
+        label="Agreed grade",
+        widget=forms.RadioSelect,
+        choices=_GRADES,
         help_text="The grade both markers agree on after discussing the PEP",
-        error_messages={"required": "Select the agreed grade"})
+        error_messages={"required": "Select the agreed grade"},
+    )
 
 
 def _staff(request) -> None:
@@ -70,26 +78,41 @@ def _chosen_term(params, today) -> tuple[int, str, list[int]]:
 def moderation(request):
     """This term's sample with its progress, agreement by officer and by phase, and the draw."""
     _staff(request)
-    year, term, years = _chosen_term(request.POST if request.method == "POST" else request.GET,
-                                     timezone.localdate())
+    year, term, years = _chosen_term(
+        request.POST if request.method == "POST" else request.GET, timezone.localdate()
+    )
     url = f"{reverse('peps:moderation')}?year={year}&term={term}"
     if request.method == "POST":
         if not _may_draw(request.user):
             raise Http404
         added = mod.draw_sample(year, term, settings.VSCHOOL_MODERATION_PERCENT, random.Random())
-        messages.success(request, f"{len(added)} PEP{'s' if len(added) != 1 else ''} added to "
-                         "the sample" if added else "No PEPs to add: the sample is up to date")
+        messages.success(
+            request,
+            f"{len(added)} PEP{'s' if len(added) != 1 else ''} added to the sample"
+            if added
+            else "No PEPs to add: the sample is up to date",
+        )
         return redirect(url)
     rows = moderation_sample(year, term)
     for row in rows:
         row.status_label = mod.moderation_status(row)
         row.phase_label = mod.PHASE_LABELS.get(row.phase, row.phase)
-    return render(request, "peps/moderation.html", {
-        "rows": rows, "tables": mod.agreement(rows), "year": year, "term": term,
-        "term_label": f"{dict(TERMS)[term]} term {year}/{str(year + 1)[2:]}",
-        "years": [(y, f"{y}/{str(y + 1)[2:]}") for y in years], "terms": TERMS,
-        "may_draw": _may_draw(request.user), "percent": settings.VSCHOOL_MODERATION_PERCENT,
-        "lowest_grade": mod.lowest_grade()})
+    return render(
+        request,
+        "peps/moderation.html",
+        {
+            "rows": rows,
+            "tables": mod.agreement(rows),
+            "year": year,
+            "term": term,
+            "term_label": f"{dict(TERMS)[term]} term {year}/{str(year + 1)[2:]}",
+            "years": [(y, f"{y}/{str(y + 1)[2:]}") for y in years],
+            "terms": TERMS,
+            "may_draw": _may_draw(request.user),
+            "percent": settings.VSCHOOL_MODERATION_PERCENT,
+            "lowest_grade": mod.lowest_grade(),
+        },
+    )
 
 
 def moderation_grade(request, moderation_id: int):
@@ -104,12 +127,12 @@ def moderation_grade(request, moderation_id: int):
     if not graded and not first_grader:
         form = SecondGradeForm(data)
     elif graded:
-        form = AgreedGradeForm(data,
-                               initial={"agreed_grade": row.agreed_grade or None})
+        form = AgreedGradeForm(data, initial={"agreed_grade": row.agreed_grade or None})
     if request.method == "POST":
         if form is None:
-            messages.error(request, "You gave this PEP its first grade, so someone else must "
-                                    "moderate it")
+            messages.error(
+                request, "You gave this PEP its first grade, so someone else must moderate it"
+            )
             return redirect("peps:moderation_grade", row.pk)
         if form.is_valid():
             try:
@@ -117,17 +140,28 @@ def moderation_grade(request, moderation_id: int):
                     mod.agree_grade(row, request.user, form.cleaned_data["agreed_grade"])
                     done = "Agreed grade recorded"
                 else:
-                    mod.second_grade(row, request.user, form.cleaned_data["grade"],
-                                     form.cleaned_data["note"])
+                    mod.second_grade(
+                        row, request.user, form.cleaned_data["grade"], form.cleaned_data["note"]
+                    )
                     done = "Second grade recorded: both grades are shown below"
             except PepError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, done)
                 return redirect("peps:moderation_grade", row.pk)
-    return render(request, "peps/moderation_grade.html", {
-        "row": row, "pep": pep, "child": pep.child, "form": form, "graded": graded,
-        "first_grader": first_grader, "status_label": mod.moderation_status(row),
-        "phase_label": mod.PHASE_LABELS.get(row.phase, row.phase),
-        "answers": PepPresenter(pep, set(), timezone.localdate()).answers,
-        "back": f"{reverse('peps:moderation')}?year={row.academic_year}&term={row.term}"})
+    return render(
+        request,
+        "peps/moderation_grade.html",
+        {
+            "row": row,
+            "pep": pep,
+            "child": pep.child,
+            "form": form,
+            "graded": graded,
+            "first_grader": first_grader,
+            "status_label": mod.moderation_status(row),
+            "phase_label": mod.PHASE_LABELS.get(row.phase, row.phase),
+            "answers": PepPresenter(pep, set(), timezone.localdate()).answers,
+            "back": f"{reverse('peps:moderation')}?year={row.academic_year}&term={row.term}",
+        },
+    )

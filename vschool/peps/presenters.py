@@ -34,8 +34,9 @@ def _long_date(value) -> str:
 
 def _has_answers(data) -> bool:
     values = data.values() if isinstance(data, dict) else data or []
-    return any(_has_answers(v) if isinstance(v, dict | list) else v not in ("", None)
-               for v in values)
+    return any(
+        _has_answers(v) if isinstance(v, dict | list) else v not in ("", None) for v in values
+    )
 
 
 class PepPresenter:
@@ -54,9 +55,12 @@ class PepPresenter:
     def previous(self) -> Pep | None:
         """The child's PEP due before this one (the one pep_start carried answers from)."""
         pep = self.pep
-        return (Pep.objects.filter(child_id=pep.child_id)
-                .filter(Q(due_date__lt=pep.due_date) | Q(due_date=pep.due_date, pk__lt=pep.pk))
-                .order_by("-due_date", "-pk").first())
+        return (
+            Pep.objects.filter(child_id=pep.child_id)
+            .filter(Q(due_date__lt=pep.due_date) | Q(due_date=pep.due_date, pk__lt=pep.pk))
+            .order_by("-due_date", "-pk")
+            .first()
+        )
 
     @cached_property
     def previous_targets(self) -> list[dict]:
@@ -64,8 +68,11 @@ class PepPresenter:
         if self.previous is None:
             return []
         row = PepSection.objects.filter(pep=self.previous, key="targets").first()
-        return [t for t in (row.data if row and isinstance(row.data, list) else [])
-                if isinstance(t, dict)]
+        return [
+            t
+            for t in (row.data if row and isinstance(row.data, list) else [])
+            if isinstance(t, dict)
+        ]
 
     def applies(self, key: str) -> bool:
         """Last term's review applies only when an earlier PEP set targets."""
@@ -93,8 +100,9 @@ class PepPresenter:
 
     @cached_property
     def _return_review(self) -> PepReview | None:
-        return (PepReview.objects.filter(pep=self.pep, decision="return")
-                .order_by("-at", "-id").first())
+        return (
+            PepReview.objects.filter(pep=self.pep, decision="return").order_by("-at", "-id").first()
+        )
 
     @cached_property
     def _problems(self) -> set[str]:
@@ -102,17 +110,30 @@ class PepPresenter:
         if not self.qa_comments:
             return set()
         at = self._return_review.at
-        return {key for key in self.qa_comments
-                if key not in self.rows or self.rows[key].updated_at <= at}
+        return {
+            key
+            for key in self.qa_comments
+            if key not in self.rows or self.rows[key].updated_at <= at
+        }
 
     def _task(self, spec: Section) -> dict:
         row = self.rows.get(spec.key)
         editable = self.pep.status in EDITABLE and may_edit(spec, self.parts)
-        task = {"key": spec.key, "title": spec.title, "owner": spec.owner_label, "link": True,
-                "editable": editable}
+        task = {
+            "key": spec.key,
+            "title": spec.title,
+            "owner": spec.owner_label,
+            "link": True,
+            "editable": editable,
+        }
         if not self.applies(spec.key):
-            return {**task, "status": "Not applicable", "tag": "", "link": False,
-                    "owner": "No targets from an earlier PEP to review"}
+            return {
+                **task,
+                "status": "Not applicable",
+                "tag": "",
+                "link": False,
+                "owner": "No targets from an earlier PEP to review",
+            }
         if spec.key in self._problems:
             status, tag = "There is a problem", _RED
             task["problem"] = self.qa_comments[spec.key]
@@ -121,8 +142,13 @@ class PepPresenter:
         elif row is not None and _has_answers(row.data):
             status, tag = "In progress", _BLUE
         elif spec.key == "ppplus" and not self.targets:
-            return {**task, "status": "Cannot start yet", "tag": "", "link": False,
-                    "owner": f"{spec.owner_label}: add the SMART targets first"}
+            return {
+                **task,
+                "status": "Cannot start yet",
+                "tag": "",
+                "link": False,
+                "owner": f"{spec.owner_label}: add the SMART targets first",
+            }
         else:
             status, tag = "Not yet started", _GREY
         return {**task, "status": status, "tag": tag}
@@ -135,15 +161,23 @@ class PepPresenter:
     def groups(self) -> list[dict]:
         """The task list's groups, each with its tasks, in order."""
         tasks = self.tasks
-        return [{"key": key, "title": title,
-                 "tasks": [t for t in tasks if SECTIONS[t["key"]].group == key]}
-                for key, title in GROUPS.items()]
+        return [
+            {
+                "key": key,
+                "title": title,
+                "tasks": [t for t in tasks if SECTIONS[t["key"]].group == key],
+            }
+            for key, title in GROUPS.items()
+        ]
 
     @property
     def missing(self) -> list[Section]:
         """Required sections not yet completed."""
-        return [SECTIONS[key] for key in REQUIRED_FOR_SUBMIT
-                if not (key in self.rows and self.rows[key].completed)]
+        return [
+            SECTIONS[key]
+            for key in REQUIRED_FOR_SUBMIT
+            if not (key in self.rows and self.rows[key].completed)
+        ]
 
     @property
     def submit_task(self) -> dict:
@@ -156,13 +190,18 @@ class PepPresenter:
     @property
     def submit_move(self):
         """The submit or resubmit move open to the user now, or None."""
-        return next((t for t in actions_for(self.pep.status, self.parts)
-                     if t.action in _SUBMIT_ACTIONS), None)
+        return next(
+            (t for t in actions_for(self.pep.status, self.parts) if t.action in _SUBMIT_ACTIONS),
+            None,
+        )
 
     @property
     def actions(self):
-        return [t for t in actions_for(self.pep.status, self.parts)
-                if t.action not in _QA_ACTIONS | _SUBMIT_ACTIONS]
+        return [
+            t
+            for t in actions_for(self.pep.status, self.parts)
+            if t.action not in _QA_ACTIONS | _SUBMIT_ACTIONS
+        ]
 
     @property
     def may_qa(self) -> bool:
@@ -172,8 +211,10 @@ class PepPresenter:
     def who_edits(self) -> str:
         status = self.pep.status
         if status in EDITABLE:
-            return ("Designated teacher, social worker and anyone who meets the child, each "
-                    "their own sections; the Virtual School any section")
+            return (
+                "Designated teacher, social worker and anyone who meets the child, each "
+                "their own sections; the Virtual School any section"
+            )
         if status == Pep.Status.SUBMITTED:
             return "Nobody: the Virtual School is checking it"
         if status == Pep.Status.NOT_STARTED:
@@ -194,8 +235,9 @@ class PepPresenter:
         child = self.pep.child
         record = f"Child record, updated {_long_date(child.updated_at.date())}"
         if key == "school":
-            year = year_group(child.date_of_birth, academic_year_start(self.today),
-                              child.year_group_offset)
+            year = year_group(
+                child.date_of_birth, academic_year_start(self.today), child.year_group_offset
+            )
             school = child.current_school.name if child.current_school else "No school"
             previous = self.previous
             if previous is None:
@@ -205,15 +247,24 @@ class PepPresenter:
                 source = f"{previous.term_label} PEP"
                 if previous.completed_date:
                     source += f", completed {_long_date(previous.completed_date)}"
-            return [{"label": "Current school", "value": school, "source": record},
-                    {"label": "Year group", "value": nc_year_label(year), "source": record},
-                    {"label": "Last PEP's grade", "value": grade, "source": source}]
+            return [
+                {"label": "Current school", "value": school, "source": record},
+                {"label": "Year group", "value": nc_year_label(year), "source": record},
+                {"label": "Last PEP's grade", "value": grade, "source": source},
+            ]
         if key == "wellbeing":
-            return [{"label": "SEN provision", "value": child.get_sen_provision_display(),
-                     "source": record},
-                    {"label": "SEN primary need",
-                     "value": child.get_sen_primary_need_display() or "None recorded",
-                     "source": record}]
+            return [
+                {
+                    "label": "SEN provision",
+                    "value": child.get_sen_provision_display(),
+                    "source": record,
+                },
+                {
+                    "label": "SEN primary need",
+                    "value": child.get_sen_primary_need_display() or "None recorded",
+                    "source": record,
+                },
+            ]
         return []
 
     # Answers for reading, checking and QA.
@@ -225,11 +276,17 @@ class PepPresenter:
         for key, spec in SECTIONS.items():
             row = self.rows.get(key)
             data = row.data if row else None
-            shown.append({"key": key, "title": spec.title, "group": GROUPS[spec.group],
-                          "items": self.items_for(key, data),
-                          "applies": self.applies(key),
-                          "completed": bool(row and row.completed),
-                          "editable": self.pep.status in EDITABLE and may_edit(spec, self.parts)})
+            shown.append(
+                {
+                    "key": key,
+                    "title": spec.title,
+                    "group": GROUPS[spec.group],
+                    "items": self.items_for(key, data),
+                    "applies": self.applies(key),
+                    "completed": bool(row and row.completed),
+                    "editable": self.pep.status in EDITABLE and may_edit(spec, self.parts),
+                }
+            )
         return shown
 
     def items_for(self, key: str, data) -> list[tuple[str, str]]:
@@ -238,19 +295,34 @@ class PepPresenter:
 
     def _items(self, spec: Section, data) -> list[tuple[str, str]]:
         if spec.key == "targets":
-            return [(f"Target {n}: {t.get('area', '')}", _target_text(t))
-                    for n, t in enumerate(data if isinstance(data, list) else [], start=1)]
+            return [
+                (f"Target {n}: {t.get('area', '')}", _target_text(t))
+                for n, t in enumerate(data if isinstance(data, list) else [], start=1)
+            ]
         if spec.key == "actions":
-            return [(f"Action {n}", _action_text(a))
-                    for n, a in enumerate(data if isinstance(data, list) else [], start=1)]
+            return [
+                (f"Action {n}", _action_text(a))
+                for n, a in enumerate(data if isinstance(data, list) else [], start=1)
+            ]
         if not isinstance(data, dict):
             return []
         if spec.key == "review":
             outcomes = dict(OUTCOMES)
-            return [(f"{t.get('area') or 'Target'}: {t.get('target', '')}",
-                     "\n".join(filter(None, [outcomes.get(t.get("outcome"), "Not reviewed"),
-                                             t.get("difference", "")])))
-                    for t in data.get("targets", [])]
+            return [
+                (
+                    f"{t.get('area') or 'Target'}: {t.get('target', '')}",
+                    "\n".join(
+                        filter(
+                            None,
+                            [
+                                outcomes.get(t.get("outcome"), "Not reviewed"),
+                                t.get("difference", ""),
+                            ],
+                        )
+                    ),
+                )
+                for t in data.get("targets", [])
+            ]
         form = spec.form(context=self.form_context(spec.key))
         items = []
         for name, field in form.fields.items():
@@ -289,8 +361,13 @@ def _display(field, value) -> str:
 
 def _target_text(target: dict) -> str:
     parts = [target.get("target", "")]
-    for name, label in (("baseline", "Starting point"), ("measure", "How we will know"),
-                        ("who", "Who"), ("by_when", "Review date"), ("cost", "PP+ cost")):
+    for name, label in (
+        ("baseline", "Starting point"),
+        ("measure", "How we will know"),
+        ("who", "Who"),
+        ("by_when", "Review date"),
+        ("cost", "PP+ cost"),
+    ):
         value = target.get(name)
         if value:
             value = _long_date(value) if name == "by_when" else value
@@ -310,8 +387,10 @@ def section_initial(row: PepSection | None):
     if row is None:
         return None
     if isinstance(row.data, list):
-        return [{**t, "by_when": date.fromisoformat(t["by_when"]) if t.get("by_when") else None}
-                for t in row.data]
+        return [
+            {**t, "by_when": date.fromisoformat(t["by_when"]) if t.get("by_when") else None}
+            for t in row.data
+        ]
     return row.data
 
 
@@ -329,4 +408,3 @@ def formset_data(formset) -> list[dict]:
 def _plain(value) -> str:
     value = plain(value)
     return value if isinstance(value, str) else str(value)
-

@@ -12,9 +12,11 @@ from django.utils.text import slugify
 JUDGEMENTS = [("met", "Met"), ("partly", "Partly met"), ("not", "Not met")]
 _SCORE = {"met": 1.0, "partly": 0.5, "not": 0.0}
 
-SUGGESTION_RULE = ("The suggested grade follows the share of criteria met, counting partly "
-                   "met as half: all met gives the top grade, and each step down the scale "
-                   "stands for an equal share not met.")
+SUGGESTION_RULE = (
+    "The suggested grade follows the share of criteria met, counting partly "
+    "met as half: all met gives the top grade, and each step down the scale "
+    "stands for an equal share not met."
+)
 
 
 def qa_criteria() -> list[tuple[str, str]]:
@@ -49,12 +51,16 @@ class ReviewPresenter:
     def criteria_rows(self) -> list[tuple[str, str]]:
         labels = dict(qa_criteria())
         names = dict(JUDGEMENTS)
-        return [(labels.get(key, key), names.get(value, value))
-                for key, value in self.review.criteria.items()]
+        return [
+            (labels.get(key, key), names.get(value, value))
+            for key, value in self.review.criteria.items()
+        ]
 
     @property
     def comment_rows(self) -> list[tuple[str, str]]:
         from vschool.peps.sections import SECTIONS  # sections -> forms -> this module
 
-        return [(SECTIONS[key].title if key in SECTIONS else key, text)
-                for key, text in self.review.comments.items()]
+        return [
+            (SECTIONS[key].title if key in SECTIONS else key, text)
+            for key, text in self.review.comments.items()
+        ]

@@ -36,12 +36,17 @@ class PepQuerySet(models.QuerySet["Pep"]):
     def of_term(self, academic_year: int, term: str) -> Self:
         return self.filter(academic_year=academic_year, term=term)
 
-    def completed_in_term(self, academic_year: int, term: str, term_start: date,
-                          deadline: date) -> Self:
+    def completed_in_term(
+        self, academic_year: int, term: str, term_start: date, deadline: date
+    ) -> Self:
         """The term's termly PEPs completed from its start to its deadline
         (rules.completed_in_term)."""
-        return (self.termly().of_term(academic_year, term).completed()
-                .filter(completed_date__range=(term_start, deadline)))
+        return (
+            self.termly()
+            .of_term(academic_year, term)
+            .completed()
+            .filter(completed_date__range=(term_start, deadline))
+        )
 
     def good_or_better(self) -> Self:
         """Graded good or better on the Virtual School's scale (rules.is_good_or_better)."""
@@ -65,4 +70,3 @@ def needs_pep_q(day: date, prefix: str = "") -> Q:
     latest = latest_dob_needing_pep(day, from_age_two=from_age_two)
     condition = years & Q(date_of_birth__lte=latest)
     return prefixed(condition, prefix) if prefix else condition
-

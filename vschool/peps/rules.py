@@ -42,8 +42,9 @@ PEP_TYPE_LABELS: dict[str, str] = {
 }
 
 
-def initial_pep_due(care_start: date, *, count: int, unit: str,
-                    calendar: SchoolCalendar | None = None) -> date:
+def initial_pep_due(
+    care_start: date, *, count: int, unit: str, calendar: SchoolCalendar | None = None
+) -> date:
     """Return the deadline of the initial PEP for a period of care starting on `care_start`.
 
     CPR2010 reg 33 and SG2018: ready for the first statutory review, within 20 working days
@@ -61,14 +62,16 @@ def initial_pep_due(care_start: date, *, count: int, unit: str,
 LONGEST_TIMESCALE = timedelta(days=400)
 
 
-def care_starts_due_between(first: date, last: date,
-                            due_of: Callable[[date], date]) -> tuple[date, date] | None:
+def care_starts_due_between(
+    first: date, last: date, due_of: Callable[[date], date]
+) -> tuple[date, date] | None:
     """The first and last care start whose initial PEP falls due from `first` to `last`.
 
     A later start is never due earlier, so these starts are one run of days, found by
     bisection on `due_of` (a start's deadline); None when no start falls due then. The
     reports count new entrants by the day their PEP fell due, without a row per child.
     """
+
     def earliest_due_from(target: date) -> date:
         low, high = target - LONGEST_TIMESCALE, target
         while low < high:
@@ -100,8 +103,12 @@ def pep_start(dob: date, *, from_age_two: bool) -> date:
     if not from_age_two:
         return birthday(dob, 3)
     second = birthday(dob, 2)
-    return min(date(year, month, day) for year in (second.year, second.year + 1)
-               for month, day in _FUNDED_TERM_STARTS if date(year, month, day) > second)
+    return min(
+        date(year, month, day)
+        for year in (second.year, second.year + 1)
+        for month, day in _FUNDED_TERM_STARTS
+        if date(year, month, day) > second
+    )
 
 
 def needs_pep(dob: date, day: date, *, from_age_two: bool, nc_year: int | None = None) -> bool:
@@ -152,12 +159,16 @@ def is_completed(status: str) -> bool:
     return status in COMPLETED_STATUSES
 
 
-def completed_in_term(status: str, completed_date: date | None, term_start: date,
-                      deadline: date) -> bool:
+def completed_in_term(
+    status: str, completed_date: date | None, term_start: date, deadline: date
+) -> bool:
     """Was the PEP completed in its term: approved, on a day from the term's start to its
     deadline? The measure the annual report counts as "PEP completed in term"."""
-    return (is_completed(status) and completed_date is not None
-            and term_start <= completed_date <= deadline)
+    return (
+        is_completed(status)
+        and completed_date is not None
+        and term_start <= completed_date <= deadline
+    )
 
 
 def initial_in_timescale(status: str, completed_date: date | None, due: date) -> bool:
@@ -176,8 +187,7 @@ VAGUE_WORDS = ("improve", "better", "try", "more confident", "continue")
 TARGET_RULES = (
     "Specific: it says what the child will be able to do, without vague words such as "
     + ", ".join(f"“{word}”" for word in VAGUE_WORDS),
-    "Measurable: “How will you know?” has a number or a level, such as “book band 5” "
-    "or “96%”",
+    "Measurable: “How will you know?” has a number or a level, such as “book band 5” or “96%”",
     "Time-bound: it has a review date, no later than the next PEP",
     "Owned: someone is responsible for it",
 )
@@ -192,8 +202,7 @@ def target_hints(target: dict[str, Any], next_pep: date | None = None) -> list[s
     """
     hints = []
     words = f" {target.get('target', '')} ".lower()
-    vague = [w for w in VAGUE_WORDS if f" {w} " in words or f" {w}." in words
-             or f" {w}," in words]
+    vague = [w for w in VAGUE_WORDS if f" {w} " in words or f" {w}." in words or f" {w}," in words]
     if vague:
         hints.append(f"“{vague[0]}” is vague: say what the child will be able to do")
     if not any(ch.isdigit() for ch in target.get("measure") or ""):
@@ -202,8 +211,9 @@ def target_hints(target: dict[str, Any], next_pep: date | None = None) -> list[s
     if not by_when:
         hints.append("The target has no review date")
     elif next_pep is not None and (review := _iso_date(by_when)) and review > next_pep:
-        hints.append(f"The review date is after the next PEP, due by "
-                     f"{next_pep.day} {next_pep:%B %Y}")
+        hints.append(
+            f"The review date is after the next PEP, due by {next_pep.day} {next_pep:%B %Y}"
+        )
     if not (target.get("who") or "").strip():
         hints.append("No one is responsible for the target")
     return hints

@@ -18,8 +18,13 @@ _SW = frozenset({Part.SOCIAL_WORKER})
 _DT_SW = frozenset({Part.DESIGNATED_TEACHER, Part.SOCIAL_WORKER})
 
 # The task list's groups, in order; "Submit" follows them (the check answers page).
-GROUPS = {"meeting": "Meeting", "child": "The child", "education": "Education",
-          "plan": "Plan", "contributions": "Contributions"}
+GROUPS = {
+    "meeting": "Meeting",
+    "child": "The child",
+    "education": "Education",
+    "plan": "Plan",
+    "contributions": "Contributions",
+}
 
 
 @dataclass(frozen=True)
@@ -35,29 +40,92 @@ class Section:
     carry: tuple[str, ...] | bool = ()  # answers copied to the next PEP; True: all of them
 
 
-SECTIONS = {s.key: s for s in [
-    Section("meeting", "Meeting date, attendees and who was consulted", "meeting", _DT_SW,
-            "Designated teacher or social worker", pep_forms.MeetingSectionForm),
-    Section("voice", "The child's views", "child", frozenset(Part),
-            "Anyone who meets the child", pep_forms.VoiceSectionForm),
-    Section("wellbeing", "Wellbeing and SEN", "child", _DT_SW,
-            "Designated teacher or social worker", pep_forms.WellbeingSectionForm,
-            carry=("support", "health", "ehcp_review", "sdq_score", "sdq_date")),
-    Section("school", "School, attendance and progress", "education", _DT,
-            "Designated teacher", pep_forms.SchoolSectionForm, carry=("strengths",)),
-    Section("review", "Last term's targets", "education", _DT,
-            "Designated teacher", pep_forms.ReviewSectionForm),
-    Section("targets", "SMART targets", "plan", _DT, "Designated teacher",
-            formset=pep_forms.TargetFormSet, prefix="t", carry=True),
-    Section("ppplus", "PP+ request", "plan", _DT, "Designated teacher",
-            pep_forms.PpPlusSectionForm),
-    Section("actions", "Actions and who will do them", "plan", _DT_SW,
-            "Designated teacher or social worker", formset=pep_forms.ActionFormSet, prefix="a"),
-    Section("care", "Care and placement", "contributions", _SW, "Social worker",
-            pep_forms.CareSectionForm, carry=("placement",)),
-    Section("carer", "The carer's and parent's views", "contributions", _SW,
-            "Social worker, with the carer", pep_forms.CarerSectionForm),
-]}
+SECTIONS = {
+    s.key: s
+    for s in [
+        Section(
+            "meeting",
+            "Meeting date, attendees and who was consulted",
+            "meeting",
+            _DT_SW,
+            "Designated teacher or social worker",
+            pep_forms.MeetingSectionForm,
+        ),
+        Section(
+            "voice",
+            "The child's views",
+            "child",
+            frozenset(Part),
+            "Anyone who meets the child",
+            pep_forms.VoiceSectionForm,
+        ),
+        Section(
+            "wellbeing",
+            "Wellbeing and SEN",
+            "child",
+            _DT_SW,
+            "Designated teacher or social worker",
+            pep_forms.WellbeingSectionForm,
+            carry=("support", "health", "ehcp_review", "sdq_score", "sdq_date"),
+        ),
+        Section(
+            "school",
+            "School, attendance and progress",
+            "education",
+            _DT,
+            "Designated teacher",
+            pep_forms.SchoolSectionForm,
+            carry=("strengths",),
+        ),
+        Section(
+            "review",
+            "Last term's targets",
+            "education",
+            _DT,
+            "Designated teacher",
+            pep_forms.ReviewSectionForm,
+        ),
+        Section(
+            "targets",
+            "SMART targets",
+            "plan",
+            _DT,
+            "Designated teacher",
+            formset=pep_forms.TargetFormSet,
+            prefix="t",
+            carry=True,
+        ),
+        Section(
+            "ppplus", "PP+ request", "plan", _DT, "Designated teacher", pep_forms.PpPlusSectionForm
+        ),
+        Section(
+            "actions",
+            "Actions and who will do them",
+            "plan",
+            _DT_SW,
+            "Designated teacher or social worker",
+            formset=pep_forms.ActionFormSet,
+            prefix="a",
+        ),
+        Section(
+            "care",
+            "Care and placement",
+            "contributions",
+            _SW,
+            "Social worker",
+            pep_forms.CareSectionForm,
+            carry=("placement",),
+        ),
+        Section(
+            "carer",
+            "The carer's and parent's views",
+            "contributions",
+            _SW,
+            "Social worker, with the carer",
+            pep_forms.CarerSectionForm,
+        ),
+    ]
+}
 
 # Sections that must be completed before the PEP goes to the Virtual School.
 REQUIRED_FOR_SUBMIT = ("school", "voice", "targets")
@@ -70,8 +138,11 @@ def carried_forward(key: str, data) -> dict | list | None:
         return None
     if spec.carry is True:
         return data
-    kept = {name: data[name] for name in spec.carry
-            if isinstance(data, dict) and data.get(name) not in ("", None)}
+    kept = {
+        name: data[name]
+        for name in spec.carry
+        if isinstance(data, dict) and data.get(name) not in ("", None)
+    }
     return kept or None
 
 

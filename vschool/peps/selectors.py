@@ -53,8 +53,9 @@ class PepSchedule:
 
 def deadlines_set(academic_year: int) -> dict[str, date]:
     """The PEP deadlines the Virtual School has set for a year's terms, by term. One query."""
-    return dict(PepTermDeadline.objects.filter(academic_year=academic_year)
-                .values_list("term", "deadline"))
+    return dict(
+        PepTermDeadline.objects.filter(academic_year=academic_year).values_list("term", "deadline")
+    )
 
 
 def term_deadlines(academic_year: int, terms: list[TermPeriod]) -> dict[str, date]:
@@ -72,7 +73,7 @@ def term_deadline(academic_year: int, term: TermPeriod) -> date:
 def next_pep_deadline(pep: Pep) -> date:
     """The deadline of the term after the PEP's: when its targets come up for review."""
     terms = term_dates_for_year(pep.academic_year)
-    later = terms[[t.term.value for t in terms].index(pep.term) + 1:]
+    later = terms[[t.term.value for t in terms].index(pep.term) + 1 :]
     if later:
         return term_deadline(pep.academic_year, later[0])
     return term_deadline(pep.academic_year + 1, term_dates_for_year(pep.academic_year + 1)[0])
@@ -89,15 +90,16 @@ def pep_schedule(child: Child, today: date) -> PepSchedule:
     episodes = list(child.episodes.all())
     year = year_group(child.date_of_birth, academic_year_start(today), child.year_group_offset)
     needed = looked_after_on(episodes, today) and needs_pep(
-        child.date_of_birth, today, nc_year=year,
-        from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO)
+        child.date_of_birth, today, nc_year=year, from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO
+    )
     kind = pep_type(year, in_education=child.current_school_id is not None)
     due: list[Due] = []
     if needed:
         periods = periods_of_care(episodes)
         now = periods[-1] if periods and periods[-1].end is None else None
-        initial = (_initial_due(now.start, history, today)
-                   if now is not None and now.starts_care else None)
+        initial = (
+            _initial_due(now.start, history, today) if now is not None and now.starts_care else None
+        )
         if initial is not None:
             due.append(initial)
         due += _term_due(history, today)
@@ -113,14 +115,21 @@ def _initial_due(care_start: date, history: list[Pep], today: date) -> Due | Non
     if pep is None and any(p.kind == Pep.Kind.TERMLY for p in in_period):
         return None
     deadline = initial_due_rule(care_start, care_start)(care_start)
-    return Due(f"Initial PEP (care began {care_start.day} {care_start:%B %Y})", deadline, pep,
-               today)
+    return Due(
+        f"Initial PEP (care began {care_start.day} {care_start:%B %Y})", deadline, pep, today
+    )
 
 
 def _term_due(history: list[Pep], today: date) -> list[Due]:
     ay, term = term_on(today)
-    pep = next((p for p in history if p.kind == Pep.Kind.TERMLY and p.academic_year == ay
-                and p.term == term.term.value), None)
+    pep = next(
+        (
+            p
+            for p in history
+            if p.kind == Pep.Kind.TERMLY and p.academic_year == ay and p.term == term.term.value
+        ),
+        None,
+    )
     label = f"{term.term.value.title()} term {ay}/{str(ay + 1)[2:]} PEP"
     return [Due(label, term_deadline(ay, term), pep, today)]
 
@@ -146,8 +155,12 @@ def pep_for_child(child: Child, pep_id: int) -> Pep:
 
 def previous_review(pep: Pep) -> ReviewPresenter | None:
     """The last QA of this PEP or of the child's earlier ones, for the officer to read first."""
-    review = (PepReview.objects.filter(pep__child_id=pep.child_id, pep__due_date__lte=pep.due_date)
-              .select_related("pep", "by").order_by("-at", "-id").first())
+    review = (
+        PepReview.objects.filter(pep__child_id=pep.child_id, pep__due_date__lte=pep.due_date)
+        .select_related("pep", "by")
+        .order_by("-at", "-id")
+        .first()
+    )
     return ReviewPresenter(review) if review else None
 
 
@@ -178,13 +191,18 @@ def terms_with_completed_peps() -> set[tuple[int, str]]:
 
 def moderation_sample(academic_year: int, term: str) -> list[PepModeration]:
     """A term's moderation sample, by phase, with each PEP's child, school and first grader."""
-    return list(PepModeration.objects.filter(academic_year=academic_year, term=term)
-                .select_related("pep__child__current_school", "first_by")
-                .order_by("phase", "pep__child__la_child_id", "pk"))
+    return list(
+        PepModeration.objects.filter(academic_year=academic_year, term=term)
+        .select_related("pep__child__current_school", "first_by")
+        .order_by("phase", "pep__child__la_child_id", "pk")
+    )
 
 
 def moderation_to_grade(moderation_id: int) -> PepModeration:
     """One sampled PEP with its sections and both graders; 404 when there is no such row."""
-    return get_object_or_404(PepModeration.objects.select_related(
-        "pep__child", "first_by", "second_by").prefetch_related("pep__sections"),
-        pk=moderation_id)
+    return get_object_or_404(
+        PepModeration.objects.select_related(
+            "pep__child", "first_by", "second_by"
+        ).prefetch_related("pep__sections"),
+        pk=moderation_id,
+    )

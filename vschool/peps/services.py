@@ -37,23 +37,43 @@ def pep_start(*, child: Child, user: User, today: date) -> Pep:
     kind, academic_year, term, due_date = due
     previous = child.peps.order_by("-due_date", "-pk").first()
     with transaction.atomic():
-        pep = Pep.objects.create(child=child, kind=kind, academic_year=academic_year, term=term,
-                                 due_date=due_date,
-                                 pep_type=pep_schedule(child, today).pep_type)
-        audit_record(user=user, action=AuditEntry.Action.CREATED, obj=pep,
-                     summary=f"{PEP_TYPE_LABELS[pep.pep_type]} created")
+        pep = Pep.objects.create(
+            child=child,
+            kind=kind,
+            academic_year=academic_year,
+            term=term,
+            due_date=due_date,
+            pep_type=pep_schedule(child, today).pep_type,
+        )
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CREATED,
+            obj=pep,
+            summary=f"{PEP_TYPE_LABELS[pep.pep_type]} created",
+        )
         if previous is not None:
-            carried = ((row.key, carried_forward(row.key, row.data))
-                       for row in previous.sections.all())
+            carried = (
+                (row.key, carried_forward(row.key, row.data)) for row in previous.sections.all()
+            )
             PepSection.objects.bulk_create(
                 PepSection(pep=pep, key=key, data=data, updated_by=user, carried_from=previous)
-                for key, data in carried if data is not None)
+                for key, data in carried
+                if data is not None
+            )
         return pep_transition(pep=pep, user=user, action="start", version=pep.version)
 
 
-def pep_transition(*, pep: Pep, user: User, action: str, version: int, note: str = "",
-                   grade: str = "", today: date | None = None,
-                   review: dict | None = None) -> Pep:
+def pep_transition(
+    *,
+    pep: Pep,
+    user: User,
+    action: str,
+    version: int,
+    note: str = "",
+    grade: str = "",
+    today: date | None = None,
+    review: dict | None = None,
+) -> Pep:
     """Make one workflow move, if `user` may and nobody changed the PEP since `version`.
 
     Writes the status row, the QA review when one is given (criteria and section
@@ -61,8 +81,7 @@ def pep_transition(*, pep: Pep, user: User, action: str, version: int, note: str
     """
     move = TRANSITIONS.get(action)
     if move is None or pep.status != move.source:
-        raise PepError(f"You cannot {action} a PEP that is "
-                       f"{pep.get_status_display().lower()}")
+        raise PepError(f"You cannot {action} a PEP that is {pep.get_status_display().lower()}")
     if not move.parts & parts_for(user, pep.child):
         raise PepError("You cannot do that to this PEP")
     changes = {"status": move.target, "version": F("version") + 1}
@@ -78,26 +97,37 @@ def pep_transition(*, pep: Pep, user: User, action: str, version: int, note: str
             raise PepError("Select a grade to approve the PEP")
         changes.update(grade=grade, completed_date=today or date.today())
     with transaction.atomic():
-        if not Pep.objects.filter(pk=pep.pk, version=version, status=move.source).update(
-                **changes):
-            raise StaleVersion("Someone else changed this PEP since you opened it. "
-                               "Check it and try again.")
+        if not Pep.objects.filter(pk=pep.pk, version=version, status=move.source).update(**changes):
+            raise StaleVersion(
+                "Someone else changed this PEP since you opened it. Check it and try again."
+            )
         pep.refresh_from_db()
         PepStatusChange.objects.create(pep=pep, status=pep.status, by=user, note=note)
         if review is not None and action in ("approve", "return"):
             criteria = review.get("criteria", {})
-            PepReview.objects.create(pep=pep, by=user, decision=action, criteria=criteria,
-                                     comments=review.get("comments", {}), grade=grade,
-                                     suggested_grade=quality.suggested_grade(criteria))
-        audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=pep,
-                     summary=move.summary + (f" ({grade})" if grade else ""))
+            PepReview.objects.create(
+                pep=pep,
+                by=user,
+                decision=action,
+                criteria=criteria,
+                comments=review.get("comments", {}),
+                grade=grade,
+                suggested_grade=quality.suggested_grade(criteria),
+            )
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CHANGED,
+            obj=pep,
+            summary=move.summary + (f" ({grade})" if grade else ""),
+        )
     if move.notify:
         _notify(pep, move.notify, move.summary, note, by=user)
     return pep
 
 
-def pep_section_save(*, pep: Pep, key: str, user: User, data: dict, completed: bool,
-                     version: int) -> PepSection:
+def pep_section_save(
+    *, pep: Pep, key: str, user: User, data: dict, completed: bool, version: int
+) -> PepSection:
     """Save a section's answers, if the PEP is open and `user` owns the section."""
     section = SECTIONS[key]
     if pep.status not in EDITABLE:
@@ -108,28 +138,40 @@ def pep_section_save(*, pep: Pep, key: str, user: User, data: dict, completed: b
         row, created = PepSection.objects.get_or_create(pep=pep, key=key)
         # A newer version saved by the same user is their own draft (autosave): no conflict.
         if not created and row.version != version and row.updated_by_id != user.pk:
-            raise StaleVersion(f"{row.updated_by or 'Someone'} changed this section since you "
-                               "opened it. Your answers are below: check them and save again.")
+            raise StaleVersion(
+                f"{row.updated_by or 'Someone'} changed this section since you "
+                "opened it. Your answers are below: check them and save again."
+            )
         changed = PepSection.objects.filter(pk=row.pk, version=row.version).update(
-            data=data, completed=completed, updated_by=user, version=F("version") + 1,
-            carried_from=None)
+            data=data,
+            completed=completed,
+            updated_by=user,
+            version=F("version") + 1,
+            carried_from=None,
+        )
         if not changed:
             raise StaleVersion("Someone else saved this section at the same moment. Try again.")
         row.refresh_from_db()
-        audit_record(user=user, action=AuditEntry.Action.CHANGED, obj=pep,
-                     summary=f"PEP section saved: {section.title}")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.CHANGED,
+            obj=pep,
+            summary=f"PEP section saved: {section.title}",
+        )
     return row
 
 
-def pep_meeting_save(*, pep: Pep, user: User, data: dict, completed: bool,
-                     version: int) -> PepSection:
+def pep_meeting_save(
+    *, pep: Pep, user: User, data: dict, completed: bool, version: int
+) -> PepSection:
     """Save the meeting section and copy its date to the PEP, which reports count by.
 
     The PEP's version is left alone: only workflow moves change it.
     """
     with transaction.atomic():
-        row = pep_section_save(pep=pep, key="meeting", user=user, data=data,
-                               completed=completed, version=version)
+        row = pep_section_save(
+            pep=pep, key="meeting", user=user, data=data, completed=completed, version=version
+        )
         meeting = data.get("meeting_date") or None
         meeting = date.fromisoformat(meeting) if isinstance(meeting, str) else meeting
         Pep.objects.filter(pk=pep.pk).update(meeting_date=meeting)
@@ -141,8 +183,11 @@ def _people_for(child: Child, part: Part) -> list[User]:
     """Who plays `part` for the child: the officer (or the head and deputy when none is
     allocated), the school's designated teachers, or the social worker."""
     if part == Part.VIRTUAL_SCHOOL:
-        return [child.education_officer] if child.education_officer is not None else list(
-            User.objects.filter(role__in=[Role.HEAD, Role.DEPUTY], is_active=True))
+        return (
+            [child.education_officer]
+            if child.education_officer is not None
+            else list(User.objects.filter(role__in=[Role.HEAD, Role.DEPUTY], is_active=True))
+        )
     if part == Part.SOCIAL_WORKER:
         return [child.social_worker] if child.social_worker is not None else []
     school = child.current_school
@@ -153,10 +198,15 @@ def _notify(pep: Pep, parts: frozenset[Part], summary: str, note: str, by: User)
     """E-mail whoever acts next, but not the person who made the move."""
     child = pep.child
     people = [person for part in sorted(parts) for person in _people_for(child, part)]
-    recipients = list(dict.fromkeys(person.email for person in people
-                                    if person.email and person.pk != by.pk))
+    recipients = list(
+        dict.fromkeys(person.email for person in people if person.email and person.pk != by.pk)
+    )
     if recipients:
         link = settings.VSCHOOL_BASE_URL + reverse("peps:detail", args=[child.pk, pep.pk])
         body = f"{summary} for {child.initials} {child.reference}.\n\n{note}".strip()
-        send_mail(f"{summary}: {child.initials} {child.reference}",
-                  f"{body}\n\nOpen the PEP: {link}", None, recipients)
+        send_mail(
+            f"{summary}: {child.initials} {child.reference}",
+            f"{body}\n\nOpen the PEP: {link}",
+            None,
+            recipients,
+        )

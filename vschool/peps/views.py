@@ -34,8 +34,11 @@ from vschool.peps.workflow import EDITABLE, Part, parts_for
 def child_peps(request, pk: int):
     def extra(child, today):
         schedule = pep_schedule(child, today)
-        return {"schedule": schedule, "pep_type_label": PEP_TYPE_LABELS[schedule.pep_type],
-                "may_start": any(item.pep is None for item in schedule.due)}
+        return {
+            "schedule": schedule,
+            "pep_type_label": PEP_TYPE_LABELS[schedule.pep_type],
+            "may_start": any(item.pep is None for item in schedule.due),
+        }
 
     return child_page(request, pk, "peps", extra, template="peps/child_peps.html")
 
@@ -52,7 +55,9 @@ def pep_start(request, pk: int):
             return redirect("peps:child", pk)
         messages.success(request, "PEP started")
         return redirect("peps:detail", pk, pep.pk)
-    return render(request, "peps/pep_start.html", {"child": child, "due": pep_due_now(child, today)})
+    return render(
+        request, "peps/pep_start.html", {"child": child, "due": pep_due_now(child, today)}
+    )
 
 
 def pep_detail(request, pk: int, pep_id: int):
@@ -63,8 +68,12 @@ def pep_detail(request, pk: int, pep_id: int):
         if request.POST.get("action") in ("submit", "resubmit"):
             return redirect("peps:check", pk, pep.pk)  # submitting needs the declaration
         try:
-            services.pep_transition(pep=pep, user=request.user, action=request.POST.get("action", ""),
-                                    version=_int(request.POST.get("version")))
+            services.pep_transition(
+                pep=pep,
+                user=request.user,
+                action=request.POST.get("action", ""),
+                version=_int(request.POST.get("version")),
+            )
         except services.PepError as error:
             messages.error(request, str(error))
         else:
@@ -85,19 +94,22 @@ def _section_forms(spec, presented: PepPresenter, row, data, completing: bool):
         # Bound, the rows come from the page: a draft saved since it loaded (autosave) must
         # not become the "initial" that the page's new rows are compared with, or they look
         # unchanged and are dropped.
-        form = spec.formset(data, initial=None if data is not None else initial,
-                            prefix=spec.prefix)
+        form = spec.formset(data, initial=None if data is not None else initial, prefix=spec.prefix)
     else:
-        form = spec.form(data, initial=initial, context=presented.form_context(spec.key),
-                         completing=completing)
+        form = spec.form(
+            data, initial=initial, context=presented.form_context(spec.key), completing=completing
+        )
     done = CompletedForm(data, initial={"completed": "yes" if row and row.completed else None})
     return form, done
 
 
 def _section_save(pep, spec, user, form, completed: bool, version: int):
     answers = formset_data(form) if spec.formset is not None else form.answers()
-    save = services.pep_meeting_save if spec.key == "meeting" else partial(
-        services.pep_section_save, key=spec.key)
+    save = (
+        services.pep_meeting_save
+        if spec.key == "meeting"
+        else partial(services.pep_section_save, key=spec.key)
+    )
     return answers, save(pep=pep, user=user, data=answers, completed=completed, version=version)
 
 
@@ -107,9 +119,16 @@ def _conflict(presented: PepPresenter, spec, pep, answers) -> dict:
     theirs = dict(presented.items_for(spec.key, saved.data))
     yours = dict(presented.items_for(spec.key, answers))
     labels = list(dict.fromkeys([*theirs, *yours]))
-    return {"by": saved.updated_by, "at": saved.updated_at, "version": saved.version,
-            "rows": [(label, theirs.get(label, ""), yours.get(label, "")) for label in labels
-                     if theirs.get(label, "") != yours.get(label, "")]}
+    return {
+        "by": saved.updated_by,
+        "at": saved.updated_at,
+        "version": saved.version,
+        "rows": [
+            (label, theirs.get(label, ""), yours.get(label, ""))
+            for label in labels
+            if theirs.get(label, "") != yours.get(label, "")
+        ],
+    }
 
 
 def _section_of(request, pk: int, pep_id: int, section: str):
@@ -119,8 +138,7 @@ def _section_of(request, pk: int, pep_id: int, section: str):
     spec = SECTIONS.get(section)
     if spec is None:
         raise Http404
-    return child, pep, spec, PepPresenter(pep, parts_for(request.user, child),
-                                          timezone.localdate())
+    return child, pep, spec, PepPresenter(pep, parts_for(request.user, child), timezone.localdate())
 
 
 def pep_section(request, pk: int, pep_id: int, section: str):
@@ -134,17 +152,27 @@ def pep_section(request, pk: int, pep_id: int, section: str):
     applies = presented.applies(section)
     editable = applies and pep.status in EDITABLE and may_edit(spec, presented.parts)
     data = request.POST if request.method == "POST" and editable else None
-    form, done = _section_forms(spec, presented, row, data,
-                                data is not None and data.get("completed") == "yes")
+    form, done = _section_forms(
+        spec, presented, row, data, data is not None and data.get("completed") == "yes"
+    )
     version, conflict = (row.version if row else 1), None
     if data is not None and form.is_valid() and done.is_valid():
         try:
-            answers, _ = _section_save(pep, spec, request.user, form,
-                                       done.cleaned_data["completed"],
-                                       _int(request.POST.get("version")))
+            answers, _ = _section_save(
+                pep,
+                spec,
+                request.user,
+                form,
+                done.cleaned_data["completed"],
+                _int(request.POST.get("version")),
+            )
         except services.StaleVersion as error:
-            conflict = _conflict(presented, spec, pep, formset_data(form)
-                                 if spec.formset is not None else form.answers())
+            conflict = _conflict(
+                presented,
+                spec,
+                pep,
+                formset_data(form) if spec.formset is not None else form.answers(),
+            )
             version = conflict["version"]
             done.add_error(None, str(error))
         except services.PepError as error:
@@ -154,11 +182,25 @@ def pep_section(request, pk: int, pep_id: int, section: str):
             if spec.formset is not None:
                 return redirect("peps:section", pk, pep.pk, section)
             return redirect("peps:detail", pk, pep.pk)
-    return render(request, "peps/pep_section.html", {
-        "child": child, "pep": pep, "section": spec, "row": row, "editable": editable,
-        "applies": applies, "form": form, "done": done, "version": version,
-        "conflict": conflict, "facts": presented.facts(section), "presented": presented,
-        "target_rules": TARGET_RULES if section == "targets" else ()})
+    return render(
+        request,
+        "peps/pep_section.html",
+        {
+            "child": child,
+            "pep": pep,
+            "section": spec,
+            "row": row,
+            "editable": editable,
+            "applies": applies,
+            "form": form,
+            "done": done,
+            "version": version,
+            "conflict": conflict,
+            "facts": presented.facts(section),
+            "presented": presented,
+            "target_rules": TARGET_RULES if section == "targets" else (),
+        },
+    )
 
 
 @require_POST
@@ -171,32 +213,46 @@ def pep_section_autosave(request, pk: int, pep_id: int, section: str):
     """
     child, pep, spec, presented = _section_of(request, pk, pep_id, section)
     row = presented.rows.get(section)
-    if not (presented.applies(section) and pep.status in EDITABLE
-            and may_edit(spec, presented.parts)):
-        return JsonResponse({"saved": False, "stop": True,
-                             "message": "This section cannot be changed now."})
+    if not (
+        presented.applies(section) and pep.status in EDITABLE and may_edit(spec, presented.parts)
+    ):
+        return JsonResponse(
+            {"saved": False, "stop": True, "message": "This section cannot be changed now."}
+        )
     completing = request.POST.get("completed") == "yes"
     form, _ = _section_forms(spec, presented, row, request.POST, completing)
     if completing and not form.is_valid():
         completing = False
         form, _ = _section_forms(spec, presented, row, request.POST, completing)
     if not form.is_valid():
-        return JsonResponse({"saved": False,
-                             "message": "Draft not saved yet: some answers need correcting. "
-                                        "Choose Save and continue to see what."})
+        return JsonResponse(
+            {
+                "saved": False,
+                "message": "Draft not saved yet: some answers need correcting. "
+                "Choose Save and continue to see what.",
+            }
+        )
     try:
-        _, saved = _section_save(pep, spec, request.user, form, completing,
-                                 _int(request.POST.get("version")))
+        _, saved = _section_save(
+            pep, spec, request.user, form, completing, _int(request.POST.get("version"))
+        )
     except services.StaleVersion:
-        return JsonResponse({"saved": False, "conflict": True, "stop": True,
-                             "message": "Someone else has changed this section. Your answers "
-                                        "are still here: choose Save and continue to see both "
-                                        "versions."})
+        return JsonResponse(
+            {
+                "saved": False,
+                "conflict": True,
+                "stop": True,
+                "message": "Someone else has changed this section. Your answers "
+                "are still here: choose Save and continue to see both "
+                "versions.",
+            }
+        )
     except services.PepError as error:
         return JsonResponse({"saved": False, "stop": True, "message": str(error)})
     at = timezone.localtime(saved.updated_at)
-    return JsonResponse({"saved": True, "version": saved.version,
-                         "message": f"Draft saved {_clock(at)}"})
+    return JsonResponse(
+        {"saved": True, "version": saved.version, "message": f"Draft saved {_clock(at)}"}
+    )
 
 
 def _clock(moment) -> str:
@@ -213,15 +269,24 @@ def pep_check(request, pk: int, pep_id: int):
     if request.method == "POST" and form.is_valid():
         action = "resubmit" if pep.status == Pep.Status.RETURNED else "submit"
         try:
-            services.pep_transition(pep=pep, user=request.user, action=action,
-                                    version=_int(request.POST.get("version")))
+            services.pep_transition(
+                pep=pep, user=request.user, action=action, version=_int(request.POST.get("version"))
+            )
         except services.PepError as error:
             form.add_error(None, str(error))
         else:
             return redirect("peps:submitted", pk, pep.pk)
-    return render(request, "peps/pep_check.html", {
-        "child": child, "pep": pep, "presented": presented, "form": form,
-        "move": presented.submit_move})
+    return render(
+        request,
+        "peps/pep_check.html",
+        {
+            "child": child,
+            "pep": pep,
+            "presented": presented,
+            "form": form,
+            "move": presented.submit_move,
+        },
+    )
 
 
 def pep_submitted(request, pk: int, pep_id: int):
@@ -231,10 +296,17 @@ def pep_submitted(request, pk: int, pep_id: int):
     submitted = None
     if pep.status == Pep.Status.SUBMITTED:
         submitted = pep.status_changes.filter(status=Pep.Status.SUBMITTED).last()
-    return render(request, "peps/pep_submitted.html", {
-        "child": child, "pep": pep, "submitted": submitted,
-        "officer": child.education_officer,
-        "late": pep.due_date < timezone.localdate()})
+    return render(
+        request,
+        "peps/pep_submitted.html",
+        {
+            "child": child,
+            "pep": pep,
+            "submitted": submitted,
+            "officer": child.education_officer,
+            "late": pep.due_date < timezone.localdate(),
+        },
+    )
 
 
 def pep_qa(request, pk: int, pep_id: int):
@@ -243,26 +315,43 @@ def pep_qa(request, pk: int, pep_id: int):
         raise Http404
     child = get_child_for_user(request.user, pk)
     pep = pep_for_child(child, pep_id)
-    form = QaForm(request.POST if request.method == "POST" else None,
-                  sections=[(key, spec.title) for key, spec in SECTIONS.items()])
+    form = QaForm(
+        request.POST if request.method == "POST" else None,
+        sections=[(key, spec.title) for key, spec in SECTIONS.items()],
+    )
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
-            services.pep_transition(pep=pep, user=request.user, action=decision,
-                                    version=_int(request.POST.get("version")),
-                                    note=form.cleaned_data["note"],
-                                    grade=form.cleaned_data["grade"] if decision == "approve" else "",
-                                    today=timezone.localdate(), review=form.review)
+            services.pep_transition(
+                pep=pep,
+                user=request.user,
+                action=decision,
+                version=_int(request.POST.get("version")),
+                note=form.cleaned_data["note"],
+                grade=form.cleaned_data["grade"] if decision == "approve" else "",
+                today=timezone.localdate(),
+                review=form.review,
+            )
         except services.PepError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "PEP approved" if decision == "approve"
-                             else "PEP returned to the designated teacher")
+            messages.success(
+                request,
+                "PEP approved"
+                if decision == "approve"
+                else "PEP returned to the designated teacher",
+            )
             return redirect("peps:detail", pk, pep.pk)
-    return render(request, "peps/pep_qa.html", {
-        "child": child, "form": form,
-        "previous": previous_review(pep),
-        "pep": PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate())})
+    return render(
+        request,
+        "peps/pep_qa.html",
+        {
+            "child": child,
+            "form": form,
+            "previous": previous_review(pep),
+            "pep": PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate()),
+        },
+    )
 
 
 def queue(request):
@@ -284,8 +373,9 @@ def queue(request):
     counts = work_queue.counts(lists)
     view = request.GET.get("view", "")
     if view not in counts:
-        view = next((key for key, _label in work_queue.VIEWS if counts[key]),
-                    work_queue.VIEWS[0][0])
+        view = next(
+            (key for key, _label in work_queue.VIEWS if counts[key]), work_queue.VIEWS[0][0]
+        )
     paginator = Paginator(lists[view], 50)
     paginator.count = counts[view]  # counted above: a cached property, so not counted again
     page = paginator.get_page(request.GET.get("page"))
@@ -294,14 +384,26 @@ def queue(request):
     params["view"] = view
     filters = params.copy()
     filters.pop("view")
-    return render(request, "peps/queue.html", {
-        "views": [(key, label, counts[key]) for key, label in work_queue.VIEWS], "view": view,
-        "view_label": dict(work_queue.VIEWS)[view],
-        "rows": work_queue.rows(view, list(page.object_list), today), "page": page,
-        "pagination": pagination(page, params), "filters": filters.urlencode(),
-        "officers": officers, "officer": officer, "phases": PHASES, "phase": phase,
-        "next_due": work_queue.next_due(children, today) if view == "overdue" and not counts[view]
-        else None})
+    return render(
+        request,
+        "peps/queue.html",
+        {
+            "views": [(key, label, counts[key]) for key, label in work_queue.VIEWS],
+            "view": view,
+            "view_label": dict(work_queue.VIEWS)[view],
+            "rows": work_queue.rows(view, list(page.object_list), today),
+            "page": page,
+            "pagination": pagination(page, params),
+            "filters": filters.urlencode(),
+            "officers": officers,
+            "officer": officer,
+            "phases": PHASES,
+            "phase": phase,
+            "next_due": work_queue.next_due(children, today)
+            if view == "overdue" and not counts[view]
+            else None,
+        },
+    )
 
 
 def _int(value) -> int:

@@ -79,10 +79,12 @@ def filtered(children: QuerySet[Child], phase: str, today: date) -> QuerySet[Chi
 def views(children: QuerySet[Child], today: date) -> dict[str, QuerySet]:
     """Each view's rows for `children` (the user's, already scoped), most urgent first."""
     peps = Pep.objects.filter(child__in=children).select_related(
-        "child", "child__current_school", "child__education_officer")
+        "child", "child__current_school", "child__education_officer"
+    )
     open_peps = peps.not_completed()
-    soon = add_school_days(today, SOON_SCHOOL_DAYS,
-                           la_school_calendar(today, today + timedelta(days=200)))
+    soon = add_school_days(
+        today, SOON_SCHOOL_DAYS, la_school_calendar(today, today + timedelta(days=200))
+    )
     return {
         "overdue": open_peps.filter(due_date__lt=today).order_by("due_date", "pk"),
         "due": open_peps.filter(due_date__range=(today, soon)).order_by("due_date", "pk"),
@@ -97,11 +99,18 @@ def not_started(children: QuerySet[Child], today: date) -> QuerySet[Child]:
     """Children in our care today (short breaks left out), of PEP age today, with no PEP
     beyond "not started" (initial or termly) for this term (calendar.selectors.term_on)."""
     ay, term = term_on(today)
-    started = (Pep.objects.of_term(ay, term.term.value)
-               .exclude(status=Pep.Status.NOT_STARTED).values("child_id"))
-    return (children.filter(in_care=True).filter(needs_pep_q(today)).exclude(pk__in=started)
-            .select_related("current_school", "education_officer")
-            .order_by("last_name", "first_name", "pk"))
+    started = (
+        Pep.objects.of_term(ay, term.term.value)
+        .exclude(status=Pep.Status.NOT_STARTED)
+        .values("child_id")
+    )
+    return (
+        children.filter(in_care=True)
+        .filter(needs_pep_q(today))
+        .exclude(pk__in=started)
+        .select_related("current_school", "education_officer")
+        .order_by("last_name", "first_name", "pk")
+    )
 
 
 def initial_to_do(children: QuerySet[Child], today: date) -> QuerySet[CareEpisode]:
@@ -112,18 +121,22 @@ def initial_to_do(children: QuerySet[Child], today: date) -> QuerySet[CareEpisod
     termly PEPs, as on the child's page.
     """
     peps = period_initial_peps()
-    termly = Pep.objects.filter(child=OuterRef("child"), kind=Pep.Kind.TERMLY,
-                                due_date__gte=OuterRef("decom"))
-    later_period = CareEpisode.objects.new_entries().filter(child=OuterRef("child"),
-                                                            decom__gt=OuterRef("decom"))
+    termly = Pep.objects.filter(
+        child=OuterRef("child"), kind=Pep.Kind.TERMLY, due_date__gte=OuterRef("decom")
+    )
+    later_period = CareEpisode.objects.new_entries().filter(
+        child=OuterRef("child"), decom__gt=OuterRef("decom")
+    )
     # In care now, in the period begun by the latest start: looked after ever since.
-    return (care_starts(children.filter(in_care=True), today - _INITIAL_LOOKBACK, today)
-            .exclude(Exists(later_period))
-            .exclude(Exists(peps.completed()))
-            .exclude(Exists(termly))
-            .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]))
-            .select_related("child", "child__current_school", "child__education_officer")
-            .order_by("initial_due", "pk"))
+    return (
+        care_starts(children.filter(in_care=True), today - _INITIAL_LOOKBACK, today)
+        .exclude(Exists(later_period))
+        .exclude(Exists(peps.completed()))
+        .exclude(Exists(termly))
+        .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]))
+        .select_related("child", "child__current_school", "child__education_officer")
+        .order_by("initial_due", "pk")
+    )
 
 
 @dataclass
@@ -141,8 +154,13 @@ class Row:
 
     @property
     def year(self) -> str:
-        return nc_year_label(year_group(self.child.date_of_birth, academic_year_start(self.today),
-                                        self.child.year_group_offset))
+        return nc_year_label(
+            year_group(
+                self.child.date_of_birth,
+                academic_year_start(self.today),
+                self.child.year_group_offset,
+            )
+        )
 
     @property
     def overdue_by(self) -> int:
@@ -159,9 +177,14 @@ def whose_turn(pep: Pep | None, done: set[str], initial: bool = False) -> str:
         return VS
     if pep.status == Pep.Status.RETURNED:
         return DT
-    waiting = [who for who, ready in (
-        (DT, all(key in done for key in REQUIRED_FOR_SUBMIT)), (SW, "care" in done))
-        if not ready]
+    waiting = [
+        who
+        for who, ready in (
+            (DT, all(key in done for key in REQUIRED_FOR_SUBMIT)),
+            (SW, "care" in done),
+        )
+        if not ready
+    ]
     if not waiting:
         return f"{DT}, to submit"
     return " and ".join([waiting[0], *(who.lower() for who in waiting[1:])])
@@ -174,33 +197,65 @@ def rows(view: str, objects: list, today: date) -> list[Row]:
         ay, term = term_on(today)
         deadline = term_deadline(ay, term)
         label = f"{term.term.value.title()} term {academic_year_label(ay)}"
-        return [Row(child, None, label, deadline, "Not started", whose_turn(None, set()),
-                    reverse("peps:child", args=[child.pk]), today) for child in objects]
+        return [
+            Row(
+                child,
+                None,
+                label,
+                deadline,
+                "Not started",
+                whose_turn(None, set()),
+                reverse("peps:child", args=[child.pk]),
+                today,
+            )
+            for child in objects
+        ]
     if view == "initial":
         peps = Pep.objects.in_bulk([ep.pep_id for ep in objects if ep.pep_id])
-        items = [(ep.child, peps.get(ep.pep_id), ep.initial_due,
-                  f"Initial PEP (care began {ep.decom.day} {ep.decom:%b %Y})") for ep in objects]
+        items = [
+            (
+                ep.child,
+                peps.get(ep.pep_id),
+                ep.initial_due,
+                f"Initial PEP (care began {ep.decom.day} {ep.decom:%b %Y})",
+            )
+            for ep in objects
+        ]
     else:
         items = [(pep.child, pep, pep.due_date, pep.get_kind_display()) for pep in objects]
     done = _sections_done([pep.pk for _child, pep, _due, _kind in items if pep])
-    return [Row(child, pep, kind, due, pep.get_status_display() if pep else "Not started",
-                whose_turn(pep, done.get(pep.pk, set()) if pep else set(),
-                           initial=view == "initial"),
-                reverse("peps:detail", args=[child.pk, pep.pk]) if pep
-                else reverse("peps:child", args=[child.pk]), today)
-            for child, pep, due, kind in items]
+    return [
+        Row(
+            child,
+            pep,
+            kind,
+            due,
+            pep.get_status_display() if pep else "Not started",
+            whose_turn(pep, done.get(pep.pk, set()) if pep else set(), initial=view == "initial"),
+            reverse("peps:detail", args=[child.pk, pep.pk])
+            if pep
+            else reverse("peps:child", args=[child.pk]),
+            today,
+        )
+        for child, pep, due, kind in items
+    ]
 
 
 def _sections_done(pep_ids: list[int]) -> dict[int, set[str]]:
     done: dict[int, set[str]] = {}
-    for pep_id, key in PepSection.objects.filter(pep_id__in=pep_ids, completed=True
-                                                 ).values_list("pep_id", "key"):
+    for pep_id, key in PepSection.objects.filter(pep_id__in=pep_ids, completed=True).values_list(
+        "pep_id", "key"
+    ):
         done.setdefault(pep_id, set()).add(key)
     return done
 
 
 def next_due(children: QuerySet[Child], today: date) -> date | None:
     """The next due date of an open PEP, for "Nothing overdue. Next due: …"."""
-    return (Pep.objects.filter(child__in=children, due_date__gte=today)
-            .not_completed().order_by("due_date")
-            .values_list("due_date", flat=True).first())
+    return (
+        Pep.objects.filter(child__in=children, due_date__gte=today)
+        .not_completed()
+        .order_by("due_date")
+        .values_list("due_date", flat=True)
+        .first()
+    )

@@ -36,19 +36,51 @@ _DT = frozenset({Part.DESIGNATED_TEACHER})
 _VS = frozenset({Part.VIRTUAL_SCHOOL})
 _DT_SW = frozenset({Part.DESIGNATED_TEACHER, Part.SOCIAL_WORKER})
 
-TRANSITIONS = {t.action: t for t in [
-    Transition("start", Status.NOT_STARTED, Status.DRAFT, _ANYONE, "Start PEP", "PEP started",
-               _DT_SW),
-    Transition("submit", Status.DRAFT, Status.SUBMITTED, _DT,
-               "Submit PEP to the Virtual School", "PEP submitted", _VS),
-    Transition("return", Status.SUBMITTED, Status.RETURNED, _VS, "Return for changes",
-               "PEP returned for changes", _DT),
-    Transition("resubmit", Status.RETURNED, Status.SUBMITTED, _DT,
-               "Resubmit PEP to the Virtual School", "PEP resubmitted", _VS),
-    Transition("approve", Status.SUBMITTED, Status.APPROVED, _VS, "Approve with this grade",
-               "PEP approved", _DT_SW),
-    Transition("lock", Status.APPROVED, Status.LOCKED, _VS, "Lock PEP", "PEP locked"),
-]}
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition(
+            "start", Status.NOT_STARTED, Status.DRAFT, _ANYONE, "Start PEP", "PEP started", _DT_SW
+        ),
+        Transition(
+            "submit",
+            Status.DRAFT,
+            Status.SUBMITTED,
+            _DT,
+            "Submit PEP to the Virtual School",
+            "PEP submitted",
+            _VS,
+        ),
+        Transition(
+            "return",
+            Status.SUBMITTED,
+            Status.RETURNED,
+            _VS,
+            "Return for changes",
+            "PEP returned for changes",
+            _DT,
+        ),
+        Transition(
+            "resubmit",
+            Status.RETURNED,
+            Status.SUBMITTED,
+            _DT,
+            "Resubmit PEP to the Virtual School",
+            "PEP resubmitted",
+            _VS,
+        ),
+        Transition(
+            "approve",
+            Status.SUBMITTED,
+            Status.APPROVED,
+            _VS,
+            "Approve with this grade",
+            "PEP approved",
+            _DT_SW,
+        ),
+        Transition("lock", Status.APPROVED, Status.LOCKED, _VS, "Lock PEP", "PEP locked"),
+    ]
+}
 
 # Statuses in which sections may be changed.
 EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})

@@ -89,15 +89,22 @@ class CareYear:
 def placements_between(first: date, last: date) -> QuerySet[CareEpisode]:
     """Episodes that each count as one placement in [first, last]: the database twin of
     rules.placements_in_year (a test checks they agree)."""
-    return (CareEpisode.objects.counted()
-            .filter(Q(dec__isnull=True) | Q(dec__gt=first), decom__lte=last)
-            .filter(Q(decom__lte=first) | Q(rne__in=NEW_PLACEMENT_RNE)))
+    return (
+        CareEpisode.objects.counted()
+        .filter(Q(dec__isnull=True) | Q(dec__gt=first), decom__lte=last)
+        .filter(Q(decom__lte=first) | Q(rne__in=NEW_PLACEMENT_RNE))
+    )
 
 
 def children_with_many_placements(first: date, last: date) -> QuerySet[CareEpisode]:
     """The child_id of each child with MANY_PLACEMENTS or more placements in [first, last]."""
-    return (placements_between(first, last).values("child_id")
-            .annotate(n=Count("pk")).filter(n__gte=MANY_PLACEMENTS).values("child_id"))
+    return (
+        placements_between(first, last)
+        .values("child_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=MANY_PLACEMENTS)
+        .values("child_id")
+    )
 
 
 def care_year_figures(children: QuerySet[Child], start: int, today: date) -> CareYear:
@@ -106,22 +113,39 @@ def care_year_figures(children: QuerySet[Child], start: int, today: date) -> Car
     as_of = min(last, today)
     on_day = Q(pk__in=CareEpisode.objects.looked_after_on(as_of).values("child_id"))
     cohort = Child.objects.continuously_looked_after_12_months(
-        start + 1, through=as_of if as_of < last else None,
-        admit_ending_on_31_march=settings.VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH)
+        start + 1,
+        through=as_of if as_of < last else None,
+        admit_ending_on_31_march=settings.VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH,
+    )
     row = children.aggregate(
         n_looked_after=Count("pk", filter=on_day),
-        n_started=Count("pk", filter=Q(pk__in=CareEpisode.objects.starting_care(first, as_of)
-                                       .counted().values("child_id"))),
-        n_ceased=Count("pk", filter=Q(pk__in=CareEpisode.objects.ending_care(first, as_of)
-                                      .counted().values("child_id"))),
+        n_started=Count(
+            "pk",
+            filter=Q(
+                pk__in=CareEpisode.objects.starting_care(first, as_of).counted().values("child_id")
+            ),
+        ),
+        n_ceased=Count(
+            "pk",
+            filter=Q(
+                pk__in=CareEpisode.objects.ending_care(first, as_of).counted().values("child_id")
+            ),
+        ),
         n_twelve_months=Count("pk", filter=Q(pk__in=cohort.values("pk"))),
-        n_many_placements=Count("pk", filter=on_day & Q(
-            pk__in=children_with_many_placements(first, as_of))),
+        n_many_placements=Count(
+            "pk", filter=on_day & Q(pk__in=children_with_many_placements(first, as_of))
+        ),
     )
     return CareYear(
-        start=start, first=first, last=last, as_of=as_of,
-        looked_after=row["n_looked_after"], started=row["n_started"], ceased=row["n_ceased"],
-        twelve_months=row["n_twelve_months"], many_placements=row["n_many_placements"],
+        start=start,
+        first=first,
+        last=last,
+        as_of=as_of,
+        looked_after=row["n_looked_after"],
+        started=row["n_started"],
+        ceased=row["n_ceased"],
+        twelve_months=row["n_twelve_months"],
+        many_placements=row["n_many_placements"],
         national=national_figures(start + 1),
     )
 
@@ -139,14 +163,23 @@ def national_figures(year_ending: int) -> dict[str, National | None]:
     latest published before it (flagged), or None when none is published."""
     found: dict[str, National | None] = {}
     for measure, (code, period) in NATIONAL.items():
-        rows = {int(row["period"][-4:]): row for row in code_rows("national_figures")
-                if row["code"] == code and row["group"] == "CLA" and row["value"]
-                and row["period"] == period.format(row["period"][-4:])}
+        rows = {
+            int(row["period"][-4:]): row
+            for row in code_rows("national_figures")
+            if row["code"] == code
+            and row["group"] == "CLA"
+            and row["value"]
+            and row["period"] == period.format(row["period"][-4:])
+        }
         years = [y for y in rows if y <= year_ending]
         if not years:
             found[measure] = None
             continue
         year = max(years)
-        found[measure] = National(int(rows[year]["value"]), rows[year]["period"],
-                                  rows[year]["source"], year == year_ending)
+        found[measure] = National(
+            int(rows[year]["value"]),
+            rows[year]["period"],
+            rows[year]["source"],
+            year == year_ending,
+        )
     return found

@@ -49,53 +49,84 @@ STATES = (NONE, OPEN, LATE)  # most urgent first
 
 
 def state_label(state: str, overdue: bool) -> str:
-    return {NONE: "Missing" if overdue else "Not started",
-            OPEN: "Overdue" if overdue else "In progress",
-            LATE: "Completed late"}[state]
+    return {
+        NONE: "Missing" if overdue else "Not started",
+        OPEN: "Overdue" if overdue else "In progress",
+        LATE: "Completed late",
+    }[state]
 
 
-def outstanding(children: QuerySet[Child], year: int, term: TermPeriod, deadline: date,
-                today: date) -> QuerySet[Child]:
+def outstanding(
+    children: QuerySet[Child], year: int, term: TermPeriod, deadline: date, today: date
+) -> QuerySet[Child]:
     """The outstanding children, each annotated with `pep_state` and the term's `pep_id`.
 
     The term's PEP is joined (a child has one termly PEP a term), not looked up row by
     row, so the list and its counts stay one pass over the roll.
     """
-    state = [(completed_q("term_pep__"), LATE),
-             (Q(term_pep__isnull=False), OPEN)]
-    return (due_in_term(children, year, deadline, today)
-            .exclude(pk__in=completed_in_term(year, term, deadline).values("child_id"))
-            .annotate(term_pep=FilteredRelation("peps", condition=Q(
-                peps__kind=Pep.Kind.TERMLY, peps__academic_year=year,
-                peps__term=term.term.value)))
-            .annotate(pep_id=F("term_pep__id"),
-                      pep_state=Case(*[When(q, then=Value(v)) for q, v in state],
-                                     default=Value(NONE), output_field=CharField()),
-                      urgency=Case(*[When(q, then=Value(STATES.index(v))) for q, v in state],
-                                   default=Value(STATES.index(NONE)),
-                                   output_field=IntegerField())))
+    state = [(completed_q("term_pep__"), LATE), (Q(term_pep__isnull=False), OPEN)]
+    return (
+        due_in_term(children, year, deadline, today)
+        .exclude(pk__in=completed_in_term(year, term, deadline).values("child_id"))
+        .annotate(
+            term_pep=FilteredRelation(
+                "peps",
+                condition=Q(
+                    peps__kind=Pep.Kind.TERMLY, peps__academic_year=year, peps__term=term.term.value
+                ),
+            )
+        )
+        .annotate(
+            pep_id=F("term_pep__id"),
+            pep_state=Case(
+                *[When(q, then=Value(v)) for q, v in state],
+                default=Value(NONE),
+                output_field=CharField(),
+            ),
+            urgency=Case(
+                *[When(q, then=Value(STATES.index(v))) for q, v in state],
+                default=Value(STATES.index(NONE)),
+                output_field=IntegerField(),
+            ),
+        )
+    )
 
 
-def initial_outstanding(children: QuerySet[Child], year: int, term: TermPeriod,
-                        today: date) -> QuerySet[CareEpisode]:
+def initial_outstanding(
+    children: QuerySet[Child], year: int, term: TermPeriod, today: date
+) -> QuerySet[CareEpisode]:
     """The periods of care whose initial PEP falls due in the term's window and was not
     completed by its due date, each annotated with `pep_state`, `pep_id`, `initial_due`
     and `overdue` (the due date has passed); one query."""
-    window = next((w for w in initial_windows(year, term_dates_for_year(year), date.max)
-                   if w[0] == term.term.value), None)
+    window = next(
+        (
+            w
+            for w in initial_windows(year, term_dates_for_year(year), date.max)
+            if w[0] == term.term.value
+        ),
+        None,
+    )
     if window is None:
         return CareEpisode.objects.none()
     _term, first, last = window
     peps = period_initial_peps()
     state = [(Q(pep_done=True), LATE), (Q(pep_id__isnull=False), OPEN)]
-    return (still_looked_after(care_starts(children, first, last), today)
-            .exclude(Exists(peps.in_timescale()))
-            .annotate(pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]),
-                      pep_done=Exists(peps.completed()))
-            .annotate(pep_state=Case(*[When(q, then=Value(v)) for q, v in state],
-                                     default=Value(NONE), output_field=CharField()),
-                      overdue=ExpressionWrapper(Q(initial_due__lt=today),
-                                                output_field=BooleanField())))
+    return (
+        still_looked_after(care_starts(children, first, last), today)
+        .exclude(Exists(peps.in_timescale()))
+        .annotate(
+            pep_id=Subquery(peps.order_by("-due_date", "-pk").values("pk")[:1]),
+            pep_done=Exists(peps.completed()),
+        )
+        .annotate(
+            pep_state=Case(
+                *[When(q, then=Value(v)) for q, v in state],
+                default=Value(NONE),
+                output_field=CharField(),
+            ),
+            overdue=ExpressionWrapper(Q(initial_due__lt=today), output_field=BooleanField()),
+        )
+    )
 
 
 @dataclass
@@ -121,8 +152,12 @@ def tallies(rows: QuerySet[Child], field: str, model, unassigned: str) -> list[T
     for group in groups:
         by_key.setdefault(group[field], {})[group["pep_state"]] = group["n"]
     names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[k for k in by_key if k])}
-    found = [Tally(str(key) if key else "none", names.get(key, unassigned) if key else unassigned,
-                   counts) for key, counts in by_key.items()]
+    found = [
+        Tally(
+            str(key) if key else "none", names.get(key, unassigned) if key else unassigned, counts
+        )
+        for key, counts in by_key.items()
+    ]
     return sorted(found, key=lambda t: (-t.total, t.name))
 
 
@@ -163,5 +198,13 @@ def term_summary(children: QuerySet[Child], today: date) -> TermSummary:
     deadline = term_deadline(year, term)
     total = term_totals(children, year, term, deadline, today)
     left = outstanding(children, year, term, deadline, today).count()
-    return TermSummary(year, term, deadline, today if today < deadline else None, total.due,
-                       total.completed_pct, total.good_pct, left)
+    return TermSummary(
+        year,
+        term,
+        deadline,
+        today if today < deadline else None,
+        total.due,
+        total.completed_pct,
+        total.good_pct,
+        left,
+    )

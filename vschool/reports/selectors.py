@@ -120,13 +120,17 @@ class ComplianceReport:
 def _phase_years() -> list[tuple[str, str, list[int]]]:
     """Each phase with the NC years in it that need a PEP (start age is a setting)."""
     years = pep_nc_years(from_age_two=settings.VSCHOOL_PEP_FROM_AGE_TWO)
-    return [(value, label, [n for n in nc_years_for_phase(value) if n in years])
-            for value, label in PHASES]
+    return [
+        (value, label, [n for n in nc_years_for_phase(value) if n in years])
+        for value, label in PHASES
+    ]
 
 
 def _phase_case(year: int, prefix: str = "") -> Case:
-    whens = [When(prefixed(nc_years_q(years, year), prefix), then=Value(value))
-             for value, _label, years in _phase_years()]
+    whens = [
+        When(prefixed(nc_years_q(years, year), prefix), then=Value(value))
+        for value, _label, years in _phase_years()
+    ]
     return Case(*whens, default=None, output_field=CharField())
 
 
@@ -145,15 +149,24 @@ def due_q(on: date) -> Q:
     return Q(pk__in=CareEpisode.objects.looked_after_on(on).values("child_id")) & needs_pep_q(on)
 
 
-def due_in_term(children: QuerySet[Child], year: int, deadline: date,
-                today: date) -> QuerySet[Child]:
+def due_in_term(
+    children: QuerySet[Child], year: int, deadline: date, today: date
+) -> QuerySet[Child]:
     """Children who count as due a PEP in the term, annotated with their report phase."""
-    return (children.filter(due_q(min(deadline, today)))
-            .annotate(report_phase=_phase_case(year)).filter(report_phase__isnull=False))
+    return (
+        children.filter(due_q(min(deadline, today)))
+        .annotate(report_phase=_phase_case(year))
+        .filter(report_phase__isnull=False)
+    )
 
 
-def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],
-                   deadlines: dict[str, date], today: date) -> dict[tuple[str, str], PhaseRow]:
+def _termly_counts(
+    children: QuerySet[Child],
+    year: int,
+    terms: list[TermPeriod],
+    deadlines: dict[str, date],
+    today: date,
+) -> dict[tuple[str, str], PhaseRow]:
     """One grouped query: each child flagged per term, counted by phase and flags."""
     flags = {}
     for t in terms:
@@ -163,19 +176,24 @@ def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod]
         flags[f"due_{name}"] = _flag(due_q(min(deadline, today)))
         flags[f"done_{name}"] = _flag(Q(pk__in=done.values("child_id")))
         flags[f"good_{name}"] = _flag(Q(pk__in=good.values("child_id")))
-    groups = (children
-              # django-stubs loses annotate()'s names when given **kwargs.
-              .annotate(report_phase=_phase_case(year), **flags)  # type: ignore[misc]
-              .filter(report_phase__isnull=False)
-              .values("report_phase", *flags).annotate(n=Count("pk")).order_by())
+    groups = (
+        children
+        # django-stubs loses annotate()'s names when given **kwargs.
+        .annotate(report_phase=_phase_case(year), **flags)  # type: ignore[misc]
+        .filter(report_phase__isnull=False)
+        .values("report_phase", *flags)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     counts: dict[tuple[str, str], PhaseRow] = {}
     for group in groups:
         for t in terms:
             name = t.term.value
             if not group[f"due_{name}"]:
                 continue
-            row = counts.setdefault((name, group["report_phase"]),
-                                    PhaseRow(group["report_phase"], ""))
+            row = counts.setdefault(
+                (name, group["report_phase"]), PhaseRow(group["report_phase"], "")
+            )
             row.due += group["n"]
             if group[f"done_{name}"]:
                 row.completed += group["n"]
@@ -183,8 +201,9 @@ def _termly_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod]
     return counts
 
 
-def initial_windows(year: int, terms: list[TermPeriod],
-                    today: date) -> list[tuple[str, date, date]]:
+def initial_windows(
+    year: int, terms: list[TermPeriod], today: date
+) -> list[tuple[str, date, date]]:
     """Each term's window of care starts, as (term, first start, last start): the starts
     whose initial PEP fell due in the term's window, by `today`."""
     first, last = academic_year_bounds(year)
@@ -197,8 +216,9 @@ def initial_windows(year: int, terms: list[TermPeriod],
     return windows
 
 
-def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod],
-                    today: date) -> dict[tuple[str, str], PhaseRow]:
+def _initial_counts(
+    children: QuerySet[Child], year: int, terms: list[TermPeriod], today: date
+) -> dict[tuple[str, str], PhaseRow]:
     """One grouped query over the periods of care whose initial PEP fell due in the year
     by today, by term window and phase.
 
@@ -210,13 +230,19 @@ def _initial_counts(children: QuerySet[Child], year: int, terms: list[TermPeriod
     if not windows:
         return {}
     in_time = period_initial_peps().in_timescale()
-    window = Case(*[When(decom__range=(low, high), then=Value(term))
-                    for term, low, high in windows], default=None, output_field=CharField())
-    groups = (still_looked_after(care_starts(children, windows[0][1], windows[-1][2]), today)
-              .annotate(report_phase=_phase_case(year, "child__"), window=window,
-                        in_time=Exists(in_time))
-              .filter(report_phase__isnull=False, window__isnull=False)
-              .values("report_phase", "window", "in_time").annotate(n=Count("pk")).order_by())
+    window = Case(
+        *[When(decom__range=(low, high), then=Value(term)) for term, low, high in windows],
+        default=None,
+        output_field=CharField(),
+    )
+    groups = (
+        still_looked_after(care_starts(children, windows[0][1], windows[-1][2]), today)
+        .annotate(report_phase=_phase_case(year, "child__"), window=window, in_time=Exists(in_time))
+        .filter(report_phase__isnull=False, window__isnull=False)
+        .values("report_phase", "window", "in_time")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     counts: dict[tuple[str, str], PhaseRow] = {}
     for group in groups:
         key = (group["window"], group["report_phase"])
@@ -244,18 +270,21 @@ def begun_terms(year: int, terms: list[TermPeriod], today: date) -> list[TermPer
     return [t for t, opened, _closed in term_windows(year, terms) if opened <= today]
 
 
-def term_totals(children: QuerySet[Child], year: int, term: TermPeriod, deadline: date,
-                today: date) -> PhaseRow:
+def term_totals(
+    children: QuerySet[Child], year: int, term: TermPeriod, deadline: date, today: date
+) -> PhaseRow:
     """One term's termly figures for all phases together, in one query (for Home)."""
     total = PhaseRow(ALL, "All phases")
-    for (_term, _phase), row in _termly_counts(children, year, [term], {term.term.value: deadline},
-                                               today).items():
+    for (_term, _phase), row in _termly_counts(
+        children, year, [term], {term.term.value: deadline}, today
+    ).items():
         total.add(row)
     return total
 
 
-def pep_compliance(children: QuerySet[Child], academic_year: int,
-                   today: date = date.max) -> ComplianceReport:
+def pep_compliance(
+    children: QuerySet[Child], academic_year: int, today: date = date.max
+) -> ComplianceReport:
     """PEP compliance for each term and the year, by phase, in four queries whatever the size.
 
     `today` cuts the year: a term is in once its window has begun, the day after the
@@ -266,15 +295,20 @@ def pep_compliance(children: QuerySet[Child], academic_year: int,
     deadlines = term_deadlines(academic_year, all_terms)
     termly = _termly_counts(children, academic_year, terms, deadlines, today) if terms else {}
     initial = _initial_counts(children, academic_year, terms, today) if terms else {}
-    reports = [TermReport(t.term.value, t.start, deadlines[t.term.value],
-                          _rows(termly, initial, t.term.value),
-                          today if today < deadlines[t.term.value] else None) for t in terms]
+    reports = [
+        TermReport(
+            t.term.value,
+            t.start,
+            deadlines[t.term.value],
+            _rows(termly, initial, t.term.value),
+            today if today < deadlines[t.term.value] else None,
+        )
+        for t in terms
+    ]
     totals = _rows({}, {}, WHOLE_YEAR)
     for report in reports:
         for total, row in zip(totals, report.rows, strict=True):
             total.add(row)
     first, last = academic_year_bounds(academic_year)
-    year = TermReport(WHOLE_YEAR, first, last, totals,
-                      today if today < last else None)
-    return ComplianceReport(academic_year, reports, year, all_terms[len(terms):])
-
+    year = TermReport(WHOLE_YEAR, first, last, totals, today if today < last else None)
+    return ComplianceReport(academic_year, reports, year, all_terms[len(terms) :])

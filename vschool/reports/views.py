@@ -49,20 +49,46 @@ def peps(request):
     report = pep_compliance(children_for_aggregates(user), year, today)
     suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
     if request.GET.get("format") == "csv":
-        audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
-                     summary=f"Downloaded the PEP compliance report {academic_year_label(year)} "
-                             "(CSV)")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.EXPORTED,
+            request=request,
+            summary=f"Downloaded the PEP compliance report {academic_year_label(year)} (CSV)",
+        )
         return _csv(report, suppress_below)
-    tables = [(term, [(row, [f"{v}%" if isinstance(v, float) else v
-                             for v in row_cells(row, suppress_below)]) for row in term.rows])
-              for term in [*report.terms, report.year]]
-    return render(request, "reports/peps.html", {
-        "tables": tables, "columns": COLUMNS, "today": today, "not_started": report.not_started,
-        "year_label": academic_year_label(year), "year_value": academic_year_slug(year),
-        "years": [(academic_year_slug(y), academic_year_label(y))
-                  for y in range(current, current - YEARS_BACK, -1)],
-        "suppress_below": suppress_below,
-    })
+    tables = [
+        (
+            term,
+            [
+                (
+                    row,
+                    [
+                        f"{v}%" if isinstance(v, float) else v
+                        for v in row_cells(row, suppress_below)
+                    ],
+                )
+                for row in term.rows
+            ],
+        )
+        for term in [*report.terms, report.year]
+    ]
+    return render(
+        request,
+        "reports/peps.html",
+        {
+            "tables": tables,
+            "columns": COLUMNS,
+            "today": today,
+            "not_started": report.not_started,
+            "year_label": academic_year_label(year),
+            "year_value": academic_year_slug(year),
+            "years": [
+                (academic_year_slug(y), academic_year_label(y))
+                for y in range(current, current - YEARS_BACK, -1)
+            ],
+            "suppress_below": suppress_below,
+        },
+    )
 
 
 def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
@@ -71,15 +97,30 @@ def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="pep-compliance-{label}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["Academic year", "Term", "From", "Deadline", "Phase", *COLUMNS,
-                     "Not over yet: counted as at"])
+    writer.writerow(
+        [
+            "Academic year",
+            "Term",
+            "From",
+            "Deadline",
+            "Phase",
+            *COLUMNS,
+            "Not over yet: counted as at",
+        ]
+    )
     for term in [*report.terms, report.year]:
         for row in term.rows:
-            writer.writerow([academic_year_label(report.academic_year), term.label,
-                             term.start.isoformat(),
-                             term.deadline.isoformat(), row.label,
-                             *row_cells(row, suppress_below),
-                             term.as_of.isoformat() if term.as_of else ""])
+            writer.writerow(
+                [
+                    academic_year_label(report.academic_year),
+                    term.label,
+                    term.start.isoformat(),
+                    term.deadline.isoformat(),
+                    row.label,
+                    *row_cells(row, suppress_below),
+                    term.as_of.isoformat() if term.as_of else "",
+                ]
+            )
     return response
 
 
@@ -98,19 +139,26 @@ def outstanding_peps(request):
     deadline = term_deadlines(year, terms)[term.term.value]
     children = children_for_user(user)
     rows = outstanding.outstanding(children, year, term, deadline, today)
-    listed = (_chosen(request, rows)
-              .select_related("current_school", "education_officer")
-              .order_by("urgency", "last_name", "first_name", "pk"))
-    initial = (_chosen(request, outstanding.initial_outstanding(children, year, term, today),
-                       "child__")
-               .select_related("child", "child__current_school", "child__education_officer")
-               .order_by("-overdue", "initial_due", "child__last_name", "pk"))
+    listed = (
+        _chosen(request, rows)
+        .select_related("current_school", "education_officer")
+        .order_by("urgency", "last_name", "first_name", "pk")
+    )
+    initial = (
+        _chosen(request, outstanding.initial_outstanding(children, year, term, today), "child__")
+        .select_related("child", "child__current_school", "child__education_officer")
+        .order_by("-overdue", "initial_due", "child__last_name", "pk")
+    )
     overdue = today > deadline
     if request.GET.get("format") == "csv":
         which = "initial PEPs" if request.GET.get("list") == "initial" else "PEPs"
-        audit_record(user=user, action=AuditEntry.Action.EXPORTED, request=request,
-                     summary=f"Downloaded outstanding {which}, {term.term.value.title()} term "
-                             f"{academic_year_label(year)} (CSV)")
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.EXPORTED,
+            request=request,
+            summary=f"Downloaded outstanding {which}, {term.term.value.title()} term "
+            f"{academic_year_label(year)} (CSV)",
+        )
         label = f"{academic_year_slug(year)}-{term.term.value}"
         if request.GET.get("list") == "initial":
             return _initial_csv(initial, label)
@@ -118,21 +166,38 @@ def outstanding_peps(request):
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "reports/outstanding.html", {
-        "initial": [(ep, outstanding.state_label(ep.pep_state, ep.overdue))
-                    for ep in initial[:INITIAL_SHOWN]],
-        "initial_total": initial.count(), "initial_days": settings.VSCHOOL_INITIAL_PEP_DAYS,
-        "initial_unit": settings.VSCHOOL_INITIAL_PEP_UNIT.replace("_", " "),
-        "page": page, "pagination": pagination(page, params), "overdue": overdue,
-        "labels": [outstanding.state_label(state, overdue) for state in outstanding.STATES],
-        "tables": [("officer", "education_officer", outstanding.by_officer(rows)),
-                   ("school", "current_school", outstanding.by_school(rows))],
-        "term": term, "deadline": deadline, "terms": terms, "year_value": academic_year_slug(year),
-        "year_label": academic_year_label(year), "query": params.urlencode(),
-        "years": [(academic_year_slug(y), academic_year_label(y))
-                  for y in range(current, current - YEARS_BACK, -1)],
-        "filtered": any(request.GET.get(f) for f in ("education_officer", "current_school")),
-    })
+    return render(
+        request,
+        "reports/outstanding.html",
+        {
+            "initial": [
+                (ep, outstanding.state_label(ep.pep_state, ep.overdue))
+                for ep in initial[:INITIAL_SHOWN]
+            ],
+            "initial_total": initial.count(),
+            "initial_days": settings.VSCHOOL_INITIAL_PEP_DAYS,
+            "initial_unit": settings.VSCHOOL_INITIAL_PEP_UNIT.replace("_", " "),
+            "page": page,
+            "pagination": pagination(page, params),
+            "overdue": overdue,
+            "labels": [outstanding.state_label(state, overdue) for state in outstanding.STATES],
+            "tables": [
+                ("officer", "education_officer", outstanding.by_officer(rows)),
+                ("school", "current_school", outstanding.by_school(rows)),
+            ],
+            "term": term,
+            "deadline": deadline,
+            "terms": terms,
+            "year_value": academic_year_slug(year),
+            "year_label": academic_year_label(year),
+            "query": params.urlencode(),
+            "years": [
+                (academic_year_slug(y), academic_year_label(y))
+                for y in range(current, current - YEARS_BACK, -1)
+            ],
+            "filtered": any(request.GET.get(f) for f in ("education_officer", "current_school")),
+        },
+    )
 
 
 # The outstanding initial PEPs listed on the page; the CSV has them all.
@@ -152,18 +217,34 @@ def _chosen(request, rows, prefix: str = ""):
 
 def _initial_csv(rows, label: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (f'attachment; filename="outstanding-initial-peps-'
-                                       f'{label}.csv"')
+    response["Content-Disposition"] = f'attachment; filename="outstanding-initial-peps-{label}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["Reference", "Name", "Date of birth", "Care began", "Initial PEP due",
-                     "School", "Officer", "PEP"])
+    writer.writerow(
+        [
+            "Reference",
+            "Name",
+            "Date of birth",
+            "Care began",
+            "Initial PEP due",
+            "School",
+            "Officer",
+            "PEP",
+        ]
+    )
     for ep in rows.iterator(chunk_size=2000):
         child = ep.child
-        writer.writerow([child.reference, child.full_name, child.date_of_birth.isoformat(),
-                         ep.decom.isoformat(), ep.initial_due.isoformat(),
-                         child.current_school.name if child.current_school else "",
-                         str(child.education_officer or ""),
-                         outstanding.state_label(ep.pep_state, ep.overdue)])
+        writer.writerow(
+            [
+                child.reference,
+                child.full_name,
+                child.date_of_birth.isoformat(),
+                ep.decom.isoformat(),
+                ep.initial_due.isoformat(),
+                child.current_school.name if child.current_school else "",
+                str(child.education_officer or ""),
+                outstanding.state_label(ep.pep_state, ep.overdue),
+            ]
+        )
     return response
 
 
@@ -173,8 +254,14 @@ def _outstanding_csv(rows, overdue: bool, label: str) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["Reference", "Name", "Date of birth", "School", "Officer", "PEP"])
     for child in rows.iterator(chunk_size=2000):
-        writer.writerow([child.reference, child.full_name, child.date_of_birth.isoformat(),
-                         child.current_school.name if child.current_school else "",
-                         str(child.education_officer or ""),
-                         outstanding.state_label(child.pep_state, overdue)])
+        writer.writerow(
+            [
+                child.reference,
+                child.full_name,
+                child.date_of_birth.isoformat(),
+                child.current_school.name if child.current_school else "",
+                str(child.education_officer or ""),
+                outstanding.state_label(child.pep_state, overdue),
+            ]
+        )
     return response

@@ -21,18 +21,32 @@ from vschool.reports.care_year import children_with_many_placements, placements_
 pytestmark = pytest.mark.django_db
 
 D = date
-SPECIAL = [D(2023, 3, 31), D(2023, 4, 1), D(2024, 3, 30), D(2024, 3, 31), D(2024, 4, 1),
-           D(2024, 4, 2), D(2024, 9, 30), D(2024, 10, 1), D(2025, 3, 30), D(2025, 3, 31),
-           D(2025, 4, 1), D(2025, 4, 2)]
+SPECIAL = [
+    D(2023, 3, 31),
+    D(2023, 4, 1),
+    D(2024, 3, 30),
+    D(2024, 3, 31),
+    D(2024, 4, 1),
+    D(2024, 4, 2),
+    D(2024, 9, 30),
+    D(2024, 10, 1),
+    D(2025, 3, 30),
+    D(2025, 3, 31),
+    D(2025, 4, 1),
+    D(2025, 4, 2),
+]
 boundary = st.one_of(st.sampled_from(SPECIAL), st.dates(D(2022, 10, 1), D(2026, 6, 30)))
 span = st.one_of(
     st.none(),  # a gap: not looked after
-    st.tuples(st.sampled_from(["X1", "X1", "X1", "E13", "E4A", "E11"]),  # how it ended
-              st.sampled_from(["S", "P", "T", "B", "U", "L"]),
-              st.sampled_from(["C2", "C2", "C2", "E1", "V3", "V4"])),
+    st.tuples(
+        st.sampled_from(["X1", "X1", "X1", "E13", "E4A", "E11"]),  # how it ended
+        st.sampled_from(["S", "P", "T", "B", "U", "L"]),
+        st.sampled_from(["C2", "C2", "C2", "E1", "V3", "V4"]),
+    ),
 )
-last_open = st.one_of(st.none(), st.tuples(st.sampled_from(["S", "P", "L"]),
-                                           st.sampled_from(["C2", "C2", "V3"])))
+last_open = st.one_of(
+    st.none(), st.tuples(st.sampled_from(["S", "P", "L"]), st.sampled_from(["C2", "C2", "V3"]))
+)
 
 
 @st.composite
@@ -59,34 +73,49 @@ def _save(children_episodes):
     for episodes in children_episodes:
         child = ChildFactory()
         CareEpisode.objects.bulk_create(
-            CareEpisode(child=child, cin="N1", place="U1", **ep) for ep in episodes)
+            CareEpisode(child=child, cin="N1", place="U1", **ep) for ep in episodes
+        )
         saved.append((child.pk, [Ep(**ep) for ep in episodes]))
     return saved
 
 
-@hypothesis_settings(max_examples=150, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])
-@given(children=st.lists(histories(), min_size=1, max_size=4),
-       year_ending=st.sampled_from([2024, 2025, 2026]), admit=st.booleans())
+@hypothesis_settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    children=st.lists(histories(), min_size=1, max_size=4),
+    year_ending=st.sampled_from([2024, 2025, 2026]),
+    admit=st.booleans(),
+)
 def test_the_12_month_cohort_query_agrees_with_the_rule(db, children, year_ending, admit):
     saved = _save(children)
     try:
-        expected = {pk for pk, eps in saved
-                    if continuously_looked_after_12_months(eps, year_ending,
-                                                           admit_ending_on_31_march=admit)}
-        found = set(Child.objects.continuously_looked_after_12_months(
-            year_ending, admit_ending_on_31_march=admit).values_list("pk", flat=True))
+        expected = {
+            pk
+            for pk, eps in saved
+            if continuously_looked_after_12_months(eps, year_ending, admit_ending_on_31_march=admit)
+        }
+        found = set(
+            Child.objects.continuously_looked_after_12_months(
+                year_ending, admit_ending_on_31_march=admit
+            ).values_list("pk", flat=True)
+        )
         assert found == expected
     finally:
         Child.objects.all().delete()
 
 
-@hypothesis_settings(max_examples=100, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                            HealthCheck.too_slow])
-@given(children=st.lists(histories(), min_size=1, max_size=4),
-       year_ending=st.sampled_from([2024, 2025, 2026]))
+@hypothesis_settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    children=st.lists(histories(), min_size=1, max_size=4),
+    year_ending=st.sampled_from([2024, 2025, 2026]),
+)
 def test_the_placement_count_query_agrees_with_the_rule(db, children, year_ending):
     saved = _save(children)
     first, last = D(year_ending - 1, 4, 1), D(year_ending, 3, 31)

@@ -18,8 +18,11 @@ def test_each_view_of_a_tab_is_audited(login, personas, roll, name):
     child = roll["at_a"]
     login(personas[Role.SOCIAL_WORKER]).get(reverse(name, args=[child.pk]))
     entry = AuditEntry.objects.get(action=AuditEntry.Action.VIEWED)
-    assert (entry.child_id, entry.user, entry.role) == (child.pk, personas[Role.SOCIAL_WORKER],
-                                                        "social")
+    assert (entry.child_id, entry.user, entry.role) == (
+        child.pk,
+        personas[Role.SOCIAL_WORKER],
+        "social",
+    )
     assert entry.ip_address == "127.0.0.1"
 
 
@@ -46,8 +49,9 @@ def test_the_care_tab_groups_episodes_into_periods_newest_first(login, personas,
     child = roll["at_a"]
     child.episodes.all().delete()
     CareEpisodeFactory(child=child, decom=date(2019, 1, 1), dec=date(2019, 6, 1), rec="X1")
-    CareEpisodeFactory(child=child, decom=date(2019, 6, 1), dec=date(2020, 2, 1), rne="P",
-                       rec="E13", place="K2")
+    CareEpisodeFactory(
+        child=child, decom=date(2019, 6, 1), dec=date(2020, 2, 1), rne="P", rec="E13", place="K2"
+    )
     CareEpisodeFactory(child=child, decom=date(2023, 3, 3), placement_la="202")
     children_refresh_current()
     page = login(personas[Role.HEAD]).get(reverse("cohort:child_care", args=[child.pk]))
@@ -69,11 +73,21 @@ def test_a_looked_after_child_with_no_open_episode_shows_a_warning(login, person
 def test_the_education_tab_lists_settings_with_moves(login, personas, roll):
     child = roll["at_a"]
     child.school_placements.update(end=date(2025, 1, 5))
-    SchoolPlacementFactory(child=child, school=SchoolFactory(name="Cedar High School"),
-                           start=date(2025, 1, 6), move_type="in_year",
-                           reason_for_move="Placement move")
-    SchoolPlacementFactory(child=child, school=None, provision="ap", provider_name="Hillside AP",
-                           start=date(2025, 3, 1), attendance="part")
+    SchoolPlacementFactory(
+        child=child,
+        school=SchoolFactory(name="Cedar High School"),
+        start=date(2025, 1, 6),
+        move_type="in_year",
+        reason_for_move="Placement move",
+    )
+    SchoolPlacementFactory(
+        child=child,
+        school=None,
+        provision="ap",
+        provider_name="Hillside AP",
+        start=date(2025, 3, 1),
+        attendance="part",
+    )
     children_refresh_current()
     page = login(personas[Role.HEAD]).get(reverse("cohort:child_education", args=[child.pk]))
     text = page.content.decode().split("Schools and other provision")[1]

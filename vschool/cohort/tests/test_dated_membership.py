@@ -26,10 +26,15 @@ def episode_chains(draw):
     for _ in range(draw(st.integers(1, 4))):
         length = draw(st.one_of(st.none(), st.integers(1, 200)))
         end = None if length is None else day + timedelta(days=length)
-        episodes.append({"decom": day, "dec": end,
-                         "ls": draw(st.sampled_from(["C2", "V2", "V3", "V4", "E1"])),
-                         "rne": draw(st.sampled_from(["S", "P", "L"])),
-                         "rec": "" if end is None else draw(st.sampled_from(["X1", "E13"]))})
+        episodes.append(
+            {
+                "decom": day,
+                "dec": end,
+                "ls": draw(st.sampled_from(["C2", "V2", "V3", "V4", "E1"])),
+                "rne": draw(st.sampled_from(["S", "P", "L"])),
+                "rec": "" if end is None else draw(st.sampled_from(["X1", "E13"])),
+            }
+        )
         if end is None:
             break
         day = end + timedelta(days=draw(st.integers(0, 3)))
@@ -51,8 +56,9 @@ class TestTheDatabaseAndThePureRuleAgree(TestCase):
         assert with_breaks is looked_after_on(stored, day, short_breaks=True)
 
 
-@pytest.mark.parametrize(("ls", "counted"), [("C2", True), ("V2", True), ("V3", False),
-                                             ("V4", False)])
+@pytest.mark.parametrize(
+    ("ls", "counted"), [("C2", True), ("V2", True), ("V3", False), ("V4", False)]
+)
 def test_a_short_break_is_not_counted_as_looked_after(db, ls, counted):
     """Short breaks (V3, V4): outside the counts and the PEP duty (domain.md 2)."""
     child = ChildFactory()
@@ -67,15 +73,21 @@ def test_a_short_break_is_not_counted_as_looked_after(db, ls, counted):
 def test_a_period_of_care_begins_with_a_new_entry_or_before_the_records():
     held_since_2019 = [Ep(D(2019, 5, 1), D(2025, 4, 2), "P", "X1"), Ep(D(2025, 4, 2), None, "P")]
     assert [p.starts_care for p in periods_of_care(held_since_2019)] == [False]
-    again = [*held_since_2019[:1], Ep(D(2025, 4, 2), D(2025, 6, 1), "P", "E13"),
-             Ep(D(2025, 9, 1), None, "S")]
+    again = [
+        *held_since_2019[:1],
+        Ep(D(2025, 4, 2), D(2025, 6, 1), "P", "E13"),
+        Ep(D(2025, 9, 1), None, "S"),
+    ]
     assert [(p.start, p.starts_care) for p in periods_of_care(again)] == [
-        (D(2019, 5, 1), False), (D(2025, 9, 1), True)]
+        (D(2019, 5, 1), False),
+        (D(2025, 9, 1), True),
+    ]
 
 
 def test_each_cohort_filter_holds_only_its_children(db):
     """The roll's cohorts partition it: looked after now by the episodes, left care, and the
     recorded cohorts of children not in care; Home counts the same."""
+
     def child(name, cohort, *care):
         made = ChildFactory(last_name=name, cohort_type=cohort)
         for decom, dec, rec in care:
@@ -92,9 +104,14 @@ def test_each_cohort_filter_holds_only_its_children(db):
     child("Socialworker", "cwsw")
     child("Leaver", "leaver", (D(2015, 1, 1), D(2024, 3, 1), "E8"))
     children_refresh_current()
-    expected = {"cla": {"Incare", "Backincare"}, "left": {"Wenthome", "Shortbreak"},
-                "plac": {"Adopted"}, "ola": {"Otherla"}, "cwsw": {"Socialworker"},
-                "leaver": {"Leaver"}}
+    expected = {
+        "cla": {"Incare", "Backincare"},
+        "left": {"Wenthome", "Shortbreak"},
+        "plac": {"Adopted"},
+        "ola": {"Otherla"},
+        "cwsw": {"Socialworker"},
+        "leaver": {"Leaver"},
+    }
     assert {code for code, _label, _q in COHORTS} == set(expected)
     today = D(2025, 6, 1)
     for code, names in expected.items():

@@ -15,9 +15,17 @@ from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory, Sch
 pytestmark = pytest.mark.django_db
 
 NEW_CHILD = {
-    "first_name": "Zara", "last_name": "Zephyr", "date_of_birth_0": "31", "date_of_birth_1": "8",
-    "date_of_birth_2": "2015", "sex": "F", "la_child_id": "Z123", "upn": "Y816320923290",
-    "cohort_type": "cla", "responsible_la": "999", "sen_provision": "K",
+    "first_name": "Zara",
+    "last_name": "Zephyr",
+    "date_of_birth_0": "31",
+    "date_of_birth_1": "8",
+    "date_of_birth_2": "2015",
+    "sex": "F",
+    "la_child_id": "Z123",
+    "upn": "Y816320923290",
+    "cohort_type": "cla",
+    "responsible_la": "999",
+    "sen_provision": "K",
 }
 
 
@@ -58,8 +66,9 @@ def test_a_stale_edit_is_refused_and_shows_the_saved_record(login, personas, rol
     client = login(personas[Role.OFFICER])
     edit = reverse("cohort:child_edit", args=[child.pk])
     data = NEW_CHILD | {"la_child_id": child.la_child_id, "version": str(child.version)}
-    services.child_update(child=child, user=personas[Role.HEAD], version=child.version,
-                          first_name="Amina")
+    services.child_update(
+        child=child, user=personas[Role.HEAD], version=child.version, first_name="Amina"
+    )
     response = client.post(edit, data)
     assert "Someone else changed this record" in response.content.decode()
     child.refresh_from_db()
@@ -73,10 +82,22 @@ def test_a_stale_edit_is_refused_and_shows_the_saved_record(login, personas, rol
 def test_an_overlapping_episode_is_rejected_with_the_field_named(login, personas, roll):
     child = roll["at_a"]  # open episode from 10 Jan 2024
     client = login(personas[Role.OFFICER])
-    response = client.post(reverse("cohort:episode_add", args=[child.pk]), {
-        "decom_0": "1", "decom_1": "6", "decom_2": "2024", "rne": "P", "ls": "C2", "cin": "N1",
-        "place": "U1", "dec_0": "1", "dec_1": "7", "dec_2": "2024", "rec": "X1",
-    })
+    response = client.post(
+        reverse("cohort:episode_add", args=[child.pk]),
+        {
+            "decom_0": "1",
+            "decom_1": "6",
+            "decom_2": "2024",
+            "rne": "P",
+            "ls": "C2",
+            "cin": "N1",
+            "place": "U1",
+            "dec_0": "1",
+            "dec_1": "7",
+            "dec_2": "2024",
+            "rec": "X1",
+        },
+    )
     assert "overlaps another episode" in response.content.decode()
     assert child.episodes.count() == 1
 
@@ -87,12 +108,24 @@ def test_ending_an_episode_and_starting_the_next_updates_the_roll(personas, roll
     first = child.episodes.get()
     first.dec, first.rec = date(2025, 2, 1), "X1"
     services.episode_save(episode=first, user=head)
-    services.episode_save(episode=CareEpisode(
-        child=child, decom=date(2025, 2, 1), rne="P", ls="C2", cin="N1", place="K2",
-        placement_la="202"), user=head)
+    services.episode_save(
+        episode=CareEpisode(
+            child=child,
+            decom=date(2025, 2, 1),
+            rne="P",
+            ls="C2",
+            cin="N1",
+            place="K2",
+            placement_la="202",
+        ),
+        user=head,
+    )
     child.refresh_from_db()
     assert (child.current_placement_type, child.current_placement_la, child.in_care) == (
-        "K2", "202", True)
+        "K2",
+        "202",
+        True,
+    )
     last = child.episodes.get(decom=date(2025, 2, 1))
     last.dec, last.rec = date(2025, 6, 1), "E13"
     services.episode_save(episode=last, user=head)
@@ -112,11 +145,19 @@ def test_a_school_move_ends_the_previous_placement_the_day_before(login, persona
     child = roll["at_a"]
     new_school = SchoolFactory(urn="123456", name="Cedar High School")
     client = login(personas[Role.OFFICER])
-    response = client.post(reverse("cohort:placement_add", args=[child.pk]), {
-        "provision": "school", "school_urn": "123456", "attendance": "full",
-        "start_0": "6", "start_1": "1", "start_2": "2025", "move_type": "in_year",
-        "reason_for_move": "Placement move",
-    })
+    response = client.post(
+        reverse("cohort:placement_add", args=[child.pk]),
+        {
+            "provision": "school",
+            "school_urn": "123456",
+            "attendance": "full",
+            "start_0": "6",
+            "start_1": "1",
+            "start_2": "2025",
+            "move_type": "in_year",
+            "reason_for_move": "Placement move",
+        },
+    )
     assert response.status_code == 302
     previous = SchoolPlacement.objects.get(child=child, school=roll["school_a"])
     assert previous.end == date(2025, 1, 5)
@@ -126,14 +167,21 @@ def test_a_school_move_ends_the_previous_placement_the_day_before(login, persona
 
 def test_an_unknown_urn_is_refused(login, personas, roll):
     client = login(personas[Role.OFFICER])
-    response = client.post(reverse("cohort:placement_add", args=[roll["at_a"].pk]), {
-        "provision": "school", "school_urn": "999999", "attendance": "full",
-        "start_0": "6", "start_1": "1", "start_2": "2025"})
+    response = client.post(
+        reverse("cohort:placement_add", args=[roll["at_a"].pk]),
+        {
+            "provision": "school",
+            "school_urn": "999999",
+            "attendance": "full",
+            "start_0": "6",
+            "start_1": "1",
+            "start_2": "2025",
+        },
+    )
     assert "No school has this URN" in response.content.decode()
 
 
-def test_refresh_current_is_one_statement_for_any_number_of_children(
-        django_assert_num_queries, db):
+def test_refresh_current_is_one_statement_for_any_number_of_children(django_assert_num_queries, db):
     for _ in range(5):
         CareEpisodeFactory(child=ChildFactory())
     with django_assert_num_queries(1):
@@ -146,11 +194,15 @@ def test_refresh_current_is_one_statement_for_any_number_of_children(
     [("ap", True), ("tuition", True), ("eotas", False), ("none", False)],
 )
 def test_provision_beside_a_school_leaves_it_open_and_eotas_replaces_it(
-        personas, roll, provision, school_stays_open):
+    personas, roll, provision, school_stays_open
+):
     child = roll["at_a"]
-    services.school_placement_save(placement=SchoolPlacement(
-        child=child, provision=provision, provider_name="Hillside", start=date(2025, 3, 3)),
-        user=personas[Role.OFFICER])
+    services.school_placement_save(
+        placement=SchoolPlacement(
+            child=child, provision=provision, provider_name="Hillside", start=date(2025, 3, 3)
+        ),
+        user=personas[Role.OFFICER],
+    )
     school = SchoolPlacement.objects.get(child=child, school=roll["school_a"])
     assert (school.end is None) is school_stays_open
     child.refresh_from_db()

@@ -44,8 +44,9 @@ def test_it_filters_by_placement_area_and_year_group(login, personas, roll, time
 
 def test_a_recorded_actual_year_group_wins_over_the_age(login, personas, roll, time_machine):
     time_machine.move_to(date(2025, 10, 1))
-    ChildFactory(first_name="Held", last_name="Back", date_of_birth=date(2015, 8, 31),
-                 year_group_offset=-1)
+    ChildFactory(
+        first_name="Held", last_name="Back", date_of_birth=date(2015, 8, 31), year_group_offset=-1
+    )
     client = login(personas[Role.HEAD])
     assert "Back, Held" in _names(client.get("/children/?year=5"))
     assert "Back, Held" not in _names(client.get("/children/?year=6"))
@@ -137,8 +138,9 @@ def _add_children(count, school):
     children_refresh_current()
 
 
-@pytest.mark.parametrize("url", ["/", "/children/", "/children/?phase=primary&area=out&sort=school",
-                                 "/schools/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/children/", "/children/?phase=primary&area=out&sort=school", "/schools/"]
+)
 def test_query_counts_do_not_grow_with_the_cohort(login, personas, roll, url):
     client = login(personas[Role.HEAD])
     school = SchoolFactory()
@@ -152,13 +154,16 @@ def test_child_and_school_page_query_counts_do_not_grow(login, personas, roll):
     client = login(personas[Role.HEAD])
     child = roll["at_a"]
     school = roll["school_a"]
-    urls = [reverse(n, args=[child.pk]) for n in ("cohort:child", "cohort:child_care",
-                                                  "cohort:child_education")]
+    urls = [
+        reverse(n, args=[child.pk])
+        for n in ("cohort:child", "cohort:child_care", "cohort:child_education")
+    ]
     urls.append(reverse("cohort:school", args=[school.pk]))
     before = [_queries(client, url) for url in urls]
     _add_children(15, school)
     for n in range(10):
-        CareEpisodeFactory(child=child, decom=date(2010, 1, 1 + n), dec=date(2010, 1, 2 + n),
-                           rec="X1", rne="P")
+        CareEpisodeFactory(
+            child=child, decom=date(2010, 1, 1 + n), dec=date(2010, 1, 2 + n), rec="X1", rne="P"
+        )
         SchoolPlacementFactory(child=child, start=date(2012, 1, 1 + n), end=date(2012, 1, 2 + n))
     assert [_queries(client, url) for url in urls] == before

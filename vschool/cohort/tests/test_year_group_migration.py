@@ -32,17 +32,18 @@ def test_a_recorded_year_group_converts_to_the_years_from_the_age_group():
     assert migration.MAX_OFFSET == MAX_YEAR_GROUP_OFFSET
 
 
-@given(dob=st.dates(date(1995, 1, 1), date(2026, 12, 31)), day=st.dates(date(2015, 1, 1),
-                                                                       date(2035, 12, 31)),
-       actual=st.integers(-3, 13))
+@given(
+    dob=st.dates(date(1995, 1, 1), date(2026, 12, 31)),
+    day=st.dates(date(2015, 1, 1), date(2035, 12, 31)),
+    actual=st.integers(-3, 13),
+)
 def test_the_migrations_own_reading_agrees_with_the_rules(dob, day, actual):
     year = migration.academic_year_of(day)
     assert year == academic_year_start(day)
     assert migration.nc_year(dob, year) == nc_year(dob, year)
     offset = migration.offset_from_actual(dob, actual, year)
     assert year_group(dob, year, offset) == actual
-    assert migration.actual_from_offset(dob, offset, year) == (
-        None if offset is None else actual)
+    assert migration.actual_from_offset(dob, offset, year) == (None if offset is None else actual)
 
 
 def _migrate(targets):
@@ -55,13 +56,14 @@ def _migrate(targets):
 def test_the_migration_converts_the_children_on_the_roll(time_machine):
     try:
         old = _migrate(BEFORE).get_model("cohort", "Child")
-        for la_child_id, dob, actual in (("HELD", date(2016, 8, 20), 4),
-                                         ("AGE", date(2016, 8, 20), 5),
-                                         ("NONE", date(2016, 8, 20), None),
-                                         ("AHEAD", date(2012, 9, 1), 9),
-                                         ("FAR", date(2016, 8, 20), 13)):
-            old.objects.create(la_child_id=la_child_id, date_of_birth=dob,
-                               year_group_actual=actual)
+        for la_child_id, dob, actual in (
+            ("HELD", date(2016, 8, 20), 4),
+            ("AGE", date(2016, 8, 20), 5),
+            ("NONE", date(2016, 8, 20), None),
+            ("AHEAD", date(2012, 9, 1), 9),
+            ("FAR", date(2016, 8, 20), 13),
+        ):
+            old.objects.create(la_child_id=la_child_id, date_of_birth=dob, year_group_actual=actual)
         time_machine.move_to(date(2026, 3, 1))  # academic year 2025/26
         with pytest.raises(ValueError, match=r"FAR \(year group 13, \+8\)"):
             _migrate(AFTER)

@@ -14,10 +14,21 @@ TODAY = date(2026, 2, 10)
 
 
 def _peps() -> list:
-    return list(Pep.objects.order_by("child__la_child_id", "kind", "academic_year", "term",
-                                     "due_date").values_list(
-        "child__la_child_id", "kind", "academic_year", "term", "status", "due_date",
-        "meeting_date", "completed_date", "grade"))
+    return list(
+        Pep.objects.order_by(
+            "child__la_child_id", "kind", "academic_year", "term", "due_date"
+        ).values_list(
+            "child__la_child_id",
+            "kind",
+            "academic_year",
+            "term",
+            "status",
+            "due_date",
+            "meeting_date",
+            "completed_date",
+            "grade",
+        )
+    )
 
 
 @pytest.mark.django_db
@@ -29,8 +40,11 @@ def test_every_status_and_grade_appears_and_only_for_children_we_look_after():
     assert not completed.filter(completed_date__isnull=True).exists()
     assert completed.filter(completed_date__gt=TODAY).count() == 0
     assert completed.filter(kind="initial").exists()
-    assert {p.term for p in Pep.objects.filter(academic_year=2024)} == {"autumn", "spring",
-                                                                       "summer"}
+    assert {p.term for p in Pep.objects.filter(academic_year=2024)} == {
+        "autumn",
+        "spring",
+        "summer",
+    }
     assert not Pep.objects.exclude(child__cohort_type=Child.CohortType.LOOKED_AFTER).exists()
 
 

@@ -28,25 +28,42 @@ from vschool.exchange.ssda903.parse import ParsedReturn
 
 # Episode model fields and the SSDA903 columns they come from.
 EPISODE_FIELDS = {
-    "rne": "RNE", "ls": "LS", "cin": "CIN", "place": "PLACE",
-    "place_provider": "PLACE_PROVIDER", "dec": "DEC", "rec": "REC",
-    "reason_place_change": "REASON_PLACE_CHANGE", "home_post": "HOME_POST",
-    "pl_post": "PL_POST", "urn": "URN",
+    "rne": "RNE",
+    "ls": "LS",
+    "cin": "CIN",
+    "place": "PLACE",
+    "place_provider": "PLACE_PROVIDER",
+    "dec": "DEC",
+    "rec": "REC",
+    "reason_place_change": "REASON_PLACE_CHANGE",
+    "home_post": "HOME_POST",
+    "pl_post": "PL_POST",
+    "urn": "URN",
 }
 # Columns of the files kept per collection year as returned, by model field.
 OC2_FIELDS = {
-    "sdq_score": "SDQ_SCORE", "sdq_reason": "SDQ_REASON", "convicted": "CONVICTED",
-    "health_check": "HEALTH_CHECK", "immunisations": "IMMUNISATIONS",
-    "teeth_check": "TEETH_CHECK", "health_assessment": "HEALTH_ASSESSMENT",
-    "substance_misuse": "SUBSTANCE_MISUSE", "intervention_received": "INTERVENTION_RECEIVED",
+    "sdq_score": "SDQ_SCORE",
+    "sdq_reason": "SDQ_REASON",
+    "convicted": "CONVICTED",
+    "health_check": "HEALTH_CHECK",
+    "immunisations": "IMMUNISATIONS",
+    "teeth_check": "TEETH_CHECK",
+    "health_assessment": "HEALTH_ASSESSMENT",
+    "substance_misuse": "SUBSTANCE_MISUSE",
+    "intervention_received": "INTERVENTION_RECEIVED",
     "intervention_offered": "INTERVENTION_OFFERED",
 }
 AD1_FIELDS = {
-    "decided": "DATE_INT", "matched": "DATE_MATCH", "by_foster_carer": "FOSTER_CARE",
-    "adopters": "NB_ADOPTR", "adopters_sex": "SEX_ADOPTR", "adopters_legal_status": "LS_ADOPTR",
+    "decided": "DATE_INT",
+    "matched": "DATE_MATCH",
+    "by_foster_carer": "FOSTER_CARE",
+    "adopters": "NB_ADOPTR",
+    "adopters_sex": "SEX_ADOPTR",
+    "adopters_legal_status": "LS_ADOPTR",
 }
 PLACED_FIELDS = {
-    "decided": "DATE_PLACED", "ceased": "DATE_PLACED_CEASED",
+    "decided": "DATE_PLACED",
+    "ceased": "DATE_PLACED_CEASED",
     "reason_ceased": "REASON_PLACED_CEASED",
 }
 PREV_PERM_FIELDS = {"option": "PREV_PERM", "la": "LA_PERM", "order_date": "DATE_PERM"}
@@ -86,14 +103,22 @@ def _chunked(queryset, field: str, values: list) -> list:
     """Run `queryset` filtered by `field` in `values`, in chunks under SQLite's variable limit."""
     found = []
     for start in range(0, len(values), BATCH * 5):
-        found += queryset.filter(**{f"{field}__in": values[start:start + BATCH * 5]})
+        found += queryset.filter(**{f"{field}__in": values[start : start + BATCH * 5]})
     return found
 
 
 def collection_year_of(parsed: ParsedReturn) -> int:
     """The year whose 31 March ends the collection: the one after the latest date in it."""
-    latest = max((d for eps in parsed.episodes.values() for ep in eps
-                  for d in (ep["DECOM"], ep.get("DEC")) if d), default=date.today())
+    latest = max(
+        (
+            d
+            for eps in parsed.episodes.values()
+            for ep in eps
+            for d in (ep["DECOM"], ep.get("DEC"))
+            if d
+        ),
+        default=date.today(),
+    )
     return latest.year + 1 if latest >= date(latest.year, 4, 1) else latest.year
 
 
@@ -116,17 +141,32 @@ def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Counter:
     _oc3_upsert(parsed, ids, collection_year, counts)
     if "reviews" in parsed.files_read:
         counts["reviews"] += _dated_upsert(
-            parsed.reviews, ids, StatutoryReview, "date", year,
-            lambda row: {"date": row["REVIEW"], "participation": row["REVIEW_CODE"]})
+            parsed.reviews,
+            ids,
+            StatutoryReview,
+            "date",
+            year,
+            lambda row: {"date": row["REVIEW"], "participation": row["REVIEW_CODE"]},
+        )
     if "missing" in parsed.files_read:
         counts["missing_episodes"] += _dated_upsert(
-            parsed.missing, ids, MissingEpisode, "start", year,
-            lambda row: {"start": row["MIS_START"], "kind": row["MISSING"],
-                         "end": row.get("MIS_END")}, end_field="end")
+            parsed.missing,
+            ids,
+            MissingEpisode,
+            "start",
+            year,
+            lambda row: {
+                "start": row["MIS_START"],
+                "kind": row["MISSING"],
+                "end": row.get("MIS_END"),
+            },
+            end_field="end",
+        )
     for name, (model, fields, count, key) in YEAR_FILES.items():
         if name in parsed.files_read:
-            counts[count] += _year_upsert(getattr(parsed, name), ids, model, fields, key,
-                                          collection_year)
+            counts[count] += _year_upsert(
+                getattr(parsed, name), ids, model, fields, key, collection_year
+            )
     if counts["episodes_added"] or counts["episodes_changed"] or counts["episodes_removed"]:
         analyze_tables(Child, CareEpisode)
     children_refresh_current(list(ids.values()))
@@ -136,9 +176,16 @@ def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Counter:
 
 def _returned_later(parsed: ParsedReturn, collection_year: int) -> set[str]:
     """The children of this return that a later year's return has already given."""
-    return {child_id for child_id, in _chunked(
-        ReturnedHeader.objects.filter(collection_year__gt=collection_year).values_list(
-            "child__la_child_id"), "child__la_child_id", list(parsed.header))}
+    return {
+        child_id
+        for (child_id,) in _chunked(
+            ReturnedHeader.objects.filter(collection_year__gt=collection_year).values_list(
+                "child__la_child_id"
+            ),
+            "child__la_child_id",
+            list(parsed.header),
+        )
+    }
 
 
 def _sync(model, held: dict, wanted: dict, removable=None) -> int:
@@ -156,38 +203,52 @@ def _sync(model, held: dict, wanted: dict, removable=None) -> int:
             for name, value in fields.items():
                 setattr(record, name, value)
             changed.append(record)
-    removed = [record.pk for key, record in held.items()
-               if key not in wanted and removable is not None and removable(record)]
+    removed = [
+        record.pk
+        for key, record in held.items()
+        if key not in wanted and removable is not None and removable(record)
+    ]
     model.objects.bulk_create(new, batch_size=BATCH)
     if changed:
         names = sorted({name for fields in wanted.values() for name in fields} - {"child_id"})
         model.objects.bulk_update(changed, names, batch_size=BATCH)
     for start in range(0, len(removed), BATCH):
-        model.objects.filter(pk__in=removed[start:start + BATCH]).delete()
+        model.objects.filter(pk__in=removed[start : start + BATCH]).delete()
     return len(new) + len(changed) + len(removed)
 
 
 def _child_fields(row: dict, uasc: dict | None | bool) -> dict:
     """The child's fields from a header row and, when a UASC file came, its UASC row."""
-    fields = {"sex": _SEX.get(row["SEX"], ""), "date_of_birth": row["DOB"],
-              "ethnicity": row.get("ETHNIC", ""), "upn": row.get("UPN", ""),
-              "mother": row.get("MOTHER", ""), "mother_child_dob": row.get("MC_DOB")}
+    fields = {
+        "sex": _SEX.get(row["SEX"], ""),
+        "date_of_birth": row["DOB"],
+        "ethnicity": row.get("ETHNIC", ""),
+        "upn": row.get("UPN", ""),
+        "mother": row.get("MOTHER", ""),
+        "mother_child_dob": row.get("MC_DOB"),
+    }
     if uasc is not False:
         fields["uasc"] = uasc is not None
         fields["uasc_ceased"] = uasc.get("DUC") if uasc else None
     return fields
 
 
-def _children_upsert(parsed: ParsedReturn, later: set[str],
-                     counts: Counter) -> tuple[dict[str, Child], set[int], set[str]]:
+def _children_upsert(
+    parsed: ParsedReturn, later: set[str], counts: Counter
+) -> tuple[dict[str, Child], set[int], set[str]]:
     """Create the new children and bring the others up to this return, unless a later one
     has been imported; return the children by CHILD, the ids of those updated and the
     CHILD of those added."""
     columns = ["sex", "date_of_birth", "ethnicity", "upn", "mother", "mother_child_dob"]
     uasc_columns = ["uasc", "uasc_ceased"]
-    existing = {child.la_child_id: child for child in _chunked(
-        Child.objects.only("id", "la_child_id", *columns, *uasc_columns), "la_child_id",
-        list(parsed.header))}
+    existing = {
+        child.la_child_id: child
+        for child in _chunked(
+            Child.objects.only("id", "la_child_id", *columns, *uasc_columns),
+            "la_child_id",
+            list(parsed.header),
+        )
+    }
     has_uasc_file = "uasc" in parsed.files_read
     new, changed = [], []
     for child_id, row in parsed.header.items():
@@ -195,26 +256,34 @@ def _children_upsert(parsed: ParsedReturn, later: set[str],
         fields = _child_fields(row, uasc)
         child = existing.get(child_id)
         if child is None:
-            child = Child(la_child_id=child_id, responsible_la=settings.VSCHOOL_LA_CODE,
-                          **fields)
+            child = Child(la_child_id=child_id, responsible_la=settings.VSCHOOL_LA_CODE, **fields)
             new.append(child)
             existing[child_id] = child
             counts["new_uasc"] += bool(fields.get("uasc"))
         elif child_id not in later and any(
-                getattr(child, name) != value for name, value in fields.items()):
+            getattr(child, name) != value for name, value in fields.items()
+        ):
             counts["new_uasc"] += bool(fields.get("uasc")) and not child.uasc
             for name, value in fields.items():
                 setattr(child, name, value)
             changed.append(child)
     Child.objects.bulk_create(new, batch_size=BATCH)
     if changed:
-        Child.objects.bulk_update(changed, columns + (uasc_columns if has_uasc_file else []),
-                                  batch_size=BATCH)
+        Child.objects.bulk_update(
+            changed, columns + (uasc_columns if has_uasc_file else []), batch_size=BATCH
+        )
     counts["children_added"] += len(new)
     if any(child.pk is None for child in new):  # backends that return no ids on bulk insert
-        existing.update({c.la_child_id: c for c in _chunked(
-            Child.objects.only("id", "la_child_id"), "la_child_id",
-            [c.la_child_id for c in new])})
+        existing.update(
+            {
+                c.la_child_id: c
+                for c in _chunked(
+                    Child.objects.only("id", "la_child_id"),
+                    "la_child_id",
+                    [c.la_child_id for c in new],
+                )
+            }
+        )
     return existing, {child.pk for child in changed}, {child.la_child_id for child in new}
 
 
@@ -223,27 +292,40 @@ def _headers_upsert(parsed: ParsedReturn, ids: dict[str, int], year: int) -> set
 
     Returns the ids of the children whose record for the year was added or changed.
     """
-    held = {record.child_id: record for record in _chunked(
-        ReturnedHeader.objects.filter(collection_year=year), "child_id", list(ids.values()))}
+    held = {
+        record.child_id: record
+        for record in _chunked(
+            ReturnedHeader.objects.filter(collection_year=year), "child_id", list(ids.values())
+        )
+    }
     has_uasc_file = "uasc" in parsed.files_read
     wanted = {}
     for child_id, row in parsed.header.items():
         uasc = parsed.uasc.get(child_id)
         wanted[ids[child_id]] = {
-            "child_id": ids[child_id], "collection_year": year, "sex": row["SEX"],
-            "date_of_birth": row["DOB"], "ethnicity": row.get("ETHNIC", ""),
-            "upn": row.get("UPN", ""), "mother": row.get("MOTHER", ""),
+            "child_id": ids[child_id],
+            "collection_year": year,
+            "sex": row["SEX"],
+            "date_of_birth": row["DOB"],
+            "ethnicity": row.get("ETHNIC", ""),
+            "upn": row.get("UPN", ""),
+            "mother": row.get("MOTHER", ""),
             "mother_child_dob": row.get("MC_DOB"),
             "uasc": (uasc is not None) if has_uasc_file else None,
-            "uasc_ceased": uasc.get("DUC") if uasc else None}
-    changed = {pk for pk, fields in wanted.items() if pk not in held or any(
-        getattr(held[pk], name) != value for name, value in fields.items())}
+            "uasc_ceased": uasc.get("DUC") if uasc else None,
+        }
+    changed = {
+        pk
+        for pk, fields in wanted.items()
+        if pk not in held or any(getattr(held[pk], name) != value for name, value in fields.items())
+    }
     _sync(ReturnedHeader, held, wanted)
     return changed
 
 
-def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], year_end: date,
-                     counts: Counter) -> None:
+def _episodes_upsert(
+    parsed: ParsedReturn, ids: dict[str, int], year_end: date, counts: Counter
+) -> None:
     """Match episodes by CHILD and DECOM; the file's replace those held from its first.
 
     The file shows episodes as they stood at its 31 March: one it gives open that is held
@@ -259,8 +341,10 @@ def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], year_end: date,
         held = in_db.get(pk, {})
         in_file = set()
         for row in rows:
-            fields = {name: row.get(column) if name == "dec" else (row.get(column) or "")
-                      for name, column in EPISODE_FIELDS.items()}
+            fields = {
+                name: row.get(column) if name == "dec" else (row.get(column) or "")
+                for name, column in EPISODE_FIELDS.items()
+            }
             in_file.add(row["DECOM"])
             episode = held.get(row["DECOM"])
             if episode is None:
@@ -278,11 +362,13 @@ def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], year_end: date,
                     setattr(episode, name, value)
                 changed.append(episode)
         first = min(row["DECOM"] for row in rows) if rows else None
-        removed += [ep.pk for decom, ep in held.items()
-                    if first is not None and first <= decom <= year_end
-                    and decom not in in_file]
+        removed += [
+            ep.pk
+            for decom, ep in held.items()
+            if first is not None and first <= decom <= year_end and decom not in in_file
+        ]
     for start in range(0, len(removed), BATCH):
-        CareEpisode.objects.filter(pk__in=removed[start:start + BATCH]).delete()
+        CareEpisode.objects.filter(pk__in=removed[start : start + BATCH]).delete()
     CareEpisode.objects.bulk_create(new, batch_size=BATCH)
     CareEpisode.objects.bulk_update(changed, list(EPISODE_FIELDS), batch_size=BATCH)
     counts["episodes_added"] += len(new)
@@ -290,8 +376,9 @@ def _episodes_upsert(parsed: ParsedReturn, ids: dict[str, int], year_end: date,
     counts["episodes_removed"] += len(removed)
 
 
-def _dated_upsert(rows_by_child, ids, model, date_field, year, fields_of,
-                  end_field: str | None = None) -> int:
+def _dated_upsert(
+    rows_by_child, ids, model, date_field, year, fields_of, end_field: str | None = None
+) -> int:
     """Make a child's dated records in the collection year match the file's rows.
 
     Records are matched by child and date; those of the year missing from the file go.
@@ -299,8 +386,10 @@ def _dated_upsert(rows_by_child, ids, model, date_field, year, fields_of,
     31 March: a later return gave it. Returns how many records were added, changed or
     removed.
     """
-    held = {(record.child_id, getattr(record, date_field)): record
-            for record in _chunked(model.objects.all(), "child_id", list(ids.values()))}
+    held = {
+        (record.child_id, getattr(record, date_field)): record
+        for record in _chunked(model.objects.all(), "child_id", list(ids.values()))
+    }
     wanted = {}
     for child_id, pk in ids.items():
         for row in rows_by_child.get(child_id, []):
@@ -310,20 +399,25 @@ def _dated_upsert(rows_by_child, ids, model, date_field, year, fields_of,
             if end_field and fields[end_field] is None and ended and ended > year[1]:
                 fields[end_field] = ended
             wanted[key] = fields
-    return _sync(model, held, wanted,
-                 lambda record: year[0] <= getattr(record, date_field) <= year[1])
+    return _sync(
+        model, held, wanted, lambda record: year[0] <= getattr(record, date_field) <= year[1]
+    )
 
 
-def _year_upsert(rows_by_child, ids, model, columns: dict[str, str], key: str | None,
-                 year: int) -> int:
+def _year_upsert(
+    rows_by_child, ids, model, columns: dict[str, str], key: str | None, year: int
+) -> int:
     """Make the collection year's records of the return's children match the file's rows.
 
     `columns` maps model fields to the file's columns; `key`, for files with several rows
     a child, names the field that tells them apart.
     """
-    held = {(record.child_id, getattr(record, key) if key else None): record
-            for record in _chunked(model.objects.filter(collection_year=year), "child_id",
-                                   list(ids.values()))}
+    held = {
+        (record.child_id, getattr(record, key) if key else None): record
+        for record in _chunked(
+            model.objects.filter(collection_year=year), "child_id", list(ids.values())
+        )
+    }
     wanted = {}
     for child_id, pk in ids.items():
         rows = rows_by_child.get(child_id, [])
@@ -348,29 +442,46 @@ def _typed(field, value):
 
 
 def _oc3_upsert(parsed: ParsedReturn, ids: dict[str, int], year: int, counts: Counter) -> None:
-    held = {record.child_id: record for record in _chunked(
-        CareLeaverContact.objects.filter(collection_year=year), "child_id",
-        [ids[c] for c in parsed.oc3])}
-    wanted = {ids[child_id]: {"child_id": ids[child_id], "collection_year": year,
-                              "in_touch": row["IN_TOUCH"], "activity": row.get("ACTIV", ""),
-                              "accommodation": row.get("ACCOM", "")}
-              for child_id, row in parsed.oc3.items()}
+    held = {
+        record.child_id: record
+        for record in _chunked(
+            CareLeaverContact.objects.filter(collection_year=year),
+            "child_id",
+            [ids[c] for c in parsed.oc3],
+        )
+    }
+    wanted = {
+        ids[child_id]: {
+            "child_id": ids[child_id],
+            "collection_year": year,
+            "in_touch": row["IN_TOUCH"],
+            "activity": row.get("ACTIV", ""),
+            "accommodation": row.get("ACCOM", ""),
+        }
+        for child_id, row in parsed.oc3.items()
+    }
     counts["care_leaver_records"] += _sync(CareLeaverContact, held, wanted)
 
 
 def _cohorts_update(parsed: ParsedReturn, ids: dict[str, int], counts: Counter) -> None:
     """Set each returned child's cohort from their episodes (our looked-after cohorts only)."""
-    ours = {Child.CohortType.LOOKED_AFTER, Child.CohortType.PREVIOUSLY_LOOKED_AFTER,
-            Child.CohortType.CARE_LEAVER}
-    current = dict(_chunked(Child.objects.values_list("pk", "cohort_type"), "pk",
-                            list(ids.values())))
+    ours = {
+        Child.CohortType.LOOKED_AFTER,
+        Child.CohortType.PREVIOUSLY_LOOKED_AFTER,
+        Child.CohortType.CARE_LEAVER,
+    }
+    current = dict(
+        _chunked(Child.objects.values_list("pk", "cohort_type"), "pk", list(ids.values()))
+    )
     by_cohort: dict[str, list[int]] = {}
     for child_id, pk in ids.items():
-        episodes = [SimpleNamespace(decom=row["DECOM"], dec=row.get("DEC"), rec=row.get("REC"))
-                    for row in parsed.episodes.get(child_id, [])]
+        episodes = [
+            SimpleNamespace(decom=row["DECOM"], dec=row.get("DEC"), rec=row.get("REC"))
+            for row in parsed.episodes.get(child_id, [])
+        ]
         cohort = cohort_from_episodes(episodes, child_id in parsed.oc3)
         if current[pk] in ours and current[pk] != cohort:
             by_cohort.setdefault(cohort, []).append(pk)
     for cohort, pks in by_cohort.items():
         for start in range(0, len(pks), BATCH):
-            Child.objects.filter(pk__in=pks[start:start + BATCH]).update(cohort_type=cohort)
+            Child.objects.filter(pk__in=pks[start : start + BATCH]).update(cohort_type=cohort)

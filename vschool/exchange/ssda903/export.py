@@ -36,8 +36,17 @@ from vschool.exchange.ssda903.spec import (
     sex_code,
 )
 
-_CHILD_FIELDS = ("la_child_id", "sex", "date_of_birth", "ethnicity", "upn", "uasc", "uasc_ceased",
-                 "mother", "mother_child_dob")
+_CHILD_FIELDS = (
+    "la_child_id",
+    "sex",
+    "date_of_birth",
+    "ethnicity",
+    "upn",
+    "uasc",
+    "uasc_ceased",
+    "mother",
+    "mother_child_dob",
+)
 # An episode's end date, then the columns blank while it is open.
 _ENDING = ("DEC", "REC", "REASON_PLACE_CHANGE")
 
@@ -55,12 +64,15 @@ def ssda903_export(outdir: Path, *, year: int) -> dict[str, int]:
     leavers = CareLeaverContact.objects.filter(collection_year=year, child__in=ours)
     returned = ReturnedHeader.objects.filter(collection_year=year, child__in=ours)
     children = ours.filter(
-        Q(pk__in=episodes.values("child_id")) | Q(pk__in=leavers.values("child_id"))
+        Q(pk__in=episodes.values("child_id"))
+        | Q(pk__in=leavers.values("child_id"))
         | Q(pk__in=returned.values("child_id"))
     ).order_by("la_child_id")
     held = {record.child_id: record for record in returned.iterator(2000)}
-    header = [_header_row(child, held.get(child.pk), year)
-              for child in children.only("id", *_CHILD_FIELDS).iterator(2000)]
+    header = [
+        _header_row(child, held.get(child.pk), year)
+        for child in children.only("id", *_CHILD_FIELDS).iterator(2000)
+    ]
     dobs = {row["CHILD"]: row["DOB"] for row in header}
     outdir.mkdir(parents=True, exist_ok=True)
     counts = {
@@ -68,14 +80,29 @@ def ssda903_export(outdir: Path, *, year: int) -> dict[str, int]:
         EPISODES.name: _write(outdir, EPISODES, _episode_rows(episodes, end)),
         UASC.name: _write(outdir, UASC, [_uasc_row(row) for row in header if row["UASC"]]),
         OC3.name: _write(outdir, OC3, _oc3_rows(leavers)),
-        REVIEWS.name: _write(outdir, REVIEWS, _dated_rows(
-            StatutoryReview.objects.filter(child__in=ours, date__range=(start, end)),
-            "date", {"REVIEW": "date", "REVIEW_CODE": "participation"})),
-        MISSING.name: _write(outdir, MISSING, (
-            _as_at(end, row, "MIS_END") for row in _dated_rows(
-                MissingEpisode.objects.filter(Q(end__isnull=True) | Q(end__gte=start),
-                                              child__in=ours, start__lte=end),
-                "start", {"MISSING": "kind", "MIS_START": "start", "MIS_END": "end"}))),
+        REVIEWS.name: _write(
+            outdir,
+            REVIEWS,
+            _dated_rows(
+                StatutoryReview.objects.filter(child__in=ours, date__range=(start, end)),
+                "date",
+                {"REVIEW": "date", "REVIEW_CODE": "participation"},
+            ),
+        ),
+        MISSING.name: _write(
+            outdir,
+            MISSING,
+            (
+                _as_at(end, row, "MIS_END")
+                for row in _dated_rows(
+                    MissingEpisode.objects.filter(
+                        Q(end__isnull=True) | Q(end__gte=start), child__in=ours, start__lte=end
+                    ),
+                    "start",
+                    {"MISSING": "kind", "MIS_START": "start", "MIS_END": "end"},
+                )
+            ),
+        ),
     }
     specs = {spec.name: spec for spec in FILES}
     for name, (model, fields, _count, key) in YEAR_FILES.items():
@@ -121,8 +148,11 @@ def _episode_rows(episodes, end: date):
         "child__la_child_id", "decom", *columns.values()
     )
     for child_id, decom, *values in rows.iterator(2000):
-        yield _as_at(end, {"CHILD": child_id, "DECOM": decom,
-                           **dict(zip(columns, values, strict=True))}, *_ENDING)
+        yield _as_at(
+            end,
+            {"CHILD": child_id, "DECOM": decom, **dict(zip(columns, values, strict=True))},
+            *_ENDING,
+        )
 
 
 def _as_at(end: date, row: dict, ended: str, *more: str) -> dict:
@@ -135,7 +165,8 @@ def _as_at(end: date, row: dict, ended: str, *more: str) -> dict:
 def _dated_rows(records, order: str, columns: dict[str, str]):
     """Rows of reviews or missing episodes: CHILD, DOB, then `columns` from the records."""
     rows = records.order_by("child__la_child_id", order).values_list(
-        "child__la_child_id", "child__date_of_birth", *columns.values())
+        "child__la_child_id", "child__date_of_birth", *columns.values()
+    )
     for child_id, dob, *values in rows.iterator(2000):
         yield {"CHILD": child_id, "DOB": dob, **dict(zip(columns, values, strict=True))}
 
@@ -157,11 +188,15 @@ def _oc3_rows(leavers):
 def _year_rows(records, fields: dict[str, str], key: str | None, dobs: dict):
     """Rows of a file kept per year (OC2, AD1...): CHILD, DOB, then the record's columns."""
     order = ("child__la_child_id", key) if key else ("child__la_child_id",)
-    rows = records.order_by(*order).values_list("child__la_child_id", "child__date_of_birth",
-                                                 *fields)
+    rows = records.order_by(*order).values_list(
+        "child__la_child_id", "child__date_of_birth", *fields
+    )
     for child_id, dob, *values in rows.iterator(2000):
-        yield {"CHILD": child_id, "DOB": dobs.get(child_id, dob),
-               **dict(zip(fields.values(), values, strict=True))}
+        yield {
+            "CHILD": child_id,
+            "DOB": dobs.get(child_id, dob),
+            **dict(zip(fields.values(), values, strict=True)),
+        }
 
 
 def _write(outdir: Path, spec: FileSpec, rows) -> int:

@@ -105,8 +105,15 @@ def _check_file(spec, table: CsvTable, parsed: ParsedReturn) -> list[tuple[int, 
             key = tuple(row[column] for column in spec.key)
             if key in seen:
                 names = " and ".join(spec.key)
-                problems.append(Reject(spec.filename, line, "", ",".join(map(str, key)),
-                                       f"Duplicate row: same {names} as line {seen[key]}"))
+                problems.append(
+                    Reject(
+                        spec.filename,
+                        line,
+                        "",
+                        ",".join(map(str, key)),
+                        f"Duplicate row: same {names} as line {seen[key]}",
+                    )
+                )
             else:
                 seen[key] = line
         parsed.rejects.extend(problems)
@@ -119,7 +126,8 @@ def _check_cell(column: str, value: str) -> tuple[object, str | None]:
     """Return the typed value of one cell and the reason it is wrong, if it is."""
     if not value:
         return (None if column in DATES else ""), (
-            "A value is required" if column in REQUIRED else None)
+            "A value is required" if column in REQUIRED else None
+        )
     if column in DATES:
         try:
             return parse_date(value), None
@@ -149,8 +157,15 @@ def _check_children_exist(parsed: ParsedReturn) -> None:
         rows = getattr(parsed, spec.name)
         for child in [child for child in rows if child not in parsed.header]:
             for row in rows[child] if spec.many else [rows[child]]:
-                parsed.rejects.append(Reject(spec.filename, row["_line"], "CHILD", child,
-                                             f"CHILD {child} is not in {HEADER.filename}"))
+                parsed.rejects.append(
+                    Reject(
+                        spec.filename,
+                        row["_line"],
+                        "CHILD",
+                        child,
+                        f"CHILD {child} is not in {HEADER.filename}",
+                    )
+                )
             del rows[child]
 
 
@@ -163,8 +178,11 @@ def _check_episode_sequences(parsed: ParsedReturn) -> None:
             reason = _episode_problem(row, kept[-1] if kept else None)
             if reason:
                 column, message = reason
-                parsed.rejects.append(Reject(EPISODES.filename, row["_line"], column,
-                                             _shown(row.get(column)), message))
+                parsed.rejects.append(
+                    Reject(
+                        EPISODES.filename, row["_line"], column, _shown(row.get(column)), message
+                    )
+                )
             else:
                 kept.append(row)
         parsed.episodes[child] = kept

@@ -35,11 +35,22 @@ REVIEWS = FileSpec("reviews", "Reviews", ("CHILD", "REVIEW"), False, many=True)
 MISSING = FileSpec("missing", "Missing", ("CHILD", "MIS_START"), False, many=True)
 OC2 = FileSpec("oc2", "OC2", ("CHILD",), False)
 AD1 = FileSpec("ad1", "AD1", ("CHILD",), False)
-PLACED_FOR_ADOPTION = FileSpec("placed_for_adoption", "PlacedAdoption", ("CHILD", "DATE_PLACED"),
-                               False, many=True)
+PLACED_FOR_ADOPTION = FileSpec(
+    "placed_for_adoption", "PlacedAdoption", ("CHILD", "DATE_PLACED"), False, many=True
+)
 PREVIOUS_PERMANENCE = FileSpec("previous_permanence", "PrevPerm", ("CHILD",), False)
-FILES = (HEADER, EPISODES, UASC, OC3, REVIEWS, MISSING, OC2, AD1, PLACED_FOR_ADOPTION,
-         PREVIOUS_PERMANENCE)
+FILES = (
+    HEADER,
+    EPISODES,
+    UASC,
+    OC3,
+    REVIEWS,
+    MISSING,
+    OC2,
+    AD1,
+    PLACED_FOR_ADOPTION,
+    PREVIOUS_PERMANENCE,
+)
 
 # Columns checked against a code list; blank is allowed unless the column is in REQUIRED.
 CODED = {
@@ -64,14 +75,51 @@ CODED = {
     "LS_ADOPTR": "ssda903_adoption_codes",
     "REASON_PLACED_CEASED": "ssda903_adoption_codes",
 }
-DATES = {"DOB", "DECOM", "DEC", "DUC", "MC_DOB", "REVIEW", "MIS_START", "MIS_END", "DATE_INT",
-         "DATE_MATCH", "DATE_PLACED", "DATE_PLACED_CEASED", "DATE_PERM"}
-REQUIRED = {"CHILD", "SEX", "DOB", "DECOM", "RNE", "LS", "CIN", "PLACE", "IN_TOUCH", "REVIEW",
-            "REVIEW_CODE", "MISSING", "MIS_START", "DATE_PLACED", "PREV_PERM"}
+DATES = {
+    "DOB",
+    "DECOM",
+    "DEC",
+    "DUC",
+    "MC_DOB",
+    "REVIEW",
+    "MIS_START",
+    "MIS_END",
+    "DATE_INT",
+    "DATE_MATCH",
+    "DATE_PLACED",
+    "DATE_PLACED_CEASED",
+    "DATE_PERM",
+}
+REQUIRED = {
+    "CHILD",
+    "SEX",
+    "DOB",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "IN_TOUCH",
+    "REVIEW",
+    "REVIEW_CODE",
+    "MISSING",
+    "MIS_START",
+    "DATE_PLACED",
+    "PREV_PERM",
+}
 # Yes/no columns, written 1 (yes) or 0 (no); blank where the question does not apply.
-FLAGS = {"MOTHER", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK",
-         "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
-         "FOSTER_CARE"}
+FLAGS = {
+    "MOTHER",
+    "CONVICTED",
+    "HEALTH_CHECK",
+    "IMMUNISATIONS",
+    "TEETH_CHECK",
+    "HEALTH_ASSESSMENT",
+    "SUBSTANCE_MISUSE",
+    "INTERVENTION_RECEIVED",
+    "INTERVENTION_OFFERED",
+    "FOSTER_CARE",
+}
 SDQ_SCORES = range(0, 41)  # the SDQ total difficulties score is 0 to 40
 
 
@@ -102,7 +150,10 @@ def sex_code(sex: str, year: int) -> str:
     label = code_list("ssda903_sex").get(sex, {}).get("label")
     collection = f"{year - 1}-{year % 100:02d}"
     for code, row in code_list("ssda903_sex").items():
-        if (row["label"] == label and (not row["valid_from"] or row["valid_from"] <= collection)
-                and (not row["valid_to"] or collection <= row["valid_to"])):
+        if (
+            row["label"] == label
+            and (not row["valid_from"] or row["valid_from"] <= collection)
+            and (not row["valid_to"] or collection <= row["valid_to"])
+        ):
             return code
     return ""

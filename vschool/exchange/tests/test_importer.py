@@ -29,24 +29,36 @@ def _add_two_schools(parsed) -> Counter:
 
 
 def _run(parsed, apply=_add_two_schools, **options) -> ImportRun:
-    return run_import(ImportRun.Kind.GIAS, parse=lambda files, progress: parsed, apply=apply,
-                      labels=LABELS, unchanged="No changes.", files={"f.csv": b""}, user=None,
-                      **options)
+    return run_import(
+        ImportRun.Kind.GIAS,
+        parse=lambda files, progress: parsed,
+        apply=apply,
+        labels=LABELS,
+        unchanged="No changes.",
+        files={"f.csv": b""},
+        user=None,
+        **options,
+    )
 
 
 def test_a_clean_parse_is_applied_recorded_and_audited():
     run = _run(Parsed())
     assert (run.status, run.summary, run.counts) == (
-        ImportRun.Status.IMPORTED, "Imported: 2 schools added.", {"schools_added": 2})
+        ImportRun.Status.IMPORTED,
+        "Imported: 2 schools added.",
+        {"schools_added": 2},
+    )
     assert AuditEntry.objects.get(action=AuditEntry.Action.IMPORTED).summary.endswith(
-        "Imported: 2 schools added.")
+        "Imported: 2 schools added."
+    )
 
 
 def test_a_reject_stops_the_apply_unless_skipped_and_a_file_reject_always_does():
     bad = [Reject("f.csv", 3, "URN", "x", "A URN is 5 to 7 digits")]
     assert _run(Parsed(bad)).status == ImportRun.Status.REJECTED
-    assert _run(Parsed(bad, file_rejected=True), skip_invalid=True).status == \
-        ImportRun.Status.REJECTED
+    assert (
+        _run(Parsed(bad, file_rejected=True), skip_invalid=True).status == ImportRun.Status.REJECTED
+    )
     assert not School.objects.exists()
     run = _run(Parsed(bad), skip_invalid=True)
     assert run.summary == "Imported: 2 schools added. Skipped 1 row with errors."

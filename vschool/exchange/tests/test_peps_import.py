@@ -17,9 +17,11 @@ from vschool.peps.models import Pep, PepTermDeadline
 pytestmark = pytest.mark.django_db
 
 HEAD = "CHILD,KIND,TYPE,ACADEMIC_YEAR,TERM,MEETING_DATE,STATUS,COMPLETED_DATE,GRADE\n"
-GOOD = (HEAD + "A1,termly,primary,2024/25,autumn,14/10/2024,locked,21/10/2024,Green\n"
-        "A1,termly,primary,2024/25,spring,2025-02-03,approved,2025-02-10,Gold\n"
-        "A1,initial,primary,2023/24,summer,,submitted,,\n")
+GOOD = (
+    HEAD + "A1,termly,primary,2024/25,autumn,14/10/2024,locked,21/10/2024,Green\n"
+    "A1,termly,primary,2024/25,spring,2025-02-03,approved,2025-02-10,Gold\n"
+    "A1,initial,primary,2023/24,summer,,submitted,,\n"
+)
 
 
 def _run(tmp_path, text: str):
@@ -43,8 +45,11 @@ def child(db):
 def test_historic_peps_are_imported_once(tmp_path, child):
     assert _run(tmp_path, GOOD)[:2] == (0, "Imported: 3 PEPs added.")
     autumn = Pep.objects.get(term="autumn")
-    assert (autumn.status, autumn.grade, autumn.completed_date) == ("locked", "Green",
-                                                                   date(2024, 10, 21))
+    assert (autumn.status, autumn.grade, autumn.completed_date) == (
+        "locked",
+        "Green",
+        date(2024, 10, 21),
+    )
     assert autumn.due_date == date(2024, 12, 20)  # the term's deadline when no due date given
     # An initial PEP without a due date: 20 working days after entering care (3 May 2024;
     # the 6 and 27 May bank holidays), not the end of the term it was recorded in.
@@ -55,10 +60,12 @@ def test_historic_peps_are_imported_once(tmp_path, child):
 
 
 def test_bad_rows_are_named_and_nothing_changes(tmp_path, child):
-    text = (HEAD + "A1,termly,primary,2024/25,autumn,14/10/2024,locked,21/10/2024,Green\n"
-            "ZZ,termly,primary,2024/25,spring,,draft,,\n"
-            "A1,termly,primary,2024/26,summer,,draft,,\n"
-            "A1,termly,primary,2024/25,autumn,,approved,,Purple\n")
+    text = (
+        HEAD + "A1,termly,primary,2024/25,autumn,14/10/2024,locked,21/10/2024,Green\n"
+        "ZZ,termly,primary,2024/25,spring,,draft,,\n"
+        "A1,termly,primary,2024/26,summer,,draft,,\n"
+        "A1,termly,primary,2024/25,autumn,,approved,,Purple\n"
+    )
     code, last, errors = _run(tmp_path, text)
     assert code == 1 and last == "Not imported: 3 rows with errors. Nothing changed."
     assert errors == [
@@ -74,12 +81,14 @@ def test_bad_rows_are_named_and_nothing_changes(tmp_path, child):
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=10)
 
 
-@hypothesis_settings(max_examples=40, deadline=None,
-                     suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(rows=st.lists(st.lists(cells, max_size=10), max_size=5), noise=st.binary(max_size=30))
 def test_malformed_pep_files_never_crash_or_write_half(child, rows, noise):
-    data = (HEAD + "\n".join(",".join(c.replace(",", " ") for c in row) for row in rows)
-            ).encode() + noise
+    data = (
+        HEAD + "\n".join(",".join(c.replace(",", " ") for c in row) for row in rows)
+    ).encode() + noise
     run = peps_import(files={"peps.csv": data}, user=None)
     if run.status == ImportRun.Status.REJECTED:
         assert not Pep.objects.exists()
@@ -95,8 +104,7 @@ def test_a_missing_column_rejects_the_file_even_when_skipping(tmp_path, child):
     assert out.getvalue().strip() == "Not imported: 1 row with errors. Nothing changed."
 
 
-def test_a_termly_pep_without_a_due_date_takes_the_deadline_the_virtual_school_set(tmp_path,
-                                                                                    child):
+def test_a_termly_pep_without_a_due_date_takes_the_deadline_the_virtual_school_set(tmp_path, child):
     PepTermDeadline.objects.create(academic_year=2024, term="autumn", deadline=date(2024, 12, 6))
     _run(tmp_path, GOOD)
     assert Pep.objects.get(term="autumn").due_date == date(2024, 12, 6)
@@ -107,5 +115,7 @@ def test_an_initial_pep_without_a_due_date_or_a_care_start_is_rejected(tmp_path,
     text = HEAD + "B2,initial,primary,2024/25,autumn,,draft,,\n"
     code, last, errors = _run(tmp_path, text)
     assert code == 1 and Pep.objects.count() == 0
-    assert errors[0].startswith("peps.csv, line 2, column DUE_DATE: An initial PEP with no "
-                                "DUE_DATE needs the child's entry into care")
+    assert errors[0].startswith(
+        "peps.csv, line 2, column DUE_DATE: An initial PEP with no "
+        "DUE_DATE needs the child's entry into care"
+    )

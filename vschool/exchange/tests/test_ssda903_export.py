@@ -217,8 +217,9 @@ def _export_every_year(small: Path, tmp_path: Path, order: tuple[int, ...]) -> d
     folders = {}
     for year in YEARS:
         folders[year] = tmp_path / f"export-{year}"
-        call_command("export", "ssda903", str(folders[year]), "--year", str(year),
-                     stdout=StringIO())
+        call_command(
+            "export", "ssda903", str(folders[year]), "--year", str(year), stdout=StringIO()
+        )
     return folders
 
 
@@ -231,8 +232,10 @@ def test_every_year_held_exports_as_its_return_gave_it(small, tmp_path, order):
         source = small / YEARS[year]
         for spec in FILES:
             assert (folder / spec.filename).exists(), (year, spec.name)
-            ours, theirs = sorted(_lines(folder / spec.filename)), sorted(
-                _lines(source / spec.filename))
+            ours, theirs = (
+                sorted(_lines(folder / spec.filename)),
+                sorted(_lines(source / spec.filename)),
+            )
             assert ours == theirs, (year, spec.name, set(ours) ^ set(theirs))
     assert _import(small / YEARS[order[0]]).status == ImportRun.Status.UNCHANGED
 
@@ -241,8 +244,7 @@ def test_every_year_held_exports_as_its_return_gave_it(small, tmp_path, order):
 def _source_findings(year: int) -> validator.ValidatorResult:
     """The validator on the sample's own return for `year`, with the year before if held."""
     previous = SMALL / YEARS[year - 1] if year - 1 in YEARS else None
-    return validator.validate_903(SMALL / YEARS[year], year=year, previous=previous,
-                                  la_code="816")
+    return validator.validate_903(SMALL / YEARS[year], year=year, previous=previous, la_code="816")
 
 
 @needs_validator
@@ -253,12 +255,17 @@ def test_no_year_exports_a_validator_finding_its_source_has_not(small, tmp_path,
     folders = _export_every_year(small, tmp_path, order)
     for year, folder in folders.items():
         assert sorted(path.name for path in folder.glob("*.csv")) == sorted(
-            spec.filename for spec in FILES)
+            spec.filename for spec in FILES
+        )
         source = _source_findings(year)
-        export = validator.validate_903(folder, year=year, previous=folders.get(year - 1),
-                                        la_code="816")
-        more = {code: (source.counts.get(code, 0), n) for code, n in export.counts.items()
-                if n > source.counts.get(code, 0)}
+        export = validator.validate_903(
+            folder, year=year, previous=folders.get(year - 1), la_code="816"
+        )
+        more = {
+            code: (source.counts.get(code, 0), n)
+            for code, n in export.counts.items()
+            if n > source.counts.get(code, 0)
+        }
         assert not more, f"{year}: rules finding more in the export (source, export): {more}"
         assert export.failed == source.failed
 
@@ -267,8 +274,9 @@ def test_no_year_exports_a_validator_finding_its_source_has_not(small, tmp_path,
 def test_sex_is_written_in_the_code_of_the_year(tmp_path, year, codes):
     """1 and 2 up to 2023-24, M, F and U since 2024-25 (ssda903_sex.csv)."""
     for la_child_id, sex in (("A", "M"), ("B", "F"), ("C", "")):
-        CareEpisodeFactory(child__la_child_id=la_child_id, child__sex=sex,
-                           decom=date(year - 1, 5, 1))
+        CareEpisodeFactory(
+            child__la_child_id=la_child_id, child__sex=sex, decom=date(year - 1, 5, 1)
+        )
     ssda903_export(tmp_path, year=year)
     assert ",".join(line.split(",")[1] for line in _lines(tmp_path / "header.csv")) == codes
 
@@ -277,16 +285,20 @@ def test_an_earlier_year_keeps_its_own_header_after_a_later_return(tmp_path):
     first = tmp_path / "2025"
     first.mkdir()
     (first / "header.csv").write_text(
-        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/02/2008,WBRI,UN1,1,01/01/2025\n")
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/02/2008,WBRI,UN1,1,01/01/2025\n"
+    )
     (first / "episodes.csv").write_text(
         "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
-        "PL_POST,URN\nC1,01/09/2024,S,C2,N1,U1,PR1,,,,,,\n")
+        "PL_POST,URN\nC1,01/09/2024,S,C2,N1,U1,PR1,,,,,,\n"
+    )
     later = tmp_path / "2026"
     later.mkdir()
     (later / "header.csv").write_text(
-        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/02/2008,WBRI,A123456789012,,\n")
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/02/2008,WBRI,A123456789012,,\n"
+    )
     (later / "episodes.csv").write_text(
-        (first / "episodes.csv").read_text().replace(",,,,,,\n", ",01/06/2025,E13,,,,\n"))
+        (first / "episodes.csv").read_text().replace(",,,,,,\n", ",01/06/2025,E13,,,,\n")
+    )
     for folder in (first, later):
         _import(folder)
     child = Child.objects.get()
@@ -304,7 +316,16 @@ def test_the_returns_give_the_same_roll_in_either_order(small):
     for order in ((2025, 2026), (2026, 2025)):
         for year in order:
             _import(small / YEARS[year])
-        rolls.append((_children(), _episodes(), set(Child.objects.values_list(
-            "la_child_id", "upn", "mother", "mother_child_dob", "uasc_ceased", "in_care"))))
+        rolls.append(
+            (
+                _children(),
+                _episodes(),
+                set(
+                    Child.objects.values_list(
+                        "la_child_id", "upn", "mother", "mother_child_dob", "uasc_ceased", "in_care"
+                    )
+                ),
+            )
+        )
         Child.objects.all().delete()
     assert rolls[0] == rolls[1]

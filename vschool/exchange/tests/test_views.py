@@ -10,15 +10,25 @@ from vschool.exchange.models import ImportRun
 pytestmark = pytest.mark.django_db
 
 HEADER = b"CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nC1,F,01/02/2012,WBRI,UN2,,\n"
-EPISODES = (b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
-            b"HOME_POST,PL_POST,URN\nC1,01/09/2025,S,C2,N1,U1,PR1,,,,,LS1,\n")
+EPISODES = (
+    b"CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+    b"HOME_POST,PL_POST,URN\nC1,01/09/2025,S,C2,N1,U1,PR1,,,,,LS1,\n"
+)
 
 
 def _upload(client, episodes=EPISODES, **extra):
-    return client.post("/imports/", {
-        "kind": "ssda903",
-        "files": [SimpleUploadedFile("header.csv", HEADER),
-                  SimpleUploadedFile("episodes.csv", episodes)], **extra}, follow=True)
+    return client.post(
+        "/imports/",
+        {
+            "kind": "ssda903",
+            "files": [
+                SimpleUploadedFile("header.csv", HEADER),
+                SimpleUploadedFile("episodes.csv", episodes),
+            ],
+            **extra,
+        },
+        follow=True,
+    )
 
 
 def test_the_data_officer_imports_a_return_and_sees_what_changed(login, personas):
@@ -41,8 +51,10 @@ def test_a_rejected_upload_lists_the_rows_and_offers_them_as_csv(login, personas
     assert not Child.objects.exists()
     run = ImportRun.objects.get()
     csv = client.get(f"/imports/{run.pk}/errors.csv").content.decode()
-    assert csv.splitlines() == ["file,line,column,value,reason",
-                                "episodes.csv,2,PLACE,QQ,QQ is not a valid PLACE code"]
+    assert csv.splitlines() == [
+        "file,line,column,value,reason",
+        "episodes.csv,2,PLACE,QQ,QQ is not a valid PLACE code",
+    ]
 
 
 def test_an_upload_without_files_says_so(login, personas):
@@ -64,8 +76,13 @@ def test_a_large_upload_is_imported_in_the_background(login, personas, settings)
 
 
 def test_a_queued_run_shows_its_progress_to_the_poll(login, personas):
-    run = ImportRun.objects.create(kind="ssda903", status=ImportRun.Status.CHECKING,
-                                   files="episodes.csv", rows_total=48000, rows_read=12400)
+    run = ImportRun.objects.create(
+        kind="ssda903",
+        status=ImportRun.Status.CHECKING,
+        files="episodes.csv",
+        rows_total=48000,
+        rows_read=12400,
+    )
     client = login(personas[Role.DATA_OFFICER])
     polled = client.get(f"/imports/{run.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert "Checked 12,400 of about 48,000 rows." in polled and "every 2s" in polled
@@ -73,7 +90,8 @@ def test_a_queued_run_shows_its_progress_to_the_poll(login, personas):
 
 
 def test_a_crash_in_the_background_marks_the_run_failed_and_changes_nothing(
-        login, personas, settings, monkeypatch):
+    login, personas, settings, monkeypatch
+):
     settings.VSCHOOL_BACKGROUND_IMPORT_BYTES = 10
 
     def broken(*args, **kwargs):

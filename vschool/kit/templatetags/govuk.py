@@ -57,5 +57,7 @@ def sort_header(label, key, current, querystring):
     return format_html(
         '<th scope="col" class="govuk-table__header" aria-sort="{}">'
         '<a class="govuk-link app-sort-link" href="?{}">{}</a></th>',
-        aria, params.urlencode(), label,
+        aria,
+        params.urlencode(),
+        label,
     )

@@ -17,10 +17,16 @@ def _stat(page: str, label: str) -> str:
 
 
 def test_the_head_sees_the_whole_roll_and_a_teacher_their_school(login, personas, roll):
-    assert _stat(login(personas[Role.HEAD]).get("/").content.decode(),
-                 "children on the roll") == "2"
-    assert _stat(login(personas[Role.DESIGNATED_TEACHER]).get("/").content.decode(),
-                 "children on the roll") == "1"
+    assert (
+        _stat(login(personas[Role.HEAD]).get("/").content.decode(), "children on the roll") == "2"
+    )
+    assert (
+        _stat(
+            login(personas[Role.DESIGNATED_TEACHER]).get("/").content.decode(),
+            "children on the roll",
+        )
+        == "1"
+    )
 
 
 def test_a_governor_sees_counts_under_five_as_fewer_than_five(login, personas, roll):
@@ -46,13 +52,20 @@ def test_new_into_care_and_left_care_count_this_academic_year(login, personas, d
     assert _stat(page, "left care this academic year") == "1"
 
 
-def test_home_puts_each_users_pep_work_first_linked_to_the_queue(login, personas, roll,
-                                                                  time_machine):
+def test_home_puts_each_users_pep_work_first_linked_to_the_queue(
+    login, personas, roll, time_machine
+):
     from vschool.peps.models import Pep
 
     time_machine.move_to(date(2026, 1, 26))
-    Pep.objects.create(child=roll["at_a"], pep_type="primary", academic_year=2025,
-                       term="spring", status=Pep.Status.RETURNED, due_date=date(2026, 3, 27))
+    Pep.objects.create(
+        child=roll["at_a"],
+        pep_type="primary",
+        academic_year=2025,
+        term="spring",
+        status=Pep.Status.RETURNED,
+        due_date=date(2026, 3, 27),
+    )
     teacher = login(personas[Role.DESIGNATED_TEACHER]).get("/").content.decode()
     assert teacher.index("Your PEP work") < teacher.index("children on the roll")
     row = teacher.split('href="/peps/?view=returned">Returned</a>')[1].split("</tr>")[0]

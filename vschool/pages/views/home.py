@@ -16,21 +16,34 @@ from vschool.reports.outstanding import term_summary
 def home(request):
     today = timezone.localdate()
     dashboard = dashboard_for(children_for_aggregates(request.user), today)
-    peps = (term_summary(children_for_user(request.user), today)
-            if request.user.is_virtual_school_staff else None)
-    care_year = (care_year_figures(children_for_aggregates(request.user),
-                                   latest_year_ended(today), today)
-                 if request.user.is_virtual_school_staff else None)
+    peps = (
+        term_summary(children_for_user(request.user), today)
+        if request.user.is_virtual_school_staff
+        else None
+    )
+    care_year = (
+        care_year_figures(children_for_aggregates(request.user), latest_year_ended(today), today)
+        if request.user.is_virtual_school_staff
+        else None
+    )
     work = None
     if request.user.sees_children:  # work first: the queue's views
         children, _officer = work_queue.whose_children(request.user, "")
         found = work_queue.counts(work_queue.views(children, today))
         work = [(key, label, found[key]) for key, label in work_queue.VIEWS]
-    return render(request, "pages/home.html", {
-        "dashboard": dashboard, "year_label": academic_year_label(dashboard.academic_year),
-        "today": today, "peps": peps, "work": work, "manage": manage_links(request.user),
-        "care_year": care_year,
-        "show_links": request.user.sees_children,
-        "suppress": not request.user.sees_children,
-        "suppress_below": settings.VSCHOOL_SUPPRESS_BELOW,
-    })
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "dashboard": dashboard,
+            "year_label": academic_year_label(dashboard.academic_year),
+            "today": today,
+            "peps": peps,
+            "work": work,
+            "manage": manage_links(request.user),
+            "care_year": care_year,
+            "show_links": request.user.sees_children,
+            "suppress": not request.user.sees_children,
+            "suppress_below": settings.VSCHOOL_SUPPRESS_BELOW,
+        },
+    )

@@ -47,21 +47,36 @@ def test_the_blank_pep_has_every_section_and_its_questions(login, people, make_p
     assert "☐ The child attended" in text and "☐ Request PP+ this term" in text
     assert "What are you good at?" in text  # the primary child's views
     disposition = response["Content-Disposition"]
-    assert disposition == (f'attachment; filename="PEP-blank-{roll["at_a"].reference}'
-                           f'-spring-2025.pdf"')
+    assert disposition == (
+        f'attachment; filename="PEP-blank-{roll["at_a"].reference}-spring-2025.pdf"'
+    )
     assert "Ahmed" not in disposition and "Amira" not in disposition
 
 
 def test_the_blank_pep_shows_none_of_the_saved_answers(login, people, make_pep):
     pep = make_pep(S.DRAFT)
-    PepSection.objects.create(pep=pep, key="school", completed=True,
-                              data={"attendance": "Zebracrossing attendance 97%",
-                                    "strengths": "Xylophone virtuoso"})
-    PepSection.objects.create(pep=pep, key="voice", completed=True,
-                              data={"good_at": "Quokka drawings", "how_gathered": "meeting",
-                                    "words": "I like Quokka drawings"})
-    PepSection.objects.create(pep=pep, key="targets", completed=True, data=[
-        {"area": "Reading", "target": "Read a Wombatbook aloud", "cost": "350.00"}])
+    PepSection.objects.create(
+        pep=pep,
+        key="school",
+        completed=True,
+        data={"attendance": "Zebracrossing attendance 97%", "strengths": "Xylophone virtuoso"},
+    )
+    PepSection.objects.create(
+        pep=pep,
+        key="voice",
+        completed=True,
+        data={
+            "good_at": "Quokka drawings",
+            "how_gathered": "meeting",
+            "words": "I like Quokka drawings",
+        },
+    )
+    PepSection.objects.create(
+        pep=pep,
+        key="targets",
+        completed=True,
+        data=[{"area": "Reading", "target": "Read a Wombatbook aloud", "cost": "350.00"}],
+    )
     text = _text(_pages(login(people["officer"]).get(_blank(pep))))
     assert "Attendance summary" in text and "What are you good at?" in text
     for answer in ("Zebracrossing", "Xylophone", "Quokka", "Wombatbook", "350.00"):
@@ -92,7 +107,8 @@ def test_the_primary_views_sheet_asks_primary_questions(login, people, make_pep,
     assert "How were these views gathered?" in text and "☐ At the meeting" in text
     assert "Personal Education Plan: blank" not in text and "SMART targets" not in text
     assert response["Content-Disposition"] == (
-        f'attachment; filename="PEP-views-sheet-{roll["at_a"].reference}-spring-2025.pdf"')
+        f'attachment; filename="PEP-views-sheet-{roll["at_a"].reference}-spring-2025.pdf"'
+    )
 
 
 def test_the_secondary_views_sheet_asks_secondary_questions(login, people, make_pep):
@@ -127,8 +143,14 @@ def test_downloads_are_audited(login, people, make_pep):
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED).order_by("pk")
     assert [(e.user, e.object_type, e.object_id, e.child_id, e.summary) for e in entries] == [
         (people["social"], "peps.Pep", str(pep.pk), pep.child_id, "Blank PEP downloaded as PDF"),
-        (people["social"], "peps.Pep", str(pep.pk), pep.child_id,
-         "Child's views sheet downloaded as PDF")]
+        (
+            people["social"],
+            "peps.Pep",
+            str(pep.pk),
+            pep.child_id,
+            "Child's views sheet downloaded as PDF",
+        ),
+    ]
 
 
 def test_a_designated_teacher_of_another_school_gets_404(login, make_pep, roll):

@@ -23,8 +23,7 @@ def new_into_care(db):
     return child
 
 
-def test_it_shows_the_initial_and_this_terms_pep_due(login, personas, new_into_care,
-                                                      time_machine):
+def test_it_shows_the_initial_and_this_terms_pep_due(login, personas, new_into_care, time_machine):
     time_machine.move_to(date(2026, 1, 26))
     PepTermDeadline.objects.create(academic_year=2025, term="spring", deadline=date(2026, 3, 6))
     page = login(personas[Role.HEAD]).get(f"/children/{new_into_care.pk}/peps/")
@@ -35,22 +34,35 @@ def test_it_shows_the_initial_and_this_terms_pep_due(login, personas, new_into_c
     assert "Spring term 2025/26 PEP" in text and "6 March 2026" in text
 
 
-def test_an_approved_initial_pep_counts_as_completed(login, personas, new_into_care,
-                                                     time_machine):
+def test_an_approved_initial_pep_counts_as_completed(login, personas, new_into_care, time_machine):
     time_machine.move_to(date(2026, 1, 26))
-    Pep.objects.create(child=new_into_care, kind="initial", pep_type="primary",
-                       academic_year=2025, term="spring", status="approved",
-                       due_date=date(2026, 1, 21), grade="Green")
+    Pep.objects.create(
+        child=new_into_care,
+        kind="initial",
+        pep_type="primary",
+        academic_year=2025,
+        term="spring",
+        status="approved",
+        due_date=date(2026, 1, 21),
+        grade="Green",
+    )
     text = login(personas[Role.HEAD]).get(f"/children/{new_into_care.pk}/peps/").content.decode()
     assert "Completed" in text and "Green" in text and "Overdue" not in text
 
 
-def test_a_missed_initial_pep_gives_way_to_termly_peps(login, personas, new_into_care,
-                                                       time_machine):
+def test_a_missed_initial_pep_gives_way_to_termly_peps(
+    login, personas, new_into_care, time_machine
+):
     time_machine.move_to(date(2026, 1, 26))
-    Pep.objects.create(child=new_into_care, kind="termly", pep_type="primary",
-                       academic_year=2025, term="spring", status="draft",
-                       due_date=date(2026, 3, 27))
+    Pep.objects.create(
+        child=new_into_care,
+        kind="termly",
+        pep_type="primary",
+        academic_year=2025,
+        term="spring",
+        status="draft",
+        due_date=date(2026, 3, 27),
+    )
     text = login(personas[Role.HEAD]).get(f"/children/{new_into_care.pk}/peps/").content.decode()
     assert "Initial PEP" not in text and "Spring term 2025/26 PEP" in text
 
@@ -73,13 +85,20 @@ def test_the_page_query_count_does_not_grow_with_the_history(login, personas, ne
     before = queries()
     for year in range(2018, 2025):
         for term in ("autumn", "spring", "summer"):
-            Pep.objects.create(child=new_into_care, pep_type="primary", academic_year=year,
-                               term=term, status="locked", due_date=date(year + 1, 3, 1))
+            Pep.objects.create(
+                child=new_into_care,
+                pep_type="primary",
+                academic_year=year,
+                term=term,
+                status="locked",
+                due_date=date(year + 1, 3, 1),
+            )
     assert queries() == before
 
 
-def test_care_that_began_before_the_records_asks_for_no_initial_pep(login, personas, db,
-                                                                    time_machine):
+def test_care_that_began_before_the_records_asks_for_no_initial_pep(
+    login, personas, db, time_machine
+):
     """A first SSDA903 import holds only the episodes open in the year: an episode already
     open that is not a new entry (RNE S) began a period of care the records do not hold."""
     time_machine.move_to(date(2026, 1, 26))
@@ -101,10 +120,12 @@ def test_a_child_on_short_breaks_needs_no_pep(login, personas, db, time_machine)
     assert "Sam does not need a PEP now" in text
 
 
-@pytest.mark.parametrize(("today", "needed"), [(date(2026, 1, 14), False),
-                                               (date(2026, 1, 15), True)])
-def test_a_child_needs_a_pep_from_the_third_birthday_mid_year(login, personas, db,
-                                                              time_machine, today, needed):
+@pytest.mark.parametrize(
+    ("today", "needed"), [(date(2026, 1, 14), False), (date(2026, 1, 15), True)]
+)
+def test_a_child_needs_a_pep_from_the_third_birthday_mid_year(
+    login, personas, db, time_machine, today, needed
+):
     """Turning 3 on 15 January 2026 (Nursery 1 all year): due that spring, not next September."""
     time_machine.move_to(today)
     child = ChildFactory(first_name="Tia", date_of_birth=date(2023, 1, 15))

@@ -16,24 +16,30 @@ YEAR = 2025  # default terms: autumn 3 Sep to 19 Dec 2025, spring 5 Jan to 27 Ma
 
 
 def _post(client, term, day):
-    return client.post(f"/peps/deadlines/{YEAR}/{term}/", {
-        "deadline_0": day.day, "deadline_1": day.month, "deadline_2": day.year})
+    return client.post(
+        f"/peps/deadlines/{YEAR}/{term}/",
+        {"deadline_0": day.day, "deadline_1": day.month, "deadline_2": day.year},
+    )
 
 
-@pytest.mark.parametrize(("term", "day", "saved"), [
-    ("autumn", date(2025, 9, 2), False),   # before the term starts
-    ("autumn", date(2025, 9, 3), True),    # the first day of term
-    ("autumn", date(2026, 1, 4), True),    # the day before spring starts
-    ("autumn", date(2026, 1, 5), False),   # spring's first day
-    ("summer", date(2026, 8, 31), True),   # the last day of the academic year
-    ("summer", date(2026, 9, 1), False),   # next academic year
-])
-def test_a_deadline_falls_from_the_term_start_to_the_next_term(login, personas, term, day,
-                                                               saved):
+@pytest.mark.parametrize(
+    ("term", "day", "saved"),
+    [
+        ("autumn", date(2025, 9, 2), False),  # before the term starts
+        ("autumn", date(2025, 9, 3), True),  # the first day of term
+        ("autumn", date(2026, 1, 4), True),  # the day before spring starts
+        ("autumn", date(2026, 1, 5), False),  # spring's first day
+        ("summer", date(2026, 8, 31), True),  # the last day of the academic year
+        ("summer", date(2026, 9, 1), False),  # next academic year
+    ],
+)
+def test_a_deadline_falls_from_the_term_start_to_the_next_term(login, personas, term, day, saved):
     response = _post(login(personas[Role.HEAD]), term, day)
     assert (response.status_code == 302) == saved
-    assert PepTermDeadline.objects.filter(academic_year=YEAR, term=term,
-                                          deadline=day).exists() == saved
+    assert (
+        PepTermDeadline.objects.filter(academic_year=YEAR, term=term, deadline=day).exists()
+        == saved
+    )
     if not saved:
         assert "PEP deadline must be between" in response.content.decode()
 

@@ -21,21 +21,34 @@ def _url(pep):
 
 
 def _targets(count):
-    return [{"area": "Reading", "target": f"Target number {n}: read a chapter book aloud",
-             "measure": "Reading age up six months", "baseline": "Reading age 7y 2m",
-             "by_when": "2026-07-17", "who": "Class teacher",
-             "support": "Daily reading with a teaching assistant", "cost": "350.00"}
-            for n in range(1, count + 1)]
+    return [
+        {
+            "area": "Reading",
+            "target": f"Target number {n}: read a chapter book aloud",
+            "measure": "Reading age up six months",
+            "baseline": "Reading age 7y 2m",
+            "by_when": "2026-07-17",
+            "who": "Class teacher",
+            "support": "Daily reading with a teaching assistant",
+            "cost": "350.00",
+        }
+        for n in range(1, count + 1)
+    ]
 
 
 def _pep_with(make_pep, people, targets=1, changes=1):
     pep = make_pep(S.SUBMITTED, grade="")
-    PepSection.objects.create(pep=pep, key="school", completed=True,
-                              data={"attendance": "96%", "strengths": "Art and football"})
+    PepSection.objects.create(
+        pep=pep,
+        key="school",
+        completed=True,
+        data={"attendance": "96%", "strengths": "Art and football"},
+    )
     PepSection.objects.create(pep=pep, key="targets", completed=True, data=_targets(targets))
     for n in range(changes):
-        PepStatusChange.objects.create(pep=pep, status=S.SUBMITTED, by=people["dt"],
-                                       note=f"Change note {n}")
+        PepStatusChange.objects.create(
+            pep=pep, status=S.SUBMITTED, by=people["dt"], note=f"Change note {n}"
+        )
     return pep
 
 
@@ -46,8 +59,9 @@ def _pages(response):
     return [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
 
 
-def test_the_pdf_names_the_child_and_carries_the_marking_and_page_numbers(login, people,
-                                                                          make_pep, roll):
+def test_the_pdf_names_the_child_and_carries_the_marking_and_page_numbers(
+    login, people, make_pep, roll
+):
     pep = _pep_with(make_pep, people)
     response = login(people["dt"]).get(_url(pep))
     pages = _pages(response)
@@ -60,8 +74,7 @@ def test_the_pdf_names_the_child_and_carries_the_marking_and_page_numbers(login,
         assert "OFFICIAL-SENSITIVE" in page
         assert f"Page {number} of {len(pages)}" in page
     disposition = response["Content-Disposition"]
-    assert disposition == (f'attachment; filename="PEP-{roll["at_a"].reference}'
-                           f'-spring-2025.pdf"')
+    assert disposition == (f'attachment; filename="PEP-{roll["at_a"].reference}-spring-2025.pdf"')
     assert "Ahmed" not in disposition and "Amira" not in disposition
 
 
@@ -92,7 +105,12 @@ def test_a_download_is_audited(login, people, make_pep):
     login(people["social"]).get(_url(pep))
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORTED)
     assert (entry.user, entry.object_type, entry.object_id, entry.child_id, entry.summary) == (
-        people["social"], "peps.Pep", str(pep.pk), pep.child_id, "PEP downloaded as PDF")
+        people["social"],
+        "peps.Pep",
+        str(pep.pk),
+        pep.child_id,
+        "PEP downloaded as PDF",
+    )
 
 
 def test_a_designated_teacher_of_another_school_gets_404(login, make_pep, people, roll):

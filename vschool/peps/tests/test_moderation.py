@@ -19,20 +19,28 @@ S = Pep.Status
 GRADES = ["Gold", "Green", "Amber", "Red"]
 
 
-@pytest.mark.parametrize(("pairs", "expected"), [
-    # The textbook 2x2: 50 pairs, 20 yes/yes, 15 no/no; p_o = .7, p_e = .5*.6 + .5*.4 = .5.
-    ([("Gold", "Gold")] * 20 + [("Gold", "Red")] * 5 + [("Red", "Gold")] * 10
-     + [("Red", "Red")] * 15, 0.4),
-    ([("Gold", "Gold"), ("Red", "Red"), ("Green", "Green")], 1.0),
-    # Agreement exactly at chance: p_o = .5, p_e = .5.
-    ([("Gold", "Gold"), ("Gold", "Red"), ("Red", "Gold"), ("Red", "Red")], 0.0),
-    # Always disagreeing: p_o = 0, p_e = .5.
-    ([("Gold", "Red"), ("Red", "Gold")], -1.0),
-    # p_o = 3/4; p_e = (1*1 + 2*1 + 0*1 + 1*1) / 16 = 1/4; (3/4 - 1/4) / (3/4) = 2/3.
-    ([("Gold", "Gold"), ("Green", "Green"), ("Green", "Amber"), ("Red", "Red")], 2 / 3),
-    ([("Green", "Green")] * 5, None),  # one category only: chance agreement is certain
-    ([], None),
-])
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        # The textbook 2x2: 50 pairs, 20 yes/yes, 15 no/no; p_o = .7, p_e = .5*.6 + .5*.4 = .5.
+        (
+            [("Gold", "Gold")] * 20
+            + [("Gold", "Red")] * 5
+            + [("Red", "Gold")] * 10
+            + [("Red", "Red")] * 15,
+            0.4,
+        ),
+        ([("Gold", "Gold"), ("Red", "Red"), ("Green", "Green")], 1.0),
+        # Agreement exactly at chance: p_o = .5, p_e = .5.
+        ([("Gold", "Gold"), ("Gold", "Red"), ("Red", "Gold"), ("Red", "Red")], 0.0),
+        # Always disagreeing: p_o = 0, p_e = .5.
+        ([("Gold", "Red"), ("Red", "Gold")], -1.0),
+        # p_o = 3/4; p_e = (1*1 + 2*1 + 0*1 + 1*1) / 16 = 1/4; (3/4 - 1/4) / (3/4) = 2/3.
+        ([("Gold", "Gold"), ("Green", "Green"), ("Green", "Amber"), ("Red", "Red")], 2 / 3),
+        ([("Green", "Green")] * 5, None),  # one category only: chance agreement is certain
+        ([], None),
+    ],
+)
 def test_cohens_kappa(pairs, expected):
     kappa = mod.cohens_kappa(pairs, GRADES)
     if expected is None:
@@ -48,14 +56,18 @@ def test_cohens_kappa_refuses_grades_off_the_scale():
 
 def test_agreement_groups_by_officer_and_phase(personas):
     officer, head = personas[Role.OFFICER], personas[Role.HEAD]
-    rows = [PepModeration(first_by=officer, phase="primary", first_grade="Gold", second_grade="Gold"),
-            PepModeration(first_by=officer, phase="primary", first_grade="Red", second_grade="Amber"),
-            PepModeration(first_by=head, phase="post_16", first_grade="Green", second_grade="Green"),
-            PepModeration(first_by=head, phase="post_16", first_grade="Green")]  # not graded yet
+    rows = [
+        PepModeration(first_by=officer, phase="primary", first_grade="Gold", second_grade="Gold"),
+        PepModeration(first_by=officer, phase="primary", first_grade="Red", second_grade="Amber"),
+        PepModeration(first_by=head, phase="post_16", first_grade="Green", second_grade="Green"),
+        PepModeration(first_by=head, phase="post_16", first_grade="Green"),
+    ]  # not graded yet
     tables = mod.agreement(rows)
     assert (tables.overall.n, tables.overall.agreed, tables.overall.percent) == (3, 2, 66.7)
     assert [(a.label, a.n, a.percent) for a in tables.by_officer] == [
-        (str(officer), 2, 50.0), (str(head), 1, 100.0)]
+        (str(officer), 2, 50.0),
+        (str(head), 1, 100.0),
+    ]
     assert [(a.label, a.n) for a in tables.by_phase] == [("Primary", 2), ("Post-16", 1)]
     assert tables.by_phase[1].kappa is None
 
@@ -87,8 +99,12 @@ def test_every_stratum_gets_its_ceiling_share_and_at_least_one(personas, approve
     approved(b, pep_type="post_16", status=S.LOCKED)
     drawn = mod.draw_sample(2025, "spring", 10, random.Random(1))
     assert len(drawn) == 3 + 1 + 1 + 1
-    assert _strata() == {("primary", a.pk): math.ceil(2.5), ("secondary", a.pk): 1,
-                         ("primary", b.pk): 1, ("post_16", b.pk): 1}
+    assert _strata() == {
+        ("primary", a.pk): math.ceil(2.5),
+        ("secondary", a.pk): 1,
+        ("primary", b.pk): 1,
+        ("post_16", b.pk): 1,
+    }
 
 
 def test_a_larger_percentage_takes_more(personas, approved):
@@ -140,8 +156,11 @@ def test_the_first_grader_is_who_made_the_latest_approval(personas, approved):
     pep = approved(personas[Role.OFFICER], grade="Amber", pep_type="secondary")
     PepStatusChange.objects.create(pep=pep, status=S.APPROVED, by=personas[Role.DEPUTY])
     [row] = mod.draw_sample(2025, "spring", 10, random.Random(1))
-    assert (row.first_by_id, row.first_grade, row.phase) == (personas[Role.DEPUTY].pk, "Amber",
-                                                            "secondary")
+    assert (row.first_by_id, row.first_grade, row.phase) == (
+        personas[Role.DEPUTY].pk,
+        "Amber",
+        "secondary",
+    )
 
 
 def test_the_same_seed_draws_the_same_sample(personas, approved):
@@ -173,13 +192,17 @@ def sampled(personas, approved):
     return row
 
 
-@pytest.mark.parametrize(("role", "message"), [
-    (Role.OFFICER, "You gave this PEP its first grade"),
-    (Role.DESIGNATED_TEACHER, "Only Virtual School staff"),
-    (Role.SOCIAL_WORKER, "Only Virtual School staff"),
-])
-def test_second_grading_is_refused_to_the_first_grader_and_outsiders(personas, sampled, role,
-                                                                    message):
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        (Role.OFFICER, "You gave this PEP its first grade"),
+        (Role.DESIGNATED_TEACHER, "Only Virtual School staff"),
+        (Role.SOCIAL_WORKER, "Only Virtual School staff"),
+    ],
+)
+def test_second_grading_is_refused_to_the_first_grader_and_outsiders(
+    personas, sampled, role, message
+):
     with pytest.raises(PepError, match=message):
         mod.second_grade(sampled, personas[role], "Green", "")
     sampled.refresh_from_db()
@@ -189,17 +212,25 @@ def test_second_grading_is_refused_to_the_first_grader_and_outsiders(personas, s
 def test_a_pep_is_second_graded_once_and_audited(personas, sampled):
     mod.second_grade(sampled, personas[Role.COORDINATOR], "Green", " Targets not SMART ")
     assert (sampled.second_grade, sampled.second_by, sampled.note) == (
-        "Green", personas[Role.COORDINATOR], "Targets not SMART")
+        "Green",
+        personas[Role.COORDINATOR],
+        "Targets not SMART",
+    )
     assert sampled.second_at is not None
-    assert AuditEntry.objects.filter(summary="PEP moderated (second grade)",
-                                     object_id=str(sampled.pep_id)).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            summary="PEP moderated (second grade)", object_id=str(sampled.pep_id)
+        ).count()
+        == 1
+    )
     stale = PepModeration.objects.get(pk=sampled.pk)
     stale.second_grade = ""
     with pytest.raises(PepError, match="already been given a second grade"):
         mod.second_grade(stale, personas[Role.HEAD], "Gold", "")
     with pytest.raises(PepError, match="Select a grade"):
-        mod.second_grade(PepModeration.objects.get(pk=sampled.pk), personas[Role.HEAD],
-                         "Platinum", "")
+        mod.second_grade(
+            PepModeration.objects.get(pk=sampled.pk), personas[Role.HEAD], "Platinum", ""
+        )
 
 
 def test_the_agreed_grade_needs_both_grades(personas, sampled):

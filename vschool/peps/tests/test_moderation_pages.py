@@ -29,11 +29,17 @@ def _kappa(pairs):
 
 def _row(html, label):
     """The cells of the agreement table row headed `label`, as text."""
-    match = re.search(rf'<th scope="row" class="govuk-table__header">{re.escape(label)}</th>'
-                      r"(.*?)</tr>", html, re.S)
+    match = re.search(
+        rf'<th scope="row" class="govuk-table__header">{re.escape(label)}</th>'
+        r"(.*?)</tr>",
+        html,
+        re.S,
+    )
     assert match, label
-    return [re.sub(r"\s+", " ", cell).strip()
-            for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)]
+    return [
+        re.sub(r"\s+", " ", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)
+    ]
 
 
 @pytest.fixture
@@ -41,18 +47,30 @@ def sample(make_pep, personas):
     def _make(first_by, phase, first, second="", pep_type="primary", child=None, **fields):
         pep = make_pep(Pep.Status.APPROVED, child=child, pep_type=pep_type, grade=first)
         return PepModeration.objects.create(
-            pep=pep, academic_year=2025, term="spring", phase=phase, first_grade=first,
-            first_by=first_by, second_grade=second,
-            second_by=personas[Role.HEAD] if second else None, **fields)
+            pep=pep,
+            academic_year=2025,
+            term="spring",
+            phase=phase,
+            first_grade=first,
+            first_by=first_by,
+            second_grade=second,
+            second_by=personas[Role.HEAD] if second else None,
+            **fields,
+        )
 
     return _make
 
 
-def test_the_page_shows_agreement_an_independent_computation_agrees_with(login, personas,
-                                                                        sample):
+def test_the_page_shows_agreement_an_independent_computation_agrees_with(login, personas, sample):
     officer, coordinator = personas[Role.OFFICER], personas[Role.COORDINATOR]
-    officer_pairs = [("Gold", "Gold"), ("Green", "Green"), ("Green", "Amber"), ("Red", "Red"),
-                     ("Amber", "Amber"), ("Green", "Gold")]
+    officer_pairs = [
+        ("Gold", "Gold"),
+        ("Green", "Green"),
+        ("Green", "Amber"),
+        ("Red", "Red"),
+        ("Amber", "Amber"),
+        ("Green", "Gold"),
+    ]
     coordinator_pairs = [("Green", "Green"), ("Green", "Green")]
     for first, second in officer_pairs:
         sample(officer, "primary", first, second)
@@ -83,8 +101,9 @@ def test_the_sample_table_hides_the_first_grade_until_second_graded(login, perso
 def test_the_head_draws_the_sample_and_an_officer_cannot(login, personas, make_pep):
     for _ in range(3):
         pep = make_pep(Pep.Status.APPROVED, grade="Green")
-        PepStatusChange.objects.create(pep=pep, status=Pep.Status.APPROVED,
-                                       by=personas[Role.OFFICER])
+        PepStatusChange.objects.create(
+            pep=pep, status=Pep.Status.APPROVED, by=personas[Role.OFFICER]
+        )
     data = {"year": "2025", "term": "spring"}
     assert login(personas[Role.OFFICER]).post(URL, data).status_code == 404
     response = login(personas[Role.HEAD]).post(URL, data, follow=True)
@@ -96,10 +115,16 @@ def test_the_head_draws_the_sample_and_an_officer_cannot(login, personas, make_p
 
 def test_the_grade_page_is_blind_until_the_second_grade(login, personas, sample):
     row = sample(personas[Role.OFFICER], "primary", "Amber")
-    PepReview.objects.create(pep=row.pep, by=personas[Role.OFFICER], decision="approve",
-                             grade="Amber", comments={"school": "QA-COMMENT-FROM-FIRST-GRADER"})
-    PepStatusChange.objects.create(pep=row.pep, status=Pep.Status.APPROVED,
-                                   by=personas[Role.OFFICER], note="APPROVAL-NOTE")
+    PepReview.objects.create(
+        pep=row.pep,
+        by=personas[Role.OFFICER],
+        decision="approve",
+        grade="Amber",
+        comments={"school": "QA-COMMENT-FROM-FIRST-GRADER"},
+    )
+    PepStatusChange.objects.create(
+        pep=row.pep, status=Pep.Status.APPROVED, by=personas[Role.OFFICER], note="APPROVAL-NOTE"
+    )
     client = login(personas[Role.COORDINATOR])
     url = f"/peps/moderation/{row.pk}/"
     html = client.get(url).content.decode()
@@ -136,8 +161,7 @@ def test_a_missing_grade_is_an_error(login, personas, sample):
     assert "Select your grade for this PEP" in html
 
 
-def test_the_moderation_page_query_count_does_not_grow_with_the_sample(login, personas,
-                                                                      sample):
+def test_the_moderation_page_query_count_does_not_grow_with_the_sample(login, personas, sample):
     client = login(personas[Role.HEAD])
     officers = [personas[Role.OFFICER], personas[Role.COORDINATOR], personas[Role.DEPUTY]]
 
@@ -148,9 +172,14 @@ def test_the_moderation_page_query_count_does_not_grow_with_the_sample(login, pe
 
     def add(count):
         for n in range(count):
-            sample(officers[n % 3], ["primary", "secondary"][n % 2], GRADES[n % 4],
-                   GRADES[(n // 2) % 4] if n % 3 else "", child=ChildFactory(),
-                   agreed_grade=GRADES[0] if n % 5 == 0 else "")
+            sample(
+                officers[n % 3],
+                ["primary", "secondary"][n % 2],
+                GRADES[n % 4],
+                GRADES[(n // 2) % 4] if n % 3 else "",
+                child=ChildFactory(),
+                agreed_grade=GRADES[0] if n % 5 == 0 else "",
+            )
 
     add(3)
     few = queries()
@@ -161,14 +190,18 @@ def test_the_moderation_page_query_count_does_not_grow_with_the_sample(login, pe
 
 def test_the_work_queue_links_staff_to_moderation(login, personas, roll):
     assert "/peps/moderation/" in login(personas[Role.OFFICER]).get("/peps/").content.decode()
-    assert "/peps/moderation/" not in login(
-        personas[Role.DESIGNATED_TEACHER]).get("/peps/").content.decode()
+    assert (
+        "/peps/moderation/"
+        not in login(personas[Role.DESIGNATED_TEACHER]).get("/peps/").content.decode()
+    )
 
 
 def test_the_default_term_is_the_latest_with_approved_peps(login, personas, make_pep):
-    make_pep(Pep.Status.APPROVED, grade="Green", academic_year=2024, term="summer",
-             due=date(2025, 7, 18))
-    make_pep(Pep.Status.LOCKED, grade="Green", academic_year=2025, term="autumn",
-             due=date(2025, 12, 12))
+    make_pep(
+        Pep.Status.APPROVED, grade="Green", academic_year=2024, term="summer", due=date(2025, 7, 18)
+    )
+    make_pep(
+        Pep.Status.LOCKED, grade="Green", academic_year=2025, term="autumn", due=date(2025, 12, 12)
+    )
     html = login(personas[Role.HEAD]).get("/peps/moderation/").content.decode()
     assert "Autumn term 2025/26" in html

@@ -13,9 +13,16 @@ from vschool.peps.models import Pep, PepReview, PepSection
 
 pytestmark = pytest.mark.django_db
 S = Pep.Status
-TARGET = {"area": "Reading", "target": "Read a book band 5 book aloud", "baseline": "Band 3",
-          "measure": "Book band 5", "by_when": "", "who": "Class teacher", "support": "",
-          "cost": "450.00"}
+TARGET = {
+    "area": "Reading",
+    "target": "Read a book band 5 book aloud",
+    "baseline": "Band 3",
+    "measure": "Book band 5",
+    "by_when": "",
+    "who": "Class teacher",
+    "support": "",
+    "cost": "450.00",
+}
 
 
 def _url(pep, tail=""):
@@ -28,11 +35,18 @@ def _text(response):
 
 # Forms: what each checks.
 
-@pytest.mark.parametrize("score,error", [
-    ("41", "SDQ score must be between 0 and 40"), ("-1", "SDQ score must be between 0 and 40"),
-    ("12.5", "SDQ score must be a whole number from 0 to 40"),
-    ("many", "SDQ score must be a whole number from 0 to 40"), ("0", None), ("40", None),
-])
+
+@pytest.mark.parametrize(
+    "score,error",
+    [
+        ("41", "SDQ score must be between 0 and 40"),
+        ("-1", "SDQ score must be between 0 and 40"),
+        ("12.5", "SDQ score must be a whole number from 0 to 40"),
+        ("many", "SDQ score must be a whole number from 0 to 40"),
+        ("0", None),
+        ("40", None),
+    ],
+)
 def test_the_sdq_score_is_a_whole_number_from_0_to_40(score, error):
     form = WellbeingSectionForm({"sdq_score": score, "health": "Settled"})
     assert form.is_valid() is (error is None)
@@ -41,21 +55,34 @@ def test_the_sdq_score_is_a_whole_number_from_0_to_40(score, error):
 
 def test_the_sdq_range_is_checked_even_in_a_draft(login, people, make_pep):
     pep = make_pep(S.DRAFT)
-    text = _text(login(people["dt"]).post(_url(pep, "wellbeing/"), {
-        "sdq_score": "55", "completed": "no", "version": "1"}))
+    text = _text(
+        login(people["dt"]).post(
+            _url(pep, "wellbeing/"), {"sdq_score": "55", "completed": "no", "version": "1"}
+        )
+    )
     assert "Error: " in text and "SDQ score must be between 0 and 40" in text
     assert not PepSection.objects.filter(pep=pep, key="wellbeing").exists()
 
 
-@pytest.mark.parametrize("data,errors", [
-    ({"how_gathered": "meeting"}, {"words": ["Enter the child's own words"]}),
-    ({}, {"how_gathered": ["Select how the child's views were gathered"],
-          "words": ["Enter the child's own words"]}),
-    ({"how_gathered": "declined"},
-     {"declined_reason": ["Enter why the child chose not to share their views"]}),
-    ({"how_gathered": "declined", "declined_reason": "Did not want to talk today"}, {}),
-    ({"how_gathered": "own", "words": "I like maths", "good_at": "Football"}, {}),
-])
+@pytest.mark.parametrize(
+    "data,errors",
+    [
+        ({"how_gathered": "meeting"}, {"words": ["Enter the child's own words"]}),
+        (
+            {},
+            {
+                "how_gathered": ["Select how the child's views were gathered"],
+                "words": ["Enter the child's own words"],
+            },
+        ),
+        (
+            {"how_gathered": "declined"},
+            {"declined_reason": ["Enter why the child chose not to share their views"]},
+        ),
+        ({"how_gathered": "declined", "declined_reason": "Did not want to talk today"}, {}),
+        ({"how_gathered": "own", "words": "I like maths", "good_at": "Football"}, {}),
+    ],
+)
 def test_the_childs_views_are_required_unless_they_chose_not_to_share(data, errors):
     form = VoiceSectionForm(data, context={"pep_type": "primary"})
     assert form.is_valid() is (not errors)
@@ -66,23 +93,34 @@ def test_a_draft_of_the_childs_views_may_be_saved_half_done():
     assert VoiceSectionForm({}, context={"pep_type": "primary"}, completing=False).is_valid()
 
 
-@pytest.mark.parametrize("pep_type,asked,not_asked", [
-    ("early_years", "What did staff see the child enjoy?", "What are you good at?"),
-    ("primary", "What are you good at?", "What are your plans for the future?"),
-    ("secondary", "What are your plans for the future?", "What are you good at?"),
-    ("post_16", "What are your plans for the future?", "What did staff see"),
-])
-def test_the_childs_views_are_worded_for_their_age(login, people, make_pep, pep_type, asked,
-                                                   not_asked):
+@pytest.mark.parametrize(
+    "pep_type,asked,not_asked",
+    [
+        ("early_years", "What did staff see the child enjoy?", "What are you good at?"),
+        ("primary", "What are you good at?", "What are your plans for the future?"),
+        ("secondary", "What are your plans for the future?", "What are you good at?"),
+        ("post_16", "What are your plans for the future?", "What did staff see"),
+    ],
+)
+def test_the_childs_views_are_worded_for_their_age(
+    login, people, make_pep, pep_type, asked, not_asked
+):
     pep = make_pep(S.DRAFT, pep_type=pep_type)
     text = _text(login(people["dt"]).get(_url(pep, "voice/")))
     assert asked in text and not_asked not in text
     assert "How were these views gathered?" in text and "The child&#x27;s own words" in text
 
 
-PPPLUS = {"requested": "yes", "buys": "Ten sessions of reading tuition",
-          "provider": "Tutor Trust", "amount": "450", "eef_category": "one_to_one",
-          "start_date_0": "1", "start_date_1": "4", "start_date_2": "2026"}
+PPPLUS = {
+    "requested": "yes",
+    "buys": "Ten sessions of reading tuition",
+    "provider": "Tutor Trust",
+    "amount": "450",
+    "eef_category": "one_to_one",
+    "start_date_0": "1",
+    "start_date_1": "4",
+    "start_date_2": "2026",
+}
 
 
 def test_a_pp_plus_request_must_serve_at_least_one_target():
@@ -106,14 +144,19 @@ def test_the_pp_plus_request_is_saved_against_this_peps_targets(login, people, m
     client = login(people["dt"])
     text = _text(client.get(_url(pep, "ppplus/")))
     assert "Target 1: Reading" in text and "EEF Toolkit category" in text
-    refused = _text(client.post(_url(pep, "ppplus/"), {**PPPLUS, "completed": "yes",
-                                                      "version": "1"}))
+    refused = _text(
+        client.post(_url(pep, "ppplus/"), {**PPPLUS, "completed": "yes", "version": "1"})
+    )
     assert "Select at least one target this request serves" in refused
-    client.post(_url(pep, "ppplus/"), {**PPPLUS, "targets": "1", "completed": "yes",
-                                       "version": "1"})
+    client.post(
+        _url(pep, "ppplus/"), {**PPPLUS, "targets": "1", "completed": "yes", "version": "1"}
+    )
     row = PepSection.objects.get(pep=pep, key="ppplus")
-    assert row.completed and row.data["targets"] == ["1"] and row.data["eef_category"] == (
-        "one_to_one")
+    assert (
+        row.completed
+        and row.data["targets"] == ["1"]
+        and row.data["eef_category"] == ("one_to_one")
+    )
 
 
 def test_the_pp_plus_request_cannot_start_before_the_targets(login, people, make_pep):
@@ -124,12 +167,21 @@ def test_the_pp_plus_request_cannot_start_before_the_targets(login, people, make
 
 # Meeting and actions.
 
+
 def test_the_meeting_date_is_copied_to_the_pep_without_a_new_version(login, people, make_pep):
     pep = make_pep(S.DRAFT)
-    response = login(people["social"]).post(_url(pep, "meeting/"), {
-        "meeting_date_0": "10", "meeting_date_1": "3", "meeting_date_2": "2026",
-        "attendees": "Jo Smith, carer\nA Teacher, DT", "child_attended": "part",
-        "completed": "yes", "version": "1"})
+    response = login(people["social"]).post(
+        _url(pep, "meeting/"),
+        {
+            "meeting_date_0": "10",
+            "meeting_date_1": "3",
+            "meeting_date_2": "2026",
+            "attendees": "Jo Smith, carer\nA Teacher, DT",
+            "child_attended": "part",
+            "completed": "yes",
+            "version": "1",
+        },
+    )
     assert response.status_code == 302
     pep.refresh_from_db()
     assert (pep.meeting_date, pep.version) == (date(2026, 3, 10), 1)
@@ -140,43 +192,68 @@ def test_the_meeting_date_is_copied_to_the_pep_without_a_new_version(login, peop
 
 def test_a_completed_meeting_needs_its_date_and_attendees(login, people, make_pep):
     pep = make_pep(S.DRAFT)
-    text = _text(login(people["dt"]).post(_url(pep, "meeting/"), {"completed": "yes",
-                                                                  "version": "1"}))
+    text = _text(
+        login(people["dt"]).post(_url(pep, "meeting/"), {"completed": "yes", "version": "1"})
+    )
     assert "Enter the date of the PEP meeting" in text and "Enter who attended" in text
 
 
 def test_actions_are_saved_with_their_owners(login, people, make_pep):
     pep = make_pep(S.DRAFT)
-    login(people["social"]).post(_url(pep, "actions/"), {
-        "a-TOTAL_FORMS": "1", "a-INITIAL_FORMS": "0", "a-0-action": "Buy a school coat",
-        "a-0-owner": "Carer", "a-0-by_when_0": "1", "a-0-by_when_1": "5",
-        "a-0-by_when_2": "2026", "completed": "yes", "version": "1"})
+    login(people["social"]).post(
+        _url(pep, "actions/"),
+        {
+            "a-TOTAL_FORMS": "1",
+            "a-INITIAL_FORMS": "0",
+            "a-0-action": "Buy a school coat",
+            "a-0-owner": "Carer",
+            "a-0-by_when_0": "1",
+            "a-0-by_when_1": "5",
+            "a-0-by_when_2": "2026",
+            "completed": "yes",
+            "version": "1",
+        },
+    )
     assert PepSection.objects.get(pep=pep, key="actions").data == [
-        {"action": "Buy a school coat", "owner": "Carer", "by_when": "2026-05-01"}]
+        {"action": "Buy a school coat", "owner": "Carer", "by_when": "2026-05-01"}
+    ]
 
 
 # Last term's targets.
 
+
 def test_last_terms_review_lists_the_previous_peps_targets(login, people, make_pep):
     earlier = make_pep(S.APPROVED, due=date(2025, 12, 12), term="autumn", grade="Amber")
-    PepSection.objects.create(pep=earlier, key="targets",
-                              data=[TARGET, {**TARGET, "area": "Attendance",
-                                             "target": "Attend 95% of sessions"}])
+    PepSection.objects.create(
+        pep=earlier,
+        key="targets",
+        data=[TARGET, {**TARGET, "area": "Attendance", "target": "Attend 95% of sessions"}],
+    )
     pep = make_pep(S.DRAFT)
     client = login(people["dt"])
     assert "Not applicable" not in _text(client.get(_url(pep)))
     text = _text(client.get(_url(pep, "review/")))
     assert "Read a book band 5 book aloud" in text and "Attend 95% of sessions" in text
     assert "Band 3" in text and "£450.00" in text and "What difference did it make?" in text
-    refused = _text(client.post(_url(pep, "review/"), {"outcome_0": "met", "completed": "yes",
-                                                       "version": "1"}))
+    refused = _text(
+        client.post(_url(pep, "review/"), {"outcome_0": "met", "completed": "yes", "version": "1"})
+    )
     assert "Select whether the Attendance target was met" in refused
-    client.post(_url(pep, "review/"), {"outcome_0": "met", "difference_0": "Reads at home",
-                                       "outcome_1": "partly", "completed": "yes",
-                                       "version": "1"})
+    client.post(
+        _url(pep, "review/"),
+        {
+            "outcome_0": "met",
+            "difference_0": "Reads at home",
+            "outcome_1": "partly",
+            "completed": "yes",
+            "version": "1",
+        },
+    )
     saved = PepSection.objects.get(pep=pep, key="review").data["targets"]
     assert [(t["area"], t["outcome"], t["difference"]) for t in saved] == [
-        ("Reading", "met", "Reads at home"), ("Attendance", "partly", "")]
+        ("Reading", "met", "Reads at home"),
+        ("Attendance", "partly", ""),
+    ]
     school = _text(client.get(_url(pep, "school/")))
     assert "Amber" in school and "Autumn term 2025/26 PEP" in school
 
@@ -191,8 +268,8 @@ def test_last_terms_review_is_not_needed_without_earlier_targets(login, people, 
 
 # What the system holds.
 
-def test_the_school_and_sen_the_system_holds_are_shown_not_asked(login, people, make_pep,
-                                                                   roll):
+
+def test_the_school_and_sen_the_system_holds_are_shown_not_asked(login, people, make_pep, roll):
     child = Child.objects.select_related("current_school").get(pk=roll["at_a"].pk)
     child.sen_provision = "E"
     child.save(update_fields=["sen_provision"])
@@ -208,19 +285,23 @@ def test_the_school_and_sen_the_system_holds_are_shown_not_asked(login, people, 
 
 # Check answers and submit.
 
+
 def _ready(pep):
     for key in ("school", "voice", "targets"):
-        PepSection.objects.create(pep=pep, key=key, completed=True,
-                                  data=[TARGET] if key == "targets" else {"attendance": "96%"})
+        PepSection.objects.create(
+            pep=pep,
+            key=key,
+            completed=True,
+            data=[TARGET] if key == "targets" else {"attendance": "96%"},
+        )
 
 
-def test_check_answers_shows_each_section_and_submits_to_the_confirmation(login, people,
-                                                                          make_pep):
+def test_check_answers_shows_each_section_and_submits_to_the_confirmation(login, people, make_pep):
     pep = make_pep(S.DRAFT)
     _ready(pep)
     client = login(people["dt"])
     text = _text(client.get(_url(pep, "check/")))
-    assert "govuk-summary-card" in text and "Change<span class=\"govuk-visually-hidden\">" in text
+    assert "govuk-summary-card" in text and 'Change<span class="govuk-visually-hidden">' in text
     assert "Submit PEP to the Virtual School" in text and "Read a book band 5" in text
     refused = client.post(_url(pep, "check/"), {"version": "1"})
     assert "Confirm the declaration to submit the PEP" in _text(refused)
@@ -278,6 +359,7 @@ def test_a_section_the_virtual_school_commented_on_is_a_problem(login, people, m
 
 # Query counts do not grow with targets or earlier PEPs.
 
+
 @pytest.mark.parametrize("page", ["", "check/", "targets/", "review/", "ppplus/", "qa/"])
 def test_the_pep_pages_queries_do_not_grow(login, people, make_pep, page):
     client = login(people["officer" if page == "qa/" else "dt"])
@@ -285,17 +367,22 @@ def test_the_pep_pages_queries_do_not_grow(login, people, make_pep, page):
     def build(targets, earlier):
         Pep.objects.all().delete()
         for n in range(earlier):
-            old = make_pep(S.APPROVED, due=date(2025, 12, 12) - timedelta(days=120 * n),
-                           grade="Green")
+            old = make_pep(
+                S.APPROVED, due=date(2025, 12, 12) - timedelta(days=120 * n), grade="Green"
+            )
             PepSection.objects.create(pep=old, key="targets", data=[TARGET] * targets)
         pep = make_pep(S.DRAFT)
         for key in ("school", "voice", "meeting", "wellbeing", "care", "carer"):
             PepSection.objects.create(pep=pep, key=key, data={"attendance": "96%"})
         PepSection.objects.create(pep=pep, key="targets", data=[TARGET] * targets)
-        PepSection.objects.create(pep=pep, key="actions",
-                                  data=[{"action": "x", "owner": "y", "by_when": ""}] * targets)
-        PepSection.objects.create(pep=pep, key="review", data={"targets": [
-            {**TARGET, "outcome": "met", "difference": "Some"}] * targets})
+        PepSection.objects.create(
+            pep=pep, key="actions", data=[{"action": "x", "owner": "y", "by_when": ""}] * targets
+        )
+        PepSection.objects.create(
+            pep=pep,
+            key="review",
+            data={"targets": [{**TARGET, "outcome": "met", "difference": "Some"}] * targets},
+        )
         return pep
 
     def queries(pep):

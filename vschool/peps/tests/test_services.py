@@ -19,21 +19,46 @@ def _complete(pep, *keys):
         PepSection.objects.create(pep=pep, key=key, completed=True, data={"x": "y"})
 
 
-@pytest.mark.parametrize("action,source,target,who,note,grade,mailed_to", [
-    ("submit", S.DRAFT, S.SUBMITTED, "dt", "", "", "officer@example.org"),
-    ("return", S.SUBMITTED, S.RETURNED, "officer", "Add the child's views", "",
-     "dt@example.org"),
-    ("resubmit", S.RETURNED, S.SUBMITTED, "dt", "", "", "officer@example.org"),
-    ("approve", S.SUBMITTED, S.APPROVED, "head", "", "Green",
-     ["dt@example.org", "social@example.org"]),
-    ("lock", S.APPROVED, S.LOCKED, "officer", "", "", None),
-])
-def test_each_allowed_move_records_status_audit_and_mail(people, make_pep, action, source,
-                                                         target, who, note, grade, mailed_to):
+@pytest.mark.parametrize(
+    "action,source,target,who,note,grade,mailed_to",
+    [
+        ("submit", S.DRAFT, S.SUBMITTED, "dt", "", "", "officer@example.org"),
+        (
+            "return",
+            S.SUBMITTED,
+            S.RETURNED,
+            "officer",
+            "Add the child's views",
+            "",
+            "dt@example.org",
+        ),
+        ("resubmit", S.RETURNED, S.SUBMITTED, "dt", "", "", "officer@example.org"),
+        (
+            "approve",
+            S.SUBMITTED,
+            S.APPROVED,
+            "head",
+            "",
+            "Green",
+            ["dt@example.org", "social@example.org"],
+        ),
+        ("lock", S.APPROVED, S.LOCKED, "officer", "", "", None),
+    ],
+)
+def test_each_allowed_move_records_status_audit_and_mail(
+    people, make_pep, action, source, target, who, note, grade, mailed_to
+):
     pep = make_pep(source)
     _complete(pep, "school", "voice", "targets")
-    moved = services.pep_transition(pep=pep, user=people[who], action=action, version=1,
-                                    note=note, grade=grade, today=date(2026, 3, 2))
+    moved = services.pep_transition(
+        pep=pep,
+        user=people[who],
+        action=action,
+        version=1,
+        note=note,
+        grade=grade,
+        today=date(2026, 3, 2),
+    )
     assert moved.status == target and moved.version == 2
     change = PepStatusChange.objects.get(pep=pep)
     assert (change.status, change.by, change.note) == (target, people[who], note)
@@ -48,26 +73,34 @@ def test_each_allowed_move_records_status_audit_and_mail(people, make_pep, actio
 
 
 def test_approval_sets_the_grade_and_completed_date(people, make_pep):
-    pep = services.pep_transition(pep=make_pep(S.SUBMITTED), user=people["officer"],
-                                  action="approve", version=1, grade="Gold",
-                                  today=date(2026, 3, 2))
+    pep = services.pep_transition(
+        pep=make_pep(S.SUBMITTED),
+        user=people["officer"],
+        action="approve",
+        version=1,
+        grade="Gold",
+        today=date(2026, 3, 2),
+    )
     assert (pep.grade, pep.completed_date) == ("Gold", date(2026, 3, 2))
     assert AuditEntry.objects.filter(summary="PEP approved (Gold)").exists() is True
 
 
-@pytest.mark.parametrize("action,source,who,kwargs,message", [
-    ("submit", S.DRAFT, "social", {}, "You cannot do that to this PEP"),
-    ("submit", S.DRAFT, "officer", {}, "You cannot do that to this PEP"),
-    ("approve", S.SUBMITTED, "dt", {"grade": "Green"}, "You cannot do that to this PEP"),
-    ("return", S.SUBMITTED, "social", {"note": "x"}, "You cannot do that to this PEP"),
-    ("approve", S.DRAFT, "officer", {"grade": "Green"}, "cannot approve a PEP that is draft"),
-    ("submit", S.SUBMITTED, "dt", {}, "cannot submit a PEP that is submitted"),
-    ("lock", S.SUBMITTED, "officer", {}, "cannot lock a PEP that is submitted"),
-    ("start", S.DRAFT, "dt", {}, "cannot start a PEP that is draft"),
-    ("delete", S.DRAFT, "dt", {}, "cannot delete a PEP"),
-    ("return", S.SUBMITTED, "officer", {"note": " "}, "Enter the reason"),
-    ("approve", S.SUBMITTED, "officer", {"grade": "Purple"}, "Select a grade"),
-])
+@pytest.mark.parametrize(
+    "action,source,who,kwargs,message",
+    [
+        ("submit", S.DRAFT, "social", {}, "You cannot do that to this PEP"),
+        ("submit", S.DRAFT, "officer", {}, "You cannot do that to this PEP"),
+        ("approve", S.SUBMITTED, "dt", {"grade": "Green"}, "You cannot do that to this PEP"),
+        ("return", S.SUBMITTED, "social", {"note": "x"}, "You cannot do that to this PEP"),
+        ("approve", S.DRAFT, "officer", {"grade": "Green"}, "cannot approve a PEP that is draft"),
+        ("submit", S.SUBMITTED, "dt", {}, "cannot submit a PEP that is submitted"),
+        ("lock", S.SUBMITTED, "officer", {}, "cannot lock a PEP that is submitted"),
+        ("start", S.DRAFT, "dt", {}, "cannot start a PEP that is draft"),
+        ("delete", S.DRAFT, "dt", {}, "cannot delete a PEP"),
+        ("return", S.SUBMITTED, "officer", {"note": " "}, "Enter the reason"),
+        ("approve", S.SUBMITTED, "officer", {"grade": "Purple"}, "Select a grade"),
+    ],
+)
 def test_refused_moves_change_nothing(people, make_pep, action, source, who, kwargs, message):
     pep = make_pep(source)
     _complete(pep, "school", "voice", "targets")
@@ -104,14 +137,17 @@ def test_submitting_needs_the_required_sections(people, make_pep):
         services.pep_transition(pep=pep, user=people["dt"], action="submit", version=1)
 
 
-def test_starting_creates_the_pep_due_and_tells_the_others(people, make_pep, roll,
-                                                           time_machine):
+def test_starting_creates_the_pep_due_and_tells_the_others(people, make_pep, roll, time_machine):
     time_machine.move_to(date(2026, 1, 26))
     make_pep(S.APPROVED, due=date(2024, 2, 7), term="spring", kind="initial")
     child = Child.objects.get(pk=roll["at_a"].pk)
     pep = services.pep_start(child=child, user=people["social"], today=date(2026, 1, 26))
-    assert (pep.status, pep.kind, pep.term, pep.academic_year) == (S.DRAFT, "termly", "spring",
-                                                                   2025)
+    assert (pep.status, pep.kind, pep.term, pep.academic_year) == (
+        S.DRAFT,
+        "termly",
+        "spring",
+        2025,
+    )
     assert pep.status_changes.get().status == S.DRAFT
     assert AuditEntry.objects.filter(object_id=str(pep.pk)).count() == 2
     # The designated teacher acts next; the social worker who started it is not mailed.
@@ -120,8 +156,14 @@ def test_starting_creates_the_pep_due_and_tells_the_others(people, make_pep, rol
 
 LAST_PEP = {
     "targets": [{"area": "Reading", "target": "Read a chapter book"}],
-    "wellbeing": {"support": "Speech and language", "health": "Settled", "sdq_score": "14",
-                  "sdq_date": "2024-01-10", "ehcp_review": "", "facts_comment": "Wrong year"},
+    "wellbeing": {
+        "support": "Speech and language",
+        "health": "Settled",
+        "sdq_score": "14",
+        "sdq_date": "2024-01-10",
+        "ehcp_review": "",
+        "facts_comment": "Wrong year",
+    },
     "school": {"strengths": "Drawing", "attendance": "91%", "attainment": "Below"},
     "care": {"placement": "Foster care since 2023", "changes": "None planned"},
     "voice": {"words": "I like my school", "how_gathered": "meeting"},
@@ -131,8 +173,9 @@ LAST_PEP = {
 }
 
 
-def test_starting_carries_forward_what_lasts_for_its_owners_to_check(people, make_pep, roll,
-                                                                     time_machine):
+def test_starting_carries_forward_what_lasts_for_its_owners_to_check(
+    people, make_pep, roll, time_machine
+):
     time_machine.move_to(date(2026, 1, 26))
     old = make_pep(S.APPROVED, due=date(2024, 2, 7), term="spring", kind="initial")
     for key, data in LAST_PEP.items():
@@ -142,16 +185,25 @@ def test_starting_carries_forward_what_lasts_for_its_owners_to_check(people, mak
     carried = {row.key: row for row in pep.sections.all()}
     assert {key: row.data for key, row in carried.items()} == {
         "targets": LAST_PEP["targets"],
-        "wellbeing": {"support": "Speech and language", "health": "Settled",
-                      "sdq_score": "14", "sdq_date": "2024-01-10"},
+        "wellbeing": {
+            "support": "Speech and language",
+            "health": "Settled",
+            "sdq_score": "14",
+            "sdq_date": "2024-01-10",
+        },
         "school": {"strengths": "Drawing"},
         "care": {"placement": "Foster care since 2023"},
     }
     assert all(not row.completed and row.carried_from_id == old.pk for row in carried.values())
     # Once its owner saves the section, it is theirs: no longer marked carried forward.
-    row = services.pep_section_save(pep=pep, key="school", user=people["dt"],
-                                    data={"strengths": "Drawing and chess"}, completed=True,
-                                    version=carried["school"].version)
+    row = services.pep_section_save(
+        pep=pep,
+        key="school",
+        user=people["dt"],
+        data={"strengths": "Drawing and chess"},
+        completed=True,
+        version=carried["school"].version,
+    )
     assert row.carried_from is None and row.completed
 
 

@@ -29,38 +29,47 @@ def _page(client, query=""):
 def _count(text, label):
     """The count beside a view in the sub navigation, e.g. "Overdue (3)"."""
     start = text.index(f"{label} (") + len(label) + 2
-    return int(text[start:text.index(")", start)])
+    return int(text[start : text.index(")", start)])
 
 
-@pytest.mark.parametrize("status,due,views", [
-    (S.DRAFT, date(2026, 1, 23), {"Overdue"}),  # due last Friday
-    (S.NOT_STARTED, date(2025, 12, 19), {"Overdue"}),
-    (S.DRAFT, date(2026, 1, 26), {"Due in 20 school days"}),  # due today: not overdue yet
-    (S.SUBMITTED, date(2026, 3, 2), {"Due in 20 school days", "Awaiting QA"}),  # day 20
-    (S.DRAFT, date(2026, 3, 3), set()),  # the 21st school day (half term 16-20 February)
-    (S.RETURNED, date(2026, 3, 27), {"Returned"}),
-    (S.SUBMITTED, date(2025, 12, 19), {"Overdue", "Awaiting QA"}),
-    (S.APPROVED, date(2025, 12, 19), set()),  # completed: no work left
-])
-def test_each_pep_is_in_the_views_its_status_and_due_date_put_it(login, people, make_pep,
-                                                                  status, due, views):
+@pytest.mark.parametrize(
+    "status,due,views",
+    [
+        (S.DRAFT, date(2026, 1, 23), {"Overdue"}),  # due last Friday
+        (S.NOT_STARTED, date(2025, 12, 19), {"Overdue"}),
+        (S.DRAFT, date(2026, 1, 26), {"Due in 20 school days"}),  # due today: not overdue yet
+        (S.SUBMITTED, date(2026, 3, 2), {"Due in 20 school days", "Awaiting QA"}),  # day 20
+        (S.DRAFT, date(2026, 3, 3), set()),  # the 21st school day (half term 16-20 February)
+        (S.RETURNED, date(2026, 3, 27), {"Returned"}),
+        (S.SUBMITTED, date(2025, 12, 19), {"Overdue", "Awaiting QA"}),
+        (S.APPROVED, date(2025, 12, 19), set()),  # completed: no work left
+    ],
+)
+def test_each_pep_is_in_the_views_its_status_and_due_date_put_it(
+    login, people, make_pep, status, due, views
+):
     make_pep(status, due=due, term="spring")
     text = _page(login(people["head"]), "?view=qa")
-    counts = {label: _count(text, label) for label in
-              ("Overdue", "Due in 20 school days", "Awaiting QA", "Returned")}
+    counts = {
+        label: _count(text, label)
+        for label in ("Overdue", "Due in 20 school days", "Awaiting QA", "Returned")
+    }
     assert {label for label, n in counts.items() if n} == views
 
 
-@pytest.mark.parametrize("status,done,initial,turn", [
-    (None, set(), False, DT),
-    (None, set(), True, SW),  # the social worker starts the initial PEP
-    (S.DRAFT, set(), False, "Designated teacher and social worker"),
-    (S.DRAFT, {"school", "voice", "targets"}, False, SW),
-    (S.DRAFT, {"care"}, False, DT),
-    (S.DRAFT, {"school", "voice", "targets", "care"}, False, f"{DT}, to submit"),
-    (S.SUBMITTED, set(), False, VS),
-    (S.RETURNED, {"school", "voice", "targets", "care"}, False, DT),
-])
+@pytest.mark.parametrize(
+    "status,done,initial,turn",
+    [
+        (None, set(), False, DT),
+        (None, set(), True, SW),  # the social worker starts the initial PEP
+        (S.DRAFT, set(), False, "Designated teacher and social worker"),
+        (S.DRAFT, {"school", "voice", "targets"}, False, SW),
+        (S.DRAFT, {"care"}, False, DT),
+        (S.DRAFT, {"school", "voice", "targets", "care"}, False, f"{DT}, to submit"),
+        (S.SUBMITTED, set(), False, VS),
+        (S.RETURNED, {"school", "voice", "targets", "care"}, False, DT),
+    ],
+)
 def test_whose_turn_follows_the_status_and_the_sections_done(status, done, initial, turn):
     pep = Pep(status=status, kind="initial" if initial else "termly") if status else None
     assert whose_turn(pep, done, initial=initial) == turn
@@ -97,11 +106,12 @@ def test_the_phase_filter_narrows_every_view(login, people, make_pep, roll):
 
 
 def test_the_first_view_with_work_opens_and_an_empty_overdue_view_says_what_is_next(
-        login, people, make_pep):
+    login, people, make_pep
+):
     make_pep(S.RETURNED, due=date(2026, 3, 27))
     client = login(people["dt"])
-    assert "<h2 class=\"govuk-heading-m\">Due in 20 school days</h2>" not in _page(client)
-    assert "<h2 class=\"govuk-heading-m\">Returned</h2>" in _page(client)
+    assert '<h2 class="govuk-heading-m">Due in 20 school days</h2>' not in _page(client)
+    assert '<h2 class="govuk-heading-m">Returned</h2>' in _page(client)
     assert "Nothing overdue. Next due: 27 March 2026." in _page(client, "?view=overdue")
 
 
@@ -126,15 +136,36 @@ def test_initial_peps_still_to_do(login, people, roll):
 
     nobody = new_into_care("Nobody", date(2026, 1, 5))  # due 2 February
     drafted = new_into_care("Drafted", date(2025, 12, 1))  # due 31 December
-    Pep.objects.create(child=drafted, kind="initial", pep_type="primary", academic_year=2025,
-                       term="spring", status=S.DRAFT, due_date=date(2025, 12, 31))
+    Pep.objects.create(
+        child=drafted,
+        kind="initial",
+        pep_type="primary",
+        academic_year=2025,
+        term="spring",
+        status=S.DRAFT,
+        due_date=date(2025, 12, 31),
+    )
     done = new_into_care("Donealready", date(2025, 12, 1))
-    Pep.objects.create(child=done, kind="initial", pep_type="primary", academic_year=2025,
-                       term="spring", status=S.APPROVED, due_date=date(2025, 12, 31))
+    Pep.objects.create(
+        child=done,
+        kind="initial",
+        pep_type="primary",
+        academic_year=2025,
+        term="spring",
+        status=S.APPROVED,
+        due_date=date(2025, 12, 31),
+    )
     new_into_care("Homebefore", date(2026, 1, 5), date(2026, 1, 12))  # home within days
     moved_on = new_into_care("Movedon", date(2025, 11, 3))
-    Pep.objects.create(child=moved_on, kind="termly", pep_type="primary", academic_year=2025,
-                       term="spring", status=S.DRAFT, due_date=date(2026, 3, 27))
+    Pep.objects.create(
+        child=moved_on,
+        kind="termly",
+        pep_type="primary",
+        academic_year=2025,
+        term="spring",
+        status=S.DRAFT,
+        due_date=date(2026, 3, 27),
+    )
     again = new_into_care("Againincare", date(2025, 9, 8), date(2025, 11, 28))  # left, and
     CareEpisodeFactory(child=again, decom=date(2026, 1, 19))  # came back: due 16 February
     children_refresh_current()
@@ -149,8 +180,7 @@ def test_initial_peps_still_to_do(login, people, roll):
     assert not any(name in text for name in ("Donealready", "Homebefore", "Movedon"))
 
 
-@pytest.mark.parametrize("view", ["overdue", "due", "not_started", "initial", "qa",
-                                  "returned"])
+@pytest.mark.parametrize("view", ["overdue", "due", "not_started", "initial", "qa", "returned"])
 def test_the_query_count_does_not_grow_with_the_work(login, people, make_pep, view):
     client = login(people["head"])
 
@@ -166,9 +196,15 @@ def test_the_query_count_does_not_grow_with_the_work(login, people, make_pep, vi
             for status, due in ((S.RETURNED, date(2026, 1, 9)), (S.SUBMITTED, TODAY)):
                 pep = make_pep(status, child=ChildFactory(), due=due)
                 PepSection.objects.create(pep=pep, key="school", completed=True)
-            Pep.objects.create(child=child, kind="initial", pep_type="primary",
-                               academic_year=2025, term="spring", status=S.DRAFT,
-                               due_date=date(2026, 2, 2))
+            Pep.objects.create(
+                child=child,
+                kind="initial",
+                pep_type="primary",
+                academic_year=2025,
+                term="spring",
+                status=S.DRAFT,
+                due_date=date(2026, 2, 2),
+            )
         children_refresh_current()
 
     add_work(1)
@@ -179,8 +215,11 @@ def test_the_query_count_does_not_grow_with_the_work(login, people, make_pep, vi
 
 def test_a_view_shows_50_to_a_page_keeping_the_filters(login, people, make_pep):
     for n in range(51):
-        make_pep(S.SUBMITTED, child=ChildFactory(last_name=f"Child{n:02d}"),
-                 due=date(2026, 2, 1 + n % 20))
+        make_pep(
+            S.SUBMITTED,
+            child=ChildFactory(last_name=f"Child{n:02d}"),
+            due=date(2026, 2, 1 + n % 20),
+        )
     client = login(people["head"])
     first = _page(client, "?view=qa&phase=primary")
     assert _count(first, "Awaiting QA") == 51 and first.count("govuk-table__row") == 51

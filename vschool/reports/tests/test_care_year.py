@@ -24,12 +24,12 @@ D = date
 FIRST, LAST = D(2024, 4, 1), D(2025, 3, 31)
 
 
-
 def _child(*episodes: Ep) -> Child:
     child = ChildFactory()
     for ep in episodes:
-        CareEpisodeFactory(child=child, decom=ep.decom, dec=ep.dec, rne=ep.rne, rec=ep.rec,
-                           ls=ep.ls)
+        CareEpisodeFactory(
+            child=child, decom=ep.decom, dec=ep.dec, rne=ep.rne, rec=ep.rec, ls=ep.ls
+        )
     return child
 
 
@@ -39,46 +39,84 @@ CASES = [
     # domain.md 2.1
     ("S on 1 Apr 2024, still open", [Ep(D(2024, 4, 1))], (1, 1, 0, 1, 1)),
     ("S on 2 Apr 2024, still open", [Ep(D(2024, 4, 2))], (1, 1, 0, 0, 1)),
-    ("S 2023, placement move with X1 on 1 Oct 2024, open",
-     [Ep(D(2023, 5, 1), D(2024, 10, 1), rec="X1"), Ep(D(2024, 10, 1), rne="P")],
-     (1, 0, 0, 1, 2)),
-    ("ends E13 30 Sep 2024, new S 5 Oct 2024",
-     [Ep(D(2023, 5, 1), D(2024, 9, 30), rec="E13"), Ep(D(2024, 10, 5))], (1, 1, 1, 0, 2)),
-    ("ends E4A with DEC 31 Mar 2025", [Ep(D(2023, 5, 1), D(2025, 3, 31), rec="E4A")],
-     (0, 0, 1, 0, 1)),
-    ("an episode in the year with LS V3",
-     [Ep(D(2023, 5, 1), D(2024, 6, 1), rec="X1"), Ep(D(2024, 6, 1), rne="L", ls="V3")],
-     (0, 0, 0, 0, 1)),
+    (
+        "S 2023, placement move with X1 on 1 Oct 2024, open",
+        [Ep(D(2023, 5, 1), D(2024, 10, 1), rec="X1"), Ep(D(2024, 10, 1), rne="P")],
+        (1, 0, 0, 1, 2),
+    ),
+    (
+        "ends E13 30 Sep 2024, new S 5 Oct 2024",
+        [Ep(D(2023, 5, 1), D(2024, 9, 30), rec="E13"), Ep(D(2024, 10, 5))],
+        (1, 1, 1, 0, 2),
+    ),
+    (
+        "ends E4A with DEC 31 Mar 2025",
+        [Ep(D(2023, 5, 1), D(2025, 3, 31), rec="E4A")],
+        (0, 0, 1, 0, 1),
+    ),
+    (
+        "an episode in the year with LS V3",
+        [Ep(D(2023, 5, 1), D(2024, 6, 1), rec="X1"), Ep(D(2024, 6, 1), rne="L", ls="V3")],
+        (0, 0, 0, 0, 1),
+    ),
     ("crossing 31 March, opened Jan 2024, open", [Ep(D(2024, 1, 15))], (1, 0, 0, 1, 1)),
     # domain.md 14
-    ("ends the day after the year, 1 April 2025",
-     [Ep(D(2023, 5, 1), D(2025, 4, 1), rec="E13")], (1, 0, 0, 1, 1)),
-    ("X1 chain of three placements and a legal status change",
-     [Ep(D(2023, 6, 1), D(2024, 6, 1), rec="X1"), Ep(D(2024, 6, 1), D(2024, 8, 1), rne="P",
-                                                     rec="X1"),
-      Ep(D(2024, 8, 1), D(2024, 12, 1), rne="L", rec="X1"), Ep(D(2024, 12, 1), rne="T")],
-     (1, 0, 0, 1, 3)),
-    ("X1 move on 1 April: one placement in the year",
-     [Ep(D(2023, 5, 1), D(2024, 4, 1), rec="X1"), Ep(D(2024, 4, 1), rne="P")],
-     (1, 0, 0, 1, 1)),
-    ("one-day gap after care ended: a new period",
-     [Ep(D(2023, 5, 1), D(2024, 9, 30), rec="E13"), Ep(D(2024, 10, 1))], (1, 1, 1, 0, 2)),
-    ("X1 followed by a one-day gap: care broke",
-     [Ep(D(2023, 5, 1), D(2024, 9, 30), rec="X1"), Ep(D(2024, 10, 1), rne="P")],
-     (1, 0, 0, 0, 2)),
-    ("two periods of care in the year",
-     [Ep(D(2024, 5, 1), D(2024, 7, 1), rec="E13"), Ep(D(2024, 9, 1), D(2024, 11, 1), rec="E8"),
-      Ep(D(2025, 1, 6), rne="S")], (1, 1, 1, 0, 3)),
+    (
+        "ends the day after the year, 1 April 2025",
+        [Ep(D(2023, 5, 1), D(2025, 4, 1), rec="E13")],
+        (1, 0, 0, 1, 1),
+    ),
+    (
+        "X1 chain of three placements and a legal status change",
+        [
+            Ep(D(2023, 6, 1), D(2024, 6, 1), rec="X1"),
+            Ep(D(2024, 6, 1), D(2024, 8, 1), rne="P", rec="X1"),
+            Ep(D(2024, 8, 1), D(2024, 12, 1), rne="L", rec="X1"),
+            Ep(D(2024, 12, 1), rne="T"),
+        ],
+        (1, 0, 0, 1, 3),
+    ),
+    (
+        "X1 move on 1 April: one placement in the year",
+        [Ep(D(2023, 5, 1), D(2024, 4, 1), rec="X1"), Ep(D(2024, 4, 1), rne="P")],
+        (1, 0, 0, 1, 1),
+    ),
+    (
+        "one-day gap after care ended: a new period",
+        [Ep(D(2023, 5, 1), D(2024, 9, 30), rec="E13"), Ep(D(2024, 10, 1))],
+        (1, 1, 1, 0, 2),
+    ),
+    (
+        "X1 followed by a one-day gap: care broke",
+        [Ep(D(2023, 5, 1), D(2024, 9, 30), rec="X1"), Ep(D(2024, 10, 1), rne="P")],
+        (1, 0, 0, 0, 2),
+    ),
+    (
+        "two periods of care in the year",
+        [
+            Ep(D(2024, 5, 1), D(2024, 7, 1), rec="E13"),
+            Ep(D(2024, 9, 1), D(2024, 11, 1), rec="E8"),
+            Ep(D(2025, 1, 6), rne="S"),
+        ],
+        (1, 1, 1, 0, 3),
+    ),
     ("short breaks only, open", [Ep(D(2024, 1, 1), ls="V3")], (0, 0, 0, 0, 0)),
-    ("short break started and ended in the year",
-     [Ep(D(2024, 6, 1), D(2024, 6, 8), ls="V4", rec="E13")], (0, 0, 0, 0, 0)),
-    ("a short break the year before, then care from March 2024",
-     [Ep(D(2023, 5, 1), D(2023, 5, 8), ls="V3", rec="E13"), Ep(D(2024, 3, 1))],
-     (1, 0, 0, 1, 1)),
-    ("left care before the year", [Ep(D(2023, 5, 1), D(2024, 3, 31), rec="E13")],
-     (0, 0, 0, 0, 0)),
-    ("ended on 1 April 2024, the year's first day", [Ep(D(2023, 5, 1), D(2024, 4, 1),
-                                                        rec="E13")], (0, 0, 1, 0, 0)),
+    (
+        "short break started and ended in the year",
+        [Ep(D(2024, 6, 1), D(2024, 6, 8), ls="V4", rec="E13")],
+        (0, 0, 0, 0, 0),
+    ),
+    (
+        "a short break the year before, then care from March 2024",
+        [Ep(D(2023, 5, 1), D(2023, 5, 8), ls="V3", rec="E13"), Ep(D(2024, 3, 1))],
+        (1, 0, 0, 1, 1),
+    ),
+    ("left care before the year", [Ep(D(2023, 5, 1), D(2024, 3, 31), rec="E13")], (0, 0, 0, 0, 0)),
+    (
+        "ended on 1 April 2024, the year's first day",
+        [Ep(D(2023, 5, 1), D(2024, 4, 1), rec="E13")],
+        (0, 0, 1, 0, 0),
+    ),
     ("entered care on 31 March 2025", [Ep(D(2025, 3, 31))], (1, 1, 0, 0, 1)),
 ]
 
@@ -90,7 +128,11 @@ def test_each_case_counts_as_expected(case, episodes, expected):
     report = care_year_figures(Child.objects.all(), 2024, D(2026, 12, 4))
     looked_after, started, ceased, twelve, placements = expected
     assert (report.looked_after, report.started, report.ceased, report.twelve_months) == (
-        looked_after, started, ceased, twelve), case
+        looked_after,
+        started,
+        ceased,
+        twelve,
+    ), case
     assert placements_in_year(episodes, FIRST, LAST) == placements, case
     assert report.many_placements == (1 if looked_after and placements >= 3 else 0), case
 
@@ -120,13 +162,22 @@ def test_a_year_not_over_is_counted_to_today():
     report = care_year_figures(Child.objects.all(), 2025, D(2025, 12, 4))
     assert not report.over and report.as_of == D(2025, 12, 4)
     assert (report.looked_after, report.started, report.ceased, report.twelve_months) == (
-        2, 1, 1, 1)
+        2,
+        1,
+        1,
+        1,
+    )
 
 
-@pytest.mark.parametrize(("today", "in_progress", "ended"), [
-    (D(2026, 12, 4), 2026, 2025), (D(2026, 3, 31), 2025, 2025), (D(2026, 4, 1), 2026, 2025),
-    (D(2026, 3, 30), 2025, 2024),
-])
+@pytest.mark.parametrize(
+    ("today", "in_progress", "ended"),
+    [
+        (D(2026, 12, 4), 2026, 2025),
+        (D(2026, 3, 31), 2025, 2025),
+        (D(2026, 4, 1), 2026, 2025),
+        (D(2026, 3, 30), 2025, 2024),
+    ],
+)
 def test_the_year_in_progress_and_the_latest_year_ended(today, in_progress, ended):
     assert year_in_progress(today) == in_progress
     assert latest_year_ended(today) == ended
@@ -147,14 +198,39 @@ def test_national_figures_for_the_year_or_the_latest_published():
 def _many_children(n: int) -> None:
     for i in range(n):
         child = ChildFactory()
-        CareEpisode.objects.bulk_create([
-            CareEpisode(child=child, decom=D(2023, 5, 1), dec=D(2024, 6, 1), rne="S", rec="X1",
-                        ls="C2", cin="N1", place="U1"),
-            CareEpisode(child=child, decom=D(2024, 6, 1), dec=D(2024, 9, 1) if i % 2 else None,
-                        rne="P", rec="X1" if i % 2 else "", ls="C2", cin="N1", place="U1"),
-            *([CareEpisode(child=child, decom=D(2024, 9, 1), rne="T", ls="C2", cin="N1",
-                           place="U1")] if i % 2 else []),
-        ])
+        CareEpisode.objects.bulk_create(
+            [
+                CareEpisode(
+                    child=child,
+                    decom=D(2023, 5, 1),
+                    dec=D(2024, 6, 1),
+                    rne="S",
+                    rec="X1",
+                    ls="C2",
+                    cin="N1",
+                    place="U1",
+                ),
+                CareEpisode(
+                    child=child,
+                    decom=D(2024, 6, 1),
+                    dec=D(2024, 9, 1) if i % 2 else None,
+                    rne="P",
+                    rec="X1" if i % 2 else "",
+                    ls="C2",
+                    cin="N1",
+                    place="U1",
+                ),
+                *(
+                    [
+                        CareEpisode(
+                            child=child, decom=D(2024, 9, 1), rne="T", ls="C2", cin="N1", place="U1"
+                        )
+                    ]
+                    if i % 2
+                    else []
+                ),
+            ]
+        )
 
 
 @pytest.mark.django_db
@@ -169,9 +245,11 @@ def test_the_figures_take_one_query_whatever_the_size(size, django_assert_num_qu
 
 @pytest.fixture
 def small_year(db):
-    _child(Ep(D(2023, 5, 1), D(2024, 10, 1), rec="X1"), Ep(D(2024, 10, 1), D(2025, 1, 1),
-                                                            rne="P", rec="X1"),
-           Ep(D(2025, 1, 1), rne="T"))
+    _child(
+        Ep(D(2023, 5, 1), D(2024, 10, 1), rec="X1"),
+        Ep(D(2024, 10, 1), D(2025, 1, 1), rne="P", rec="X1"),
+        Ep(D(2025, 1, 1), rne="T"),
+    )
     _child(Ep(D(2024, 4, 1)))
     _child(Ep(D(2024, 6, 1)))
 
@@ -231,8 +309,7 @@ def test_governors_csv_is_suppressed_too(login, personas, small_year):
     assert rows[1][5] == "fewer than 5" and rows[5][6] == "suppressed"
 
 
-def test_home_shows_the_latest_year_ended_to_staff_only(login, personas, small_year,
-                                                       time_machine):
+def test_home_shows_the_latest_year_ended_to_staff_only(login, personas, small_year, time_machine):
     time_machine.move_to(D(2025, 12, 4))
     page = login(personas[Role.HEAD]).get("/").content.decode()
     assert "SSDA903 year 2024-25" in page and "looked after for 12 months at 31 March" in page

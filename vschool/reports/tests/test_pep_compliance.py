@@ -12,8 +12,13 @@ from vschool.peps.models import Pep, PepTermDeadline
 from vschool.reports.selectors import pep_compliance
 
 YEAR = 2025  # autumn 3 Sep to 19 Dec 2025, spring 5 Jan to 27 Mar 2026 (default dates)
-DOB = {"nursery_1": date(2023, 1, 1), "early_years": date(2022, 1, 1),
-       "primary": date(2016, 3, 1), "secondary": date(2011, 3, 1), "post_16": date(2008, 1, 1)}
+DOB = {
+    "nursery_1": date(2023, 1, 1),
+    "early_years": date(2022, 1, 1),
+    "primary": date(2016, 3, 1),
+    "secondary": date(2011, 3, 1),
+    "post_16": date(2008, 1, 1),
+}
 
 
 def _child(phase, *, care=(date(2024, 1, 10), None), cohort="cla"):
@@ -22,11 +27,20 @@ def _child(phase, *, care=(date(2024, 1, 10), None), cohort="cla"):
     return child
 
 
-def _pep(child, status, completed=None, grade="", kind="termly", term="autumn",
-         due=date(2025, 12, 19)):
-    return Pep.objects.create(child=child, kind=kind, pep_type="primary", academic_year=YEAR,
-                              term=term, status=status, due_date=due, completed_date=completed,
-                              grade=grade)
+def _pep(
+    child, status, completed=None, grade="", kind="termly", term="autumn", due=date(2025, 12, 19)
+):
+    return Pep.objects.create(
+        child=child,
+        kind=kind,
+        pep_type="primary",
+        academic_year=YEAR,
+        term=term,
+        status=status,
+        due_date=due,
+        completed_date=completed,
+        grade=grade,
+    )
 
 
 @pytest.fixture
@@ -37,15 +51,31 @@ def known_roll(db):
         ("primary", None, ("approved", date(2025, 12, 22), "Green"), None),  # after deadline
         ("secondary", None, ("submitted", None, ""), None),  # submitted only
         ("secondary", None, ("locked", date(2025, 10, 10), "Amber"), None),  # not good
-        ("secondary", (date(2024, 1, 10), date(2025, 11, 30)),  # left care before deadline
-         ("approved", date(2025, 10, 1), "Gold"), None),
+        (
+            "secondary",
+            (date(2024, 1, 10), date(2025, 11, 30)),  # left care before deadline
+            ("approved", date(2025, 10, 1), "Gold"),
+            None,
+        ),
         ("nursery_1", None, None, None),  # turns 3 on 1 January: due in spring, not autumn
-        ("post_16", (date(2025, 10, 1), None), None,
-         (date(2025, 10, 29), date(2025, 10, 20))),  # initial PEP in timescale
-        ("early_years", (date(2025, 11, 20), None), None,
-         (date(2025, 12, 18), date(2026, 1, 10))),  # initial PEP late
-        ("early_years", (date(2025, 12, 1), None), None,
-         (date(2025, 12, 31), date(2025, 12, 30))),  # due in the holiday: spring's
+        (
+            "post_16",
+            (date(2025, 10, 1), None),
+            None,
+            (date(2025, 10, 29), date(2025, 10, 20)),
+        ),  # initial PEP in timescale
+        (
+            "early_years",
+            (date(2025, 11, 20), None),
+            None,
+            (date(2025, 12, 18), date(2026, 1, 10)),
+        ),  # initial PEP late
+        (
+            "early_years",
+            (date(2025, 12, 1), None),
+            None,
+            (date(2025, 12, 31), date(2025, 12, 30)),
+        ),  # due in the holiday: spring's
     ]
     for phase, care, termly, initial in rows:
         child = _child(phase, care=care or (date(2024, 1, 10), None))
@@ -60,27 +90,45 @@ def known_roll(db):
 
 def _figures(report, term):
     table = next(t for t in [*report.terms, report.year] if t.term == term)
-    return {row.phase: (row.due, row.completed, row.completed_pct, row.good_pct,
-                        row.initial_due, row.initial_in_time, row.initial_pct)
-            for row in table.rows}
+    return {
+        row.phase: (
+            row.due,
+            row.completed,
+            row.completed_pct,
+            row.good_pct,
+            row.initial_due,
+            row.initial_in_time,
+            row.initial_pct,
+        )
+        for row in table.rows
+    }
 
 
-@pytest.mark.parametrize(("term", "expected"), [
-    ("autumn", {
-        "early_years": (2, 0, 0.0, None, 1, 0, 0.0),
-        "primary": (2, 1, 50.0, 100.0, 0, 0, None),
-        "secondary": (2, 1, 50.0, 0.0, 0, 0, None),
-        "post_16": (1, 0, 0.0, None, 1, 1, 100.0),
-        "all": (7, 2, 28.6, 50.0, 2, 1, 50.0),
-    }),
-    ("spring", {
-        "early_years": (3, 0, 0.0, None, 1, 1, 100.0),
-        "primary": (2, 0, 0.0, None, 0, 0, None),
-        "secondary": (2, 0, 0.0, None, 0, 0, None),
-        "post_16": (1, 0, 0.0, None, 0, 0, None),
-        "all": (8, 0, 0.0, None, 1, 1, 100.0),
-    }),
-])
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        (
+            "autumn",
+            {
+                "early_years": (2, 0, 0.0, None, 1, 0, 0.0),
+                "primary": (2, 1, 50.0, 100.0, 0, 0, None),
+                "secondary": (2, 1, 50.0, 0.0, 0, 0, None),
+                "post_16": (1, 0, 0.0, None, 1, 1, 100.0),
+                "all": (7, 2, 28.6, 50.0, 2, 1, 50.0),
+            },
+        ),
+        (
+            "spring",
+            {
+                "early_years": (3, 0, 0.0, None, 1, 1, 100.0),
+                "primary": (2, 0, 0.0, None, 0, 0, None),
+                "secondary": (2, 0, 0.0, None, 0, 0, None),
+                "post_16": (1, 0, 0.0, None, 0, 0, None),
+                "all": (8, 0, 0.0, None, 1, 1, 100.0),
+            },
+        ),
+    ],
+)
 def test_compliance_figures_on_a_known_roll(known_roll, term, expected):
     assert _figures(pep_compliance(Child.objects.all(), YEAR), term) == expected
 
@@ -89,7 +137,11 @@ def test_the_year_adds_up_its_terms(known_roll):
     report = pep_compliance(Child.objects.all(), YEAR)
     year = report.year.rows[-1]
     assert (year.due, year.completed, year.initial_due, year.initial_in_time) == (
-        sum(t.rows[-1].due for t in report.terms), 2, 3, 2)
+        sum(t.rows[-1].due for t in report.terms),
+        2,
+        3,
+        2,
+    )
     assert year.initial_pct == 66.7
 
 
@@ -111,7 +163,10 @@ def test_initial_peps_are_counted_from_care_starts_whether_or_not_anyone_started
     assert autumn["secondary"][4:] == (2, 1, 50.0)  # each period of care needs one
     assert autumn["post_16"][4:] == (0, 0, None)
     assert _figures(pep_compliance(Child.objects.all(), YEAR), "spring")["post_16"][4:] == (
-        1, 0, 0.0)
+        1,
+        0,
+        0.0,
+    )
 
 
 def test_no_peps_due_gives_no_percentage_not_zero(db):
@@ -119,7 +174,11 @@ def test_no_peps_due_gives_no_percentage_not_zero(db):
     for table in [*report.terms, report.year]:
         for row in table.rows:
             assert (row.due, row.completed_pct, row.initial_pct, row.good_pct) == (
-                0, None, None, None)
+                0,
+                None,
+                None,
+                None,
+            )
 
 
 def test_the_query_count_does_not_grow_with_the_roll(known_roll):

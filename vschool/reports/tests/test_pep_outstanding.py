@@ -29,26 +29,41 @@ __all__ = ["known_roll"]  # the fixture, shared with the compliance tests
 AUTUMN_DEADLINE = date(2025, 12, 19)
 
 
-@pytest.mark.parametrize(("today", "terms", "as_of", "secondary_due", "initial_due"), [
-    # mid-autumn: only autumn counts, as at today; the child leaving care on 30 November is
-    # still due, and the initial PEP due 18 December is not due yet
-    (date(2025, 11, 15), ["autumn"], {"autumn": date(2025, 11, 15)}, 3, 1),
-    # autumn's deadline passed: counted as at the deadline, so the leaver is not due
-    (date(2025, 12, 19), ["autumn"], {"autumn": None}, 2, 2),
-    # the Christmas holiday belongs to spring's window, which has begun
-    (date(2026, 1, 2), ["autumn", "spring"], {"autumn": None, "spring": date(2026, 1, 2)},
-     2, 3),
-    # the year is over: every term counted at its deadline
-    (date(2026, 9, 1), ["autumn", "spring", "summer"],
-     {"autumn": None, "spring": None, "summer": None}, 2, 3),
-])
+@pytest.mark.parametrize(
+    ("today", "terms", "as_of", "secondary_due", "initial_due"),
+    [
+        # mid-autumn: only autumn counts, as at today; the child leaving care on 30 November is
+        # still due, and the initial PEP due 18 December is not due yet
+        (date(2025, 11, 15), ["autumn"], {"autumn": date(2025, 11, 15)}, 3, 1),
+        # autumn's deadline passed: counted as at the deadline, so the leaver is not due
+        (date(2025, 12, 19), ["autumn"], {"autumn": None}, 2, 2),
+        # the Christmas holiday belongs to spring's window, which has begun
+        (
+            date(2026, 1, 2),
+            ["autumn", "spring"],
+            {"autumn": None, "spring": date(2026, 1, 2)},
+            2,
+            3,
+        ),
+        # the year is over: every term counted at its deadline
+        (
+            date(2026, 9, 1),
+            ["autumn", "spring", "summer"],
+            {"autumn": None, "spring": None, "summer": None},
+            2,
+            3,
+        ),
+    ],
+)
 def test_terms_not_over_are_counted_to_today_and_terms_not_begun_are_left_out(
-        known_roll, today, terms, as_of, secondary_due, initial_due):
+    known_roll, today, terms, as_of, secondary_due, initial_due
+):
     report = pep_compliance(Child.objects.all(), YEAR, today)
     assert [t.term for t in report.terms] == terms
     assert {t.term: t.as_of for t in report.terms} == as_of
     assert [t.term.value for t in report.not_started] == [
-        t for t in ("autumn", "spring", "summer") if t not in terms]
+        t for t in ("autumn", "spring", "summer") if t not in terms
+    ]
     assert _figures(report, "autumn")["secondary"][0] == secondary_due
     assert report.year.rows[-1].initial_due == initial_due
     assert report.year.rows[-1].due == sum(t.rows[-1].due for t in report.terms)
@@ -72,13 +87,24 @@ def test_outstanding_children_and_what_they_have_instead(known_roll):
     # primary approved after the deadline; secondary submitted only; post-16 and two early
     # years children (new into care, initial PEPs only) with no termly PEP
     assert _states(date(2026, 1, 10)) == [
-        (2008, NONE), (2011, OPEN), (2016, LATE), (2022, NONE), (2022, NONE)]
+        (2008, NONE),
+        (2011, OPEN),
+        (2016, LATE),
+        (2022, NONE),
+        (2022, NONE),
+    ]
 
 
-@pytest.mark.parametrize(("state", "overdue", "label"), [
-    (NONE, True, "Missing"), (NONE, False, "Not started"), (OPEN, True, "Overdue"),
-    (OPEN, False, "In progress"), (LATE, True, "Completed late"),
-])
+@pytest.mark.parametrize(
+    ("state", "overdue", "label"),
+    [
+        (NONE, True, "Missing"),
+        (NONE, False, "Not started"),
+        (OPEN, True, "Overdue"),
+        (OPEN, False, "In progress"),
+        (LATE, True, "Completed late"),
+    ],
+)
 def test_state_labels_depend_on_the_deadline(state, overdue, label):
     assert state_label(state, overdue) == label
 
@@ -110,13 +136,13 @@ def test_the_page_counts_by_officer_and_school_and_filters_the_list(login, perso
     csv = client.get(f"{URL}&current_school={school.pk}&format=csv").content.decode()
     lines = csv.strip().splitlines()
     assert len(lines) == 2 and "Hill Top Primary" in lines[1] and lines[1].endswith("Missing")
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORTED,
-                                     summary__contains="outstanding PEPs").exists()
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.EXPORTED, summary__contains="outstanding PEPs"
+    ).exists()
 
 
 @time_machine.travel(date(2026, 1, 10), tick=False)
-def test_the_page_query_count_does_not_grow_with_outstanding_children(login, personas,
-                                                                      assigned):
+def test_the_page_query_count_does_not_grow_with_outstanding_children(login, personas, assigned):
     client = login(personas[Role.HEAD])
 
     def queries():
@@ -129,7 +155,8 @@ def test_the_page_query_count_does_not_grow_with_outstanding_children(login, per
         # each new into care, so its initial PEP is outstanding too
         child = _child("primary", care=(date(2025, 10, 6 + n % 2), None))
         Child.objects.filter(pk=child.pk).update(
-            education_officer=personas[Role.COORDINATOR], current_school=SchoolFactory())
+            education_officer=personas[Role.COORDINATOR], current_school=SchoolFactory()
+        )
         if n % 2:
             _pep(child, "draft")
     assert queries() == before
@@ -143,15 +170,19 @@ def test_homes_term_summary_agrees_with_the_report_and_the_list(known_roll, toda
     assert summary.term.term.value == term.term and summary.as_of == term.as_of
     total = term.rows[-1]
     assert (summary.due, summary.completed_pct, summary.good_pct) == (
-        total.due, total.completed_pct, total.good_pct)
+        total.due,
+        total.completed_pct,
+        total.good_pct,
+    )
     assert summary.outstanding == total.due - total.completed
 
 
 def _initial(term, today):
     terms = {t.term.value: t for t in term_dates_for_year(YEAR)}
-    return sorted((ep.child.date_of_birth.year, ep.decom, ep.initial_due, ep.pep_state,
-                   ep.overdue)
-                  for ep in initial_outstanding(Child.objects.all(), YEAR, terms[term], today))
+    return sorted(
+        (ep.child.date_of_birth.year, ep.decom, ep.initial_due, ep.pep_state, ep.overdue)
+        for ep in initial_outstanding(Child.objects.all(), YEAR, terms[term], today)
+    )
 
 
 def test_outstanding_initial_peps_each_against_its_own_due_date(known_roll):
@@ -163,13 +194,17 @@ def test_outstanding_initial_peps_each_against_its_own_due_date(known_roll):
     # Autumn: the known roll's early years child approved late, and the one nobody started.
     assert _initial("autumn", date(2026, 1, 10)) == [
         (2016, date(2025, 10, 6), date(2025, 11, 3), NONE, True),
-        (2022, date(2025, 11, 20), date(2025, 12, 18), LATE, True)]
+        (2022, date(2025, 11, 20), date(2025, 12, 18), LATE, True),
+    ]
     # Spring: not due yet on 10 January, so "in progress" and "not started".
     assert _initial("spring", date(2026, 1, 10)) == [
         (2011, date(2026, 1, 5), date(2026, 2, 2), OPEN, False),
-        (2011, date(2026, 1, 6), date(2026, 2, 3), NONE, False)]
-    assert nobody.pk in {ep.child_id for ep in initial_outstanding(
-        Child.objects.all(), YEAR, _autumn(), date(2026, 1, 10))}
+        (2011, date(2026, 1, 6), date(2026, 2, 3), NONE, False),
+    ]
+    assert nobody.pk in {
+        ep.child_id
+        for ep in initial_outstanding(Child.objects.all(), YEAR, _autumn(), date(2026, 1, 10))
+    }
 
 
 @time_machine.travel(date(2026, 1, 10), tick=False)

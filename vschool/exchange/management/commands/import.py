@@ -11,15 +11,20 @@ from vschool.exchange.services import files_from_paths
 
 
 class Command(BaseCommand):
-    help = ("Import an SSDA903 return (a folder or its CSV files), a GIAS extract or a CSV "
-            "of historic PEPs. "
-            "Exits 1 when rows are rejected and nothing changed.")
+    help = (
+        "Import an SSDA903 return (a folder or its CSV files), a GIAS extract or a CSV "
+        "of historic PEPs. "
+        "Exits 1 when rows are rejected and nothing changed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("paths", nargs="+", type=Path)
-        parser.add_argument("--skip-invalid", action="store_true",
-                            help="import the valid rows and list the rejected ones")
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the valid rows and list the rejected ones",
+        )
         parser.add_argument("--year", type=int, help="SSDA903 collection year ending 31 March")
         parser.add_argument("--user", help="username to record the import against")
 
