@@ -18,7 +18,7 @@ from vschool.cohort import services
 from vschool.cohort.exports import roll_csv, roll_xlsx
 from vschool.cohort.forms import CareEpisodeForm, ChildForm, RollFilterForm, SchoolPlacementForm
 from vschool.cohort.models import CareEpisode, SchoolPlacement
-from vschool.cohort.presenters import ChildPresenter
+from vschool.cohort.presenters import ChildPresenter, selected_filters
 from vschool.cohort.scoping import children_for_user, get_child_for_user, schools_for_user
 from vschool.cohort.selectors import (
     care_timeline,
@@ -77,11 +77,7 @@ def children(request):
         "rows": [ChildPresenter(child, today) for child in page.object_list],
         "sort": sort,
         "querystring": params,
-        "active_filters": [
-            (form[name].label, form[name].value())
-            for name in form.fields
-            if filters.get(name) not in (None, "")
-        ],
+        "active_filters": selected_filters(form, params),
     }
     template = "cohort/children_results.html" if request.htmx else "cohort/children.html"
     return render(request, template, context)

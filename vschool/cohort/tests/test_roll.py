@@ -167,3 +167,22 @@ def test_child_and_school_page_query_counts_do_not_grow(login, personas, roll):
         )
         SchoolPlacementFactory(child=child, start=date(2012, 1, 1 + n), end=date(2012, 1, 2 + n))
     assert [_queries(client, url) for url in urls] == before
+
+
+def test_selected_filters_are_named_in_words_and_each_can_be_removed(login, personas, roll):
+    officer = personas[Role.OFFICER]
+    page = (
+        login(personas[Role.HEAD])
+        .get("/children/", {"cohort": "cla", "phase": "secondary", "officer": officer.pk})
+        .content.decode()
+    )
+    assert "Cohort: Looked after now" in page and "Phase: Secondary" in page
+    assert f"Education officer: {officer}" in page and "cohort: cla" not in page.lower()
+    # Each tag links to the same list without that one filter.
+    assert f'href="?phase=secondary&amp;officer={officer.pk}"' in page
+    assert f'href="?cohort=cla&amp;officer={officer.pk}"' in page
+
+
+def test_the_count_says_child_for_one(login, personas, roll):
+    page = login(personas[Role.HEAD]).get("/children/", {"q": "Ahmed"}).content.decode()
+    assert "Showing 1 to 1 of 1 child<" in page.replace("\n", "")
