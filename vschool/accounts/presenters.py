@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from vschool.accounts.models import Role
 from vschool.audit.models import AuditEntry
+from vschool.kit.filters import selected_filters
 from vschool.kit.templatetags.govuk import govuk_date
 
 _ROLE_LABELS = dict(Role.choices)
@@ -39,27 +40,9 @@ class AuditEntryPresenter:
         self.child_url = reverse("cohort:child", args=[entry.child_id]) if entry.child_id else ""
 
 
-def selected_filters(cleaned: dict, params: QueryDict) -> list[dict]:
-    """List the applied filters for the MoJ filter's tags, each with a link that removes it."""
-    shown = {
-        "user": ("Username", lambda value: value),
-        "child": ("Child reference", child_reference),
-        "action": ("Action", lambda value: AuditEntry.Action(value).label),
-        "date_from": ("Date from", govuk_date),
-        "date_to": ("Date to", govuk_date),
-    }
-    selected = []
-    for name, (heading, text) in shown.items():
-        value = cleaned.get(name)
-        if value in (None, ""):
-            continue
-        remaining = params.copy()
-        for key in (name, f"{name}_0", f"{name}_1", f"{name}_2", "page"):
-            remaining.pop(key, None)
-        selected.append(
-            {"heading": heading, "text": text(value), "href": f"?{remaining.urlencode()}"}
-        )
-    return selected
+def audit_filters(form, params: QueryDict) -> list[dict[str, str]]:
+    """The audit log's filters in force, each with a link that removes it."""
+    return selected_filters(form, params, {"child": child_reference})
 
 
 def wait_text(wait: timedelta | None) -> str:

@@ -29,7 +29,7 @@ from vschool.accounts.forms import (
 )
 from vschool.accounts.presenters import (
     AuditEntryPresenter,
-    selected_filters,
+    audit_filters,
     wait_text,
 )
 from vschool.accounts.selectors import audit_entries_filtered
@@ -221,7 +221,7 @@ def audit_log(request):
             "wide": True,
             "rows": [AuditEntryPresenter(entry) for entry in page.object_list],
             "pagination": pagination(page, params),
-            "selected_filters": selected_filters(form.cleaned_data, params),
+            "selected_filters": audit_filters(form, params),
             "csv_url": f"?{csv_params.urlencode()}",
         },
     )

@@ -120,21 +120,3 @@ class ChildPresenter:
     @property
     def ethnicity(self) -> str:
         return label("ssda903_ethnic", self.child.ethnicity)
-
-
-def selected_filters(form, params) -> list[tuple[str, str, str]]:
-    """Each filter in force as (label, what was chosen, in words, and the query string without
-    it), so the roll shows "Cohort: Looked after now" with a link that removes it."""
-    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    shown = []
-    for name, field in form.fields.items():
-        value = chosen.get(name)
-        if value in (None, ""):
-            continue
-        choices = {str(key): label for key, label in getattr(field, "choices", [])}
-        words = choices.get(str(getattr(value, "pk", value)), str(value))
-        rest = params.copy()
-        rest.pop(name, None)
-        rest.pop("page", None)
-        shown.append((str(field.label), words, rest.urlencode()))
-    return shown

@@ -18,7 +18,7 @@ from vschool.cohort import services
 from vschool.cohort.exports import roll_csv, roll_xlsx
 from vschool.cohort.forms import CareEpisodeForm, ChildForm, RollFilterForm, SchoolPlacementForm
 from vschool.cohort.models import CareEpisode, SchoolPlacement
-from vschool.cohort.presenters import ChildPresenter, selected_filters
+from vschool.cohort.presenters import ChildPresenter
 from vschool.cohort.scoping import children_for_user, get_child_for_user, schools_for_user
 from vschool.cohort.selectors import (
     care_timeline,
@@ -27,6 +27,7 @@ from vschool.cohort.selectors import (
     child_school_placements,
     roll_for,
 )
+from vschool.kit.filters import selected_filters
 from vschool.kit.pagination import pagination
 
 
