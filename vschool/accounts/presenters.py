@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,38 @@ from vschool.kit.filters import selected_filters
 from vschool.kit.templatetags.govuk import govuk_date
 
 _ROLE_LABELS = dict(Role.choices)
+# Records whose model names do not read well on their own.
+_RECORD_NAMES = {
+    "peps.Pep": "PEP",
+    "peps.PepSection": "PEP section",
+    "peps.PepReview": "PEP quality review",
+    "peps.PepModeration": "PEP moderation",
+    "peps.PepTermDeadline": "PEP deadline",
+    "exchange.ImportRun": "Import",
+}
+
+
+def record_name(label: str, object_id: str) -> str:
+    """Name an audited record in words: "PEP 45", "Care episode 12"; "" when there is none."""
+    if not label:
+        return ""
+    name = _RECORD_NAMES.get(label)
+    if name is None:
+        try:
+            verbose = str(apps.get_model(label)._meta.verbose_name)
+        except LookupError:
+            verbose = label
+        name = verbose[:1].upper() + verbose[1:]
+    return f"{name} {object_id}".strip()
+
+
+def person(entry: AuditEntry) -> str:
+    """Who acted: their name and username while the account exists, else the username kept."""
+    user = entry.user
+    if user is None:
+        return entry.username or "Unknown"
+    name = user.get_full_name()
+    return f"{name} ({entry.username})" if name else entry.username
 
 
 def child_reference(child_id: int) -> str:
@@ -30,10 +63,10 @@ class AuditEntryPresenter:
         local = timezone.localtime(entry.at)
         self.when = govuk_date(local, "time")
         self.when_iso = local.isoformat()
-        self.who = entry.username or "Unknown"
+        self.who = person(entry)
         self.role = _ROLE_LABELS.get(entry.role, entry.role)
         self.action = entry.get_action_display()
-        self.record = f"{entry.object_type} {entry.object_id}".strip()
+        self.record = record_name(entry.object_type, entry.object_id)
         self.summary = entry.summary
         self.ip_address = entry.ip_address or ""
         self.child_reference = child_reference(entry.child_id) if entry.child_id else ""

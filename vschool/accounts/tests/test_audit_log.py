@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from vschool.accounts.models import Role
+from vschool.accounts.tests.factories import UserFactory
 from vschool.audit.models import AuditEntry
 from vschool.audit.services import audit_record
 
@@ -66,11 +67,12 @@ def test_a_row_shows_when_who_role_action_record_and_address(client, head, perso
     AuditEntry.objects.filter(action=AuditEntry.Action.VIEWED).update(ip_address="10.0.0.7")
     page = client.get(URL, {"child": child.pk}).content.decode()
     assert '<time datetime="2026-03-03T09:05:00+00:00">3 Mar 2026, 9:05am</time>' in page
-    assert ">officer</td>" in page
+    officer = personas[Role.OFFICER]
+    assert f">{officer.get_full_name()} (officer)</td>" in page  # the person, by name
     assert ">Education officer</td>" in page
     assert ">Viewed</td>" in page
     assert f'href="{reverse("cohort:child", args=[child.pk])}">{child.reference}</a>' in page
-    assert f"cohort.Child {child.pk}" in page
+    assert f"Child {child.pk}<" in page and "cohort.Child" not in page  # the record, in words
     assert "Viewed overview" in page
     assert ">10.0.0.7</td>" in page
 
@@ -238,3 +240,16 @@ def test_the_csv_will_not_run_a_formula_typed_as_a_username(client, head):
 def test_the_page_links_to_the_csv_with_the_same_filters(client, head, mixed_log):
     page = client.get(URL, {"action": "viewed", "page": "1"}).content.decode()
     assert 'href="?action=viewed&amp;format=csv"' in page
+
+
+def test_a_record_is_named_in_words_and_a_deleted_account_by_its_username(client, head, personas):
+    from vschool.accounts.presenters import record_name
+
+    assert record_name("peps.Pep", "45") == "PEP 45"
+    assert record_name("cohort.CareEpisode", "12") == "Care episode 12"
+    assert record_name("", "") == ""
+    gone = UserFactory(username="leaver", first_name="Lee", last_name="Ver")
+    audit_record(user=gone, action=AuditEntry.Action.SIGNED_IN)
+    assert ">Lee Ver (leaver)</td>" in client.get(URL).content.decode()
+    gone.delete()
+    assert ">leaver</td>" in client.get(URL).content.decode()
