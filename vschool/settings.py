@@ -199,7 +199,10 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # The address people open the service at, for links in e-mails.
-VSCHOOL_BASE_URL = env_str("VSCHOOL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The service's address for links in e-mails; by default where ./run serves (PORT).
+VSCHOOL_BASE_URL = env_str(
+    "VSCHOOL_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000')}"
+).rstrip("/")
 
 LOGGING = {
     "version": 1,

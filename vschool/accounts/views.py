@@ -27,6 +27,7 @@ from vschool.accounts.forms import (
     SignInForm,
     TotpCodeForm,
 )
+from vschool.accounts.models import Role
 from vschool.accounts.presenters import (
     AuditEntryPresenter,
     audit_filters,
@@ -46,6 +47,8 @@ class SignInView(LoginView):
     template_name = "accounts/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+    # The demo signs in one person per role, each with the role's name as username.
+    extra_context = {"demo_roles": Role.choices}
 
     def form_valid(self, form):
         response = super().form_valid(form)

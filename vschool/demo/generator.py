@@ -106,6 +106,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         children_refresh_current()
         dt_school = _designated_teacher_school(schools, on_roll)
         dt_school.designated_teachers.add(users["dt"])
+        _share_children(dt_school, users)
     return DemoSummary(
         children=children,
         schools=len(schools),
@@ -176,6 +177,20 @@ def _allocations(rng: random.Random, cohorts: list[str]) -> tuple[list, list]:
         for n, i in enumerate(rest):
             names[i] = f"{prefix}{2 + n % colleagues}"
     return officers, social_workers
+
+
+# Children whom the demo's designated teacher, social worker and officer all work with, so
+# the whole PEP hand-off can be walked with the sign-ins as shipped.
+SHARED_CHILDREN = 3
+
+
+def _share_children(dt_school: School, users: dict) -> None:
+    """Give the named officer and social worker the first children in care at the
+    designated teacher's school."""
+    shared = Child.objects.filter(current_school=dt_school, in_care=True).order_by("pk")
+    Child.objects.filter(pk__in=list(shared.values_list("pk", flat=True)[:SHARED_CHILDREN])).update(
+        education_officer=users["officer"], social_worker=users["social"]
+    )
 
 
 def _save(made: list[MadeChild]) -> int:

@@ -116,3 +116,10 @@ def test_signing_out_when_already_signed_out_goes_to_sign_in(client, db):
     response = client.post(reverse("accounts:logout"))
     assert response.url == reverse("accounts:login")
     assert not AuditEntry.objects.exists()
+
+
+def test_in_demo_mode_the_page_lists_every_demo_sign_in(client, db, settings):
+    settings.DEMO_MODE = True
+    page = client.get("/sign-in/").content.decode()
+    for role in Role:
+        assert f"<code>{role.value}</code> ({role.label.lower()})" in page

@@ -191,3 +191,15 @@ def test_demo_if_empty_loads_nothing_outside_demo_and_debug_mode(db, settings, c
     call_command("demo_if_empty")
     assert not Child.objects.exists()
     assert "no demo data loaded" in capsys.readouterr().out
+
+
+def test_the_designated_teacher_social_worker_and_officer_share_children(demo):
+    """The whole PEP hand-off can be walked with the demo sign-ins as shipped."""
+    dt = User.objects.get(username="dt")
+    shared = Child.objects.filter(
+        current_school__in=dt.schools.all(),
+        in_care=True,
+        social_worker__username="social",
+        education_officer__username="officer",
+    )
+    assert shared.count() >= 1
