@@ -97,7 +97,10 @@ def _render_pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, context)
     base_url = str(settings.BASE_DIR / "vschool" / "static") + "/"
     fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf()
+    # PDF/UA: a tagged PDF (headings, tables and reading order) that screen readers can use.
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
 
 
 def pdf_filename(pep: Pep, kind: str = "") -> str:

@@ -147,3 +147,11 @@ def test_the_pep_pages_link_to_the_pdf(login, people, make_pep):
     history = client.get(f"/children/{pep.child_id}/peps/").content.decode()
     link = re.search(rf'href="{re.escape(_url(pep))}"[^>]*>(.*?)</a>', history)
     assert link and "PDF" in link.group(1) and "spring term 2025/26 PEP" in link.group(1)
+
+
+def test_the_pdf_is_tagged_for_screen_readers(login, people, make_pep):
+    """PDF/UA: marked content, a structure tree and the document's language."""
+    response = login(people["dt"]).get(_url(_pep_with(make_pep, people)))
+    root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en"
