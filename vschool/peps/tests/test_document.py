@@ -154,4 +154,4 @@ def test_the_pdf_is_tagged_for_screen_readers(login, people, make_pep):
     response = login(people["dt"]).get(_url(_pep_with(make_pep, people)))
     root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
-    assert "/StructTreeRoot" in root and root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root and root["/Lang"] == "en-GB"
