@@ -189,4 +189,4 @@ def test_a_designated_teacher_cannot_see_another_schools_child_anywhere(login, p
     assert "Brown" not in client.get("/children/").content.decode()
     assert "Brown, Ben" not in client.get("/children/?q=Brown").content.decode()
     assert "Brown" not in b"".join(client.get("/children/?format=csv").streaming_content).decode()
-    assert "Showing 1 to 1 of 1 children" in client.get("/children/").content.decode()
+    assert "Showing 1 to 1 of 1 child" in client.get("/children/").content.decode()

@@ -33,7 +33,7 @@ def test_the_head_signs_in_filters_the_roll_and_opens_a_child(
     assert_accessible(page)
     page.get_by_label("School name or URN").fill("Alder")
     page.get_by_role("button", name="Apply filters").click()
-    expect(page.get_by_text("Showing 1 to 1 of 1 children")).to_be_visible()
+    expect(page.get_by_text("Showing 1 to 1 of 1 child")).to_be_visible()
     expect(page).to_have_url(re.compile(r"school=Alder"))
     expect(page.get_by_role("link", name="Brown, Ben")).to_have_count(0)
 

@@ -103,6 +103,16 @@ class GovukFormMixin:
         super().__init__(*args, **kwargs)
         _style_fields(self)
 
+    # Subclasses may add fields after __init__: they get the same messages and choices
+    # before the form is checked or shown.
+    def full_clean(self):
+        _style_fields(self)
+        super().full_clean()
+
+    def __getitem__(self, name):
+        _style_fields(self)
+        return super().__getitem__(name)
+
     def add_error(self, field, error):
         super().add_error(field, error)
         _mark_errors(self)
@@ -117,7 +127,9 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
 
 
 def _style_fields(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
+    for name, field in form.fields.items():
+        _own_messages(name, field)
+        _no_dashes(field)
         widget = field.widget
         css = _INPUT_CLASSES.get(getattr(widget, "input_type", None) or "")
         if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
@@ -136,3 +148,85 @@ def _mark_errors(form: forms.BaseForm) -> None:
             for base in ("govuk-input", "govuk-select", "govuk-textarea"):
                 if base in css.split() and f"{base}--error" not in css:
                     widget.attrs["class"] = f"{css} {base}--error"
+
+
+# Django's placeholder for "nothing chosen" in a select or radios.
+_DASHES = "---------"
+
+
+def _django_defaults(field: forms.Field) -> dict[str, str]:
+    messages: dict[str, str] = {}
+    for cls in reversed(type(field).__mro__):
+        messages.update(getattr(cls, "default_error_messages", {}))
+    return messages
+
+
+def _chooses(field: forms.Field) -> bool:
+    return isinstance(field, (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField))
+
+
+def _label(name: str, field: forms.Field) -> tuple[str, str]:
+    """The field's label as written, and as it reads mid-sentence ("UPN" stays capital)."""
+    label = str(field.label or name.replace("_", " ").capitalize()).rstrip("?: ")
+    lower = label[0].lower() + label[1:] if label[1:2].islower() or len(label) == 1 else label
+    return label, lower
+
+
+def _own_messages(name: str, field: forms.Field) -> None:
+    """Give every field GOV.UK error messages that name it ("Enter first name", "Select
+    phase"), in place of Django's defaults ("This field is required."); a message a form
+    sets itself is kept."""
+    label, lower = _label(name, field)
+    number = "a whole number" if isinstance(field, forms.IntegerField) else "a number"
+    ours = {
+        "required": f"Select {lower}" if _chooses(field) else f"Enter {lower}",
+        "invalid_choice": f"Select {lower} from the choices given",
+        "invalid_list": f"Select {lower} from the choices given",
+        "invalid_pk_value": f"Select {lower} from the choices given",
+        "max_length": f"{label} must be %(limit_value)d characters or fewer",
+        "min_length": f"{label} must be %(limit_value)d characters or more",
+        "max_value": f"{label} must be %(limit_value)s or less",
+        "min_value": f"{label} must be %(limit_value)s or more",
+        "step_size": f"{label} must be a multiple of %(limit_value)s",
+        "max_digits": f"{label} must have %(max)s digits or fewer",
+        "max_decimal_places": f"{label} must have %(max)s decimal places or fewer",
+        "max_whole_digits": f"{label} must have %(max)s digits or fewer before the point",
+        "invalid": f"{label} must be {number}",
+        "missing": "Select a file",
+        "empty": "The selected file is empty",
+        "contradiction": "Select a file or clear the one chosen, not both",
+    }
+    if isinstance(field, forms.EmailField):
+        ours["invalid"] = f"Enter {lower} in the correct format, like name@example.com"
+    elif isinstance(field, (forms.DateField, forms.DateTimeField)):
+        ours["invalid"] = f"{label} must be a real date"
+    elif isinstance(field, forms.FileField):
+        ours["required"] = "Select a file"
+        ours["invalid"] = "The selected file could not be read"
+        ours["max_length"] = "The file name must be %(max)d characters or fewer"
+    elif not isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
+        ours["invalid"] = f"Enter {lower} in the right format"
+    defaults = _django_defaults(field)
+    for key, message in ours.items():
+        if key in field.error_messages and field.error_messages[key] == defaults.get(key):
+            field.error_messages[key] = message
+
+
+def _no_dashes(field: forms.Field) -> None:
+    """Never show Django's "---------": a select's empty choice says what it means, and
+    required radios have no empty choice at all."""
+    radios = isinstance(field.widget, forms.RadioSelect)
+    empty = "Not recorded" if not field.required else ""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == _DASHES:
+            field.empty_label = None if radios and field.required else empty or "Choose"
+        return
+    choices = getattr(field, "choices", None)
+    if not isinstance(field, forms.ChoiceField) or choices is None:
+        return
+    if any(label == _DASHES for _value, label in choices):
+        field.choices = [
+            (value, empty or "Choose" if label == _DASHES else label)
+            for value, label in choices
+            if not (label == _DASHES and radios and field.required)
+        ]
