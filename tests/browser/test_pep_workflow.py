@@ -1,8 +1,10 @@
-"""A PEP goes round the workflow: teacher, social worker, officer, and back; axe on each step."""
+"""A PEP goes round the workflow: teacher, social worker, officer, and back to whoever
+answers for the sections returned; axe on each new page state."""
 
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from vschool.accounts.models import Role
@@ -10,10 +12,13 @@ from vschool.accounts.models import Role
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_pep_is_built_returned_corrected_and_approved(
+def test_a_pep_is_handed_off_returned_to_the_social_worker_and_approved(
     page, personas, roll, sign_in_with_cookie, assert_accessible
 ):
     child = roll["at_a"]
+    for role, person in personas.items():
+        person.email = f"{role.value}@example.org"
+        person.save(update_fields=["email"])
 
     def as_person(role):
         page.context.clear_cookies()
@@ -56,56 +61,104 @@ def test_a_pep_is_built_returned_corrected_and_approved(
     expect(page.get_by_text("The measure has no number or level")).to_be_visible()
     assert_accessible(page)
 
+    # When the teacher tries to submit before the social worker's part is done
+    page.goto(pep_url)
+    page.get_by_role("link", name="Check answers and submit").click()
+    expect(page.get_by_text("Care and placement (social worker)").first).to_be_visible()
+    page.get_by_label("I confirm the PEP was agreed").check()
+    page.get_by_role("button", name="Submit PEP to the Virtual School").click()
+    # Then an error summary names each missing section and whose it is, linked to it
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Care and placement is not complete (social worker)")
+    expect(summary).to_contain_text("is not complete (social worker)")
+    expect(page).to_have_title(re.compile("^Error: "))
+    assert_accessible(page)
+
     # When the social worker adds the care section
     as_person(Role.SOCIAL_WORKER)
     page.goto(pep_url)
+    turn = page.locator(".govuk-summary-list__row").filter(has_text="Whose turn")
+    expect(turn).to_contain_text("Social worker")
     page.get_by_role("link", name="Care and placement").click()
     page.get_by_label("Care and placement context").fill("Long-term foster care")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("Care and placement: saved")).to_be_visible()
 
+    # And records why the carer's views cannot be given this term
+    page.get_by_role("link", name="The carer's and parent's views").click()
+    page.get_by_label("No, it cannot be completed for this PEP").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why this section")
+    assert_accessible(page)
+    page.get_by_label("If it cannot be completed, why not?").fill("The carer was in hospital")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Not available because: The carer was in hospital")).to_be_visible()
+    assert_accessible(page)
+
     # And the teacher checks the answers and submits it
     as_person(Role.DESIGNATED_TEACHER)
     page.goto(pep_url)
     page.get_by_role("link", name="Check answers and submit").click()
     expect(page.get_by_text("I like painting best")).to_be_visible()
+    expect(page.get_by_text("The carer was in hospital")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("I confirm the PEP was agreed").check()
     page.get_by_role("button", name="Submit PEP to the Virtual School").click()
     expect(page.get_by_role("heading", name="PEP submitted")).to_be_visible()
     assert_accessible(page)
 
-    # Then the officer returns it with feedback
+    # Then the officer returns only the care section
     as_person(Role.OFFICER)
     page.goto(pep_url)
     page.get_by_role("button", name="Go to QA decision").click()
     assert_accessible(page)
     page.get_by_label("Return for changes").check()
-    page.get_by_label("Reason and the sections to change").fill("Add a measure to the target")
-    page.get_by_text("Comment on sections").click()
-    page.get_by_label("Comment on “SMART targets”").fill("Say how you will know: a book band")
+    page.get_by_label("Reason for the decision").fill("The placement has changed")
     page.get_by_role("button", name="Save decision").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Comment on each section")
+    assert_accessible(page)
+    page.get_by_label("Comment on “Care and placement”").fill("Say where the child lives now")
+    mail.outbox.clear()
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text("PEP returned to the social worker")).to_be_visible()
 
-    # And the teacher sees why, corrects the target and resubmits
+    # And only the social worker is told
+    assert [m.to for m in mail.outbox] == [[personas[Role.SOCIAL_WORKER].email]]
+
+    # The teacher's badge shows nothing waiting, and they cannot resubmit
     as_person(Role.DESIGNATED_TEACHER)
     page.goto(pep_url)
-    expect(page.get_by_text("Add a measure to the target")).to_be_visible()
+    expect(page.locator(".moj-notification-badge")).to_have_count(0)
+    page.goto(pep_url + "check/")
+    expect(page.get_by_text("Only the social worker can resubmit this PEP")).to_be_visible()
+    assert_accessible(page)
+
+    # The social worker sees it waiting, with the officer's comment
+    as_person(Role.SOCIAL_WORKER)
+    page.goto(pep_url)
+    expect(page.locator(".moj-notification-badge")).to_contain_text("1")
     expect(page.get_by_text("There is a problem")).to_be_visible()
-    expect(page.get_by_text("Say how you will know: a book band")).to_be_visible()
-    page.get_by_role("link", name="SMART targets").click()
-    page.get_by_label("How will you know?").first.fill("Book band 5")
+    expect(page.get_by_text("Say where the child lives now")).to_be_visible()
+    assert_accessible(page)
+
+    # And fixes the care section and resubmits it
+    page.get_by_role("link", name="Care and placement").click()
+    page.get_by_label("Care and placement context").fill("Kinship care with an aunt")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
-    page.goto(pep_url)
     page.get_by_role("link", name="Check answers and submit").click()
+    assert_accessible(page)
     page.get_by_label("I confirm the PEP was agreed").check()
+    mail.outbox.clear()
     page.get_by_role("button", name="Resubmit PEP to the Virtual School").click()
     expect(page.get_by_role("heading", name="PEP submitted")).to_be_visible()
+    assert [m.to for m in mail.outbox] == [[personas[Role.OFFICER].email]]
 
     # And the officer approves it Green
     as_person(Role.OFFICER)
     page.goto(pep_url)
+    expect(page.locator(".moj-notification-badge")).to_contain_text("1")
     page.get_by_role("button", name="Go to QA decision").click()
     for criterion in page.get_by_role("radio", name="Met", exact=True).all():
         criterion.check()

@@ -386,16 +386,47 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=1, can_delete=True)
 
 
 class CompletedForm(GovukForm):
-    completed = forms.TypedChoiceField(
+    """ "Have you completed this section?"; for a section the PEP needs (rules.md 5), also
+    "It cannot be completed", with the reason: "not available because ..."."""
+
+    completed = forms.ChoiceField(
         label="Have you completed this section?",
         widget=forms.RadioSelect,
         choices=[
             ("yes", "Yes, I’ve completed this section"),
             ("no", "No, I’ll come back to it later"),
+            ("na", "No, it cannot be completed for this PEP"),
         ],
-        coerce=lambda value: value == "yes",
         error_messages={"required": "Select whether you have completed this section"},
     )
+    not_available = forms.CharField(
+        label="If it cannot be completed, why not?",
+        required=False,
+        help_text="For example, the carer could not be reached before the meeting. The PEP "
+        "can then be submitted without this section; the reason is kept in its history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, may_be_unavailable: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_be_unavailable:
+            field = self.fields["completed"]
+            field.choices = [c for c in field.choices if c[0] != "na"]  # type: ignore[attr-defined]
+            del self.fields["not_available"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("completed") == "na" and not data.get("not_available", "").strip():
+            self.add_error("not_available", "Enter why this section cannot be completed")
+        return data
+
+    @property
+    def outcome(self) -> tuple[bool, str]:
+        """(completed, the reason it is not available, or "")."""
+        data = self.cleaned_data
+        if data["completed"] == "na":
+            return False, data["not_available"].strip()
+        return data["completed"] == "yes", ""
 
 
 class CheckForm(GovukForm):
@@ -426,9 +457,9 @@ class QaForm(GovukForm):
         help_text=quality.SUGGESTION_RULE,
     )
     note = forms.CharField(
-        label="Reason and the sections to change",
+        label="Reason for the decision",
         required=False,
-        help_text="Needed to return the PEP; the designated teacher sees it",
+        help_text="Needed to return the PEP; whoever the PEP goes back to sees it",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -442,11 +473,13 @@ class QaForm(GovukForm):
                 required=False,
                 choices=quality.JUDGEMENTS,
             )
-        self.sections = list(sections)
-        for key, title in self.sections:
+        # (key, title) or (key, title, hint): the hint says who a return would tell.
+        self.sections = [(item[0], item[1]) for item in sections]
+        for key, title, *hint in sections:
             self.fields[f"comment_{key}"] = forms.CharField(
                 label=f"Comment on “{title}”",
                 required=False,
+                help_text=hint[0] if hint else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
@@ -467,8 +500,17 @@ class QaForm(GovukForm):
                         f"criterion_{key}",
                         f"Select whether “{label}” is met, partly met or not met",
                     )
-        if data.get("decision") == "return" and not data.get("note", "").strip():
-            self.add_error("note", "Enter the reason for returning the PEP")
+        if data.get("decision") == "return":
+            if not data.get("note", "").strip():
+                self.add_error("note", "Enter the reason for returning the PEP")
+            if self.sections and not any(
+                data.get(f"comment_{key}", "").strip() for key, _ in self.sections
+            ):
+                self.add_error(
+                    f"comment_{self.sections[0][0]}",
+                    "Comment on each section to change: the PEP goes back to whoever "
+                    "answers for those sections",
+                )
         return data
 
     @property

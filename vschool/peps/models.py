@@ -95,6 +95,11 @@ class PepSection(models.Model):
     key = models.CharField(max_length=20)
     data = models.JSONField(default=dict, blank=True)
     completed = models.BooleanField(default=False)
+    # "Not available because ...": why its owner cannot complete a required section; the
+    # PEP may then be submitted without it (sections.missing_for_submit).
+    not_available = models.TextField(blank=True)
+    # Returned by the Virtual School for its owner to redo; cleared when the PEP is resubmitted.
+    returned = models.BooleanField(default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

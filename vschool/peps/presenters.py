@@ -12,15 +12,31 @@ from vschool.kit.forms import GovukDateField
 from vschool.peps.forms import OUTCOMES, plain
 from vschool.peps.models import Pep, PepReview, PepSection
 from vschool.peps.rules import target_hints
-from vschool.peps.sections import GROUPS, REQUIRED_FOR_SUBMIT, SECTIONS, Section, may_edit
+from vschool.peps.sections import (
+    GROUPS,
+    REQUIRED_FOR_SUBMIT,
+    SECTIONS,
+    Section,
+    is_done,
+    may_edit,
+    missing_for_submit,
+    parts_label,
+    resubmitters,
+)
 from vschool.peps.selectors import next_pep_deadline
+from vschool.peps.work_queue import whose_turn
 from vschool.peps.workflow import EDITABLE, Part, actions_for
 
 # Moves made on the QA page, or on the check answers page, rather than by a task list button.
 _QA_ACTIONS = {"approve", "return"}
 _SUBMIT_ACTIONS = {"submit", "resubmit"}
 _DONE = (Pep.Status.SUBMITTED, Pep.Status.APPROVED, Pep.Status.LOCKED)
-_GREY, _BLUE, _RED = "govuk-tag--grey", "govuk-tag--light-blue", "govuk-tag--red"
+_GREY, _BLUE, _RED, _YELLOW = (
+    "govuk-tag--grey",
+    "govuk-tag--light-blue",
+    "govuk-tag--red",
+    "govuk-tag--yellow",
+)
 
 
 def _long_date(value) -> str:
@@ -105,8 +121,23 @@ class PepPresenter:
         )
 
     @cached_property
+    def done(self) -> set[str]:
+        """The sections completed, or recorded as not available with the reason."""
+        return {key for key, row in self.rows.items() if is_done(row.completed, row.not_available)}
+
+    @cached_property
+    def returned(self) -> set[str]:
+        """The sections the Virtual School returned, while the PEP is returned."""
+        if self.pep.status != Pep.Status.RETURNED:
+            return set()
+        return {key for key, row in self.rows.items() if row.returned}
+
+    @cached_property
     def _problems(self) -> set[str]:
-        """Sections the Virtual School commented on when it returned the PEP, not saved since."""
+        """Sections the Virtual School returned, not redone since; or, for a return that
+        named none, the sections it commented on, not saved since."""
+        if self.returned:
+            return self.returned - self.done
         if not self.qa_comments:
             return set()
         at = self._return_review.at
@@ -136,9 +167,12 @@ class PepPresenter:
             }
         if spec.key in self._problems:
             status, tag = "There is a problem", _RED
-            task["problem"] = self.qa_comments[spec.key]
+            task["problem"] = self.qa_comments.get(spec.key, "Returned for changes")
         elif row is not None and row.completed:
             status, tag = "Completed", ""
+        elif row is not None and row.not_available:
+            status, tag = "Not available", _YELLOW
+            task["not_available"] = row.not_available
         elif row is not None and _has_answers(row.data):
             status, tag = "In progress", _BLUE
         elif spec.key == "ppplus" and not self.targets:
@@ -172,28 +206,51 @@ class PepPresenter:
 
     @property
     def missing(self) -> list[Section]:
-        """Required sections not yet completed."""
+        """The sections to do before the PEP goes (back) to the Virtual School (rules.md 5)."""
+        return missing_for_submit({key for key in self.done if self.applies(key)}, self.returned)
+
+    @property
+    def missing_tasks(self) -> list[dict]:
+        """Each section to do, with who answers for it, for the check page and its errors."""
         return [
-            SECTIONS[key]
-            for key in REQUIRED_FOR_SUBMIT
-            if not (key in self.rows and self.rows[key].completed)
+            {"key": spec.key, "title": spec.title, "whose": parts_label(spec.turn, " or ")}
+            for spec in self.missing
         ]
+
+    @property
+    def senders(self) -> str:
+        """Who sends the PEP: the designated teacher, or after a return whoever answers for
+        the sections returned."""
+        if self.pep.status == Pep.Status.RETURNED:
+            return parts_label(resubmitters(self.returned), " or ")
+        return parts_label({Part.DESIGNATED_TEACHER})
+
+    @property
+    def whose_turn(self) -> str:
+        """Whose turn it is, as the work queue says it (work_queue.whose_turn)."""
+        return whose_turn(self.pep, self.done, returned=self.returned)
 
     @property
     def submit_task(self) -> dict:
         if self.pep.status in _DONE:
             return {"status": "Completed", "tag": "", "link": True}
-        if self.pep.status not in EDITABLE or self.missing:
+        if self.pep.status not in EDITABLE:
             return {"status": "Cannot start yet", "tag": "", "link": False}
+        if self.missing:  # the check page says what is missing, whose it is, and links to it
+            return {"status": "Cannot start yet", "tag": "", "link": True}
         return {"status": "Not yet started", "tag": _GREY, "link": True}
 
     @property
     def submit_move(self):
-        """The submit or resubmit move open to the user now, or None."""
-        return next(
+        """The submit or resubmit move open to the user now, or None: after a return, only
+        to whoever answers for the sections returned (sections.resubmitters)."""
+        move = next(
             (t for t in actions_for(self.pep.status, self.parts) if t.action in _SUBMIT_ACTIONS),
             None,
         )
+        if move is not None and move.action == "resubmit":
+            return move if resubmitters(self.returned) & self.parts else None
+        return move
 
     @property
     def actions(self):
@@ -284,6 +341,9 @@ class PepPresenter:
                     "items": self.items_for(key, data),
                     "applies": self.applies(key),
                     "completed": bool(row and row.completed),
+                    "not_available": row.not_available if row and not row.completed else "",
+                    "required": key in REQUIRED_FOR_SUBMIT or key in self.returned,
+                    "whose": parts_label(spec.turn, " or "),
                     "editable": self.pep.status in EDITABLE and may_edit(spec, self.parts),
                 }
             )

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from vschool.accounts.models import Role
@@ -20,6 +21,8 @@ from vschool.peps.initial import initial_due_rule
 from vschool.peps.models import Pep, PepModeration, PepReview, PepSection, PepTermDeadline
 from vschool.peps.quality import ReviewPresenter
 from vschool.peps.rules import is_completed, needs_pep, pep_type
+from vschool.peps.sections import turn_q
+from vschool.peps.workflow import Part
 
 
 @dataclass
@@ -164,19 +167,37 @@ def previous_review(pep: Pep) -> ReviewPresenter | None:
     return ReviewPresenter(review) if review else None
 
 
-def pep_waiting_count(user) -> int:
-    """PEPs waiting for the user's move, for the navigation badge.
+def peps_waiting_for(user) -> QuerySet[Pep]:
+    """The PEPs of the user's children waiting for the user's part, most urgent first, in
+    one query (rules.md 5, sections.turn_q).
 
-    Virtual School staff: their caseload's PEPs awaiting QA; a designated teacher: PEPs
-    returned for changes. One query, or none for other roles.
+    Virtual School staff: their caseload's PEPs awaiting QA; a designated teacher: draft or
+    returned PEPs whose turn includes the school (its sections to do, or to submit or
+    resubmit); a social worker: those whose turn includes the social worker. Nothing for
+    other roles.
     """
     if user.is_virtual_school_staff:
-        children, status = Child.objects.filter(education_officer=user), Pep.Status.SUBMITTED
-    elif user.role == Role.DESIGNATED_TEACHER:
-        children, status = children_for_user(user), Pep.Status.RETURNED
+        peps = Pep.objects.filter(child__education_officer=user, status=Pep.Status.SUBMITTED)
+    elif user.role in _PART_OF_ROLE:
+        peps = Pep.objects.filter(
+            turn_q(_PART_OF_ROLE[user.role]), child__in=children_for_user(user)
+        )
     else:
-        return 0
-    return Pep.objects.filter(child__in=children, status=status).count()
+        return Pep.objects.none()
+    return peps.select_related("child", "child__current_school").order_by("due_date", "pk")
+
+
+_PART_OF_ROLE = {
+    Role.DESIGNATED_TEACHER: Part.DESIGNATED_TEACHER,
+    Role.SOCIAL_WORKER: Part.SOCIAL_WORKER,
+}
+
+
+def pep_waiting_count(user) -> int:
+    """How many PEPs wait for the user's part (peps_waiting_for), for the navigation badge.
+    One query, or none for other roles."""
+    peps = peps_waiting_for(user)
+    return 0 if peps.query.is_empty() else peps.count()
 
 
 def section_as_saved(pep: Pep, key: str) -> PepSection:

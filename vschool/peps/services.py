@@ -15,7 +15,15 @@ from vschool.cohort.models import Child
 from vschool.peps import quality
 from vschool.peps.models import Pep, PepReview, PepSection, PepStatusChange
 from vschool.peps.rules import PEP_TYPE_LABELS
-from vschool.peps.sections import REQUIRED_FOR_SUBMIT, SECTIONS, carried_forward, may_edit
+from vschool.peps.sections import (
+    SECTIONS,
+    carried_forward,
+    is_done,
+    may_edit,
+    missing_for_submit,
+    parts_label,
+    resubmitters,
+)
 from vschool.peps.selectors import pep_due_now, pep_schedule
 from vschool.peps.workflow import EDITABLE, TRANSITIONS, Part, parts_for
 
@@ -82,16 +90,43 @@ def pep_transition(
     move = TRANSITIONS.get(action)
     if move is None or pep.status != move.source:
         raise PepError(f"You cannot {action} a PEP that is {pep.get_status_display().lower()}")
-    if not move.parts & parts_for(user, pep.child):
+    parts = parts_for(user, pep.child)
+    if not move.parts & parts:
         raise PepError("You cannot do that to this PEP")
     changes = {"status": move.target, "version": F("version") + 1}
-    if action == "submit":
-        done = set(pep.sections.filter(completed=True).values_list("key", flat=True))
-        missing = [SECTIONS[key].title for key in REQUIRED_FOR_SUBMIT if key not in done]
+    notify, summary = move.notify, move.summary
+    sending = action in ("submit", "resubmit")
+    rows = list(PepSection.objects.filter(pep=pep)) if sending else []
+    returned_keys = [row.key for row in rows if row.returned]
+    reopen: list[str] = []
+    if action == "resubmit":
+        returned = resubmitters(returned_keys)
+        if not returned & parts:
+            raise PepError(f"Only the {parts_label(returned, ' or ')} can resubmit this PEP")
+    if sending:
+        missing = missing_for_submit(
+            (row.key for row in rows if is_done(row.completed, row.not_available)), returned_keys
+        )
         if missing:
-            raise PepError(f"Complete these sections first: {', '.join(missing)}")
-    if action == "return" and not note.strip():
-        raise PepError("Enter the reason for returning the PEP")
+            raise PepError(f"Complete these sections first: {missing_sentence(missing)}")
+        absent = [row for row in rows if row.key in SECTIONS and row.not_available]
+        # The status history keeps each reason; the e-mail names the sections only.
+        note = "\n".join(
+            f"Not available: {SECTIONS[r.key].title}: {r.not_available}" for r in absent
+        )
+        mailed = (
+            "Not available: " + ", ".join(SECTIONS[r.key].title for r in absent) if absent else ""
+        )
+    else:
+        mailed = note
+    if action == "return":
+        if not note.strip():
+            raise PepError("Enter the reason for returning the PEP")
+        comments = (review or {}).get("comments", {})
+        reopen = [key for key in SECTIONS if key in comments]
+        notify = resubmitters(reopen)
+        if reopen:
+            summary += ": " + ", ".join(SECTIONS[key].title for key in reopen)
     if action == "approve":
         if grade not in settings.VSCHOOL_PEP_GRADES:
             raise PepError("Select a grade to approve the PEP")
@@ -102,6 +137,13 @@ def pep_transition(
                 "Someone else changed this PEP since you opened it. Check it and try again."
             )
         pep.refresh_from_db()
+        if sending:
+            PepSection.objects.filter(pep=pep, returned=True).update(returned=False)
+        for key in reopen:  # reopened for whoever answers for it
+            PepSection.objects.get_or_create(pep=pep, key=key)
+        PepSection.objects.filter(pep=pep, key__in=reopen).update(
+            returned=True, completed=False, not_available=""
+        )
         PepStatusChange.objects.create(pep=pep, status=pep.status, by=user, note=note)
         if review is not None and action in ("approve", "return"):
             criteria = review.get("criteria", {})
@@ -118,18 +160,35 @@ def pep_transition(
             user=user,
             action=AuditEntry.Action.CHANGED,
             obj=pep,
-            summary=move.summary + (f" ({grade})" if grade else ""),
+            summary=summary + (f" ({grade})" if grade else ""),
         )
-    if move.notify:
-        _notify(pep, move.notify, move.summary, note, by=user)
+    if notify:
+        _notify(pep, notify, move.summary, mailed, by=user)
     return pep
 
 
+def missing_sentence(missing) -> str:
+    """ "Care and placement (social worker), SMART targets (designated teacher)"."""
+    return ", ".join(f"{spec.title} ({parts_label(spec.turn, ' or ')})" for spec in missing)
+
+
 def pep_section_save(
-    *, pep: Pep, key: str, user: User, data: dict, completed: bool, version: int
+    *,
+    pep: Pep,
+    key: str,
+    user: User,
+    data: dict,
+    completed: bool,
+    version: int,
+    not_available: str = "",
 ) -> PepSection:
-    """Save a section's answers, if the PEP is open and `user` owns the section."""
+    """Save a section's answers, if the PEP is open and `user` owns the section.
+
+    `not_available` records why its owner cannot complete it ("not available because
+    ..."): the PEP may then be submitted without it. Completing it clears the reason.
+    """
     section = SECTIONS[key]
+    not_available = "" if completed else not_available.strip()
     if pep.status not in EDITABLE:
         raise PepError(f"A PEP that is {pep.get_status_display().lower()} cannot be changed")
     if not may_edit(section, parts_for(user, pep.child)):
@@ -142,9 +201,11 @@ def pep_section_save(
                 f"{row.updated_by or 'Someone'} changed this section since you "
                 "opened it. Your answers are below: check them and save again."
             )
+        previous_reason = row.not_available
         changed = PepSection.objects.filter(pk=row.pk, version=row.version).update(
             data=data,
             completed=completed,
+            not_available=not_available,
             updated_by=user,
             version=F("version") + 1,
             carried_from=None,
@@ -158,11 +219,18 @@ def pep_section_save(
             obj=pep,
             summary=f"PEP section saved: {section.title}",
         )
+        if not_available and not_available != previous_reason:
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.CHANGED,
+                obj=pep,
+                summary=f"PEP section recorded as not available: {section.title}",
+            )
     return row
 
 
 def pep_meeting_save(
-    *, pep: Pep, user: User, data: dict, completed: bool, version: int
+    *, pep: Pep, user: User, data: dict, completed: bool, version: int, not_available: str = ""
 ) -> PepSection:
     """Save the meeting section and copy its date to the PEP, which reports count by.
 
@@ -170,7 +238,13 @@ def pep_meeting_save(
     """
     with transaction.atomic():
         row = pep_section_save(
-            pep=pep, key="meeting", user=user, data=data, completed=completed, version=version
+            pep=pep,
+            key="meeting",
+            user=user,
+            data=data,
+            completed=completed,
+            version=version,
+            not_available=not_available,
         )
         meeting = data.get("meeting_date") or None
         meeting = date.fromisoformat(meeting) if isinstance(meeting, str) else meeting

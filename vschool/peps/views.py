@@ -20,7 +20,7 @@ from vschool.peps.forms import CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep
 from vschool.peps.presenters import PepPresenter, formset_data, section_initial
 from vschool.peps.rules import PEP_TYPE_LABELS, TARGET_RULES
-from vschool.peps.sections import SECTIONS, may_edit
+from vschool.peps.sections import REQUIRED_FOR_SUBMIT, SECTIONS, may_edit, parts_label, resubmitters
 from vschool.peps.selectors import (
     pep_due_now,
     pep_for_child,
@@ -99,18 +99,32 @@ def _section_forms(spec, presented: PepPresenter, row, data, completing: bool):
         form = spec.form(
             data, initial=initial, context=presented.form_context(spec.key), completing=completing
         )
-    done = CompletedForm(data, initial={"completed": "yes" if row and row.completed else None})
+    state = None
+    if row is not None:
+        state = "yes" if row.completed else "na" if row.not_available else None
+    done = CompletedForm(
+        data,
+        initial={"completed": state, "not_available": row.not_available if row else ""},
+        may_be_unavailable=spec.key in REQUIRED_FOR_SUBMIT,
+    )
     return form, done
 
 
-def _section_save(pep, spec, user, form, completed: bool, version: int):
+def _section_save(pep, spec, user, form, completed: bool, version: int, not_available: str = ""):
     answers = formset_data(form) if spec.formset is not None else form.answers()
     save = (
         services.pep_meeting_save
         if spec.key == "meeting"
         else partial(services.pep_section_save, key=spec.key)
     )
-    return answers, save(pep=pep, user=user, data=answers, completed=completed, version=version)
+    return answers, save(
+        pep=pep,
+        user=user,
+        data=answers,
+        completed=completed,
+        version=version,
+        not_available=not_available,
+    )
 
 
 def _conflict(presented: PepPresenter, spec, pep, answers) -> dict:
@@ -163,8 +177,9 @@ def pep_section(request, pk: int, pep_id: int, section: str):
                 spec,
                 request.user,
                 form,
-                done.cleaned_data["completed"],
+                done.outcome[0],
                 _int(request.POST.get("version")),
+                done.outcome[1],
             )
         except services.StaleVersion as error:
             conflict = _conflict(
@@ -232,9 +247,16 @@ def pep_section_autosave(request, pk: int, pep_id: int, section: str):
                 "Choose Save and continue to see what.",
             }
         )
+    reason = request.POST.get("not_available", "") if request.POST.get("completed") == "na" else ""
     try:
         _, saved = _section_save(
-            pep, spec, request.user, form, completing, _int(request.POST.get("version"))
+            pep,
+            spec,
+            request.user,
+            form,
+            completing,
+            _int(request.POST.get("version")),
+            reason if spec.key in REQUIRED_FOR_SUBMIT else "",
         )
     except services.StaleVersion:
         return JsonResponse(
@@ -266,16 +288,25 @@ def pep_check(request, pk: int, pep_id: int):
     pep = pep_for_child(child, pep_id)
     presented = PepPresenter(pep, parts_for(request.user, child), timezone.localdate())
     form = CheckForm(request.POST or None)
+    blocked = False
     if request.method == "POST" and form.is_valid():
         action = "resubmit" if pep.status == Pep.Status.RETURNED else "submit"
-        try:
-            services.pep_transition(
-                pep=pep, user=request.user, action=action, version=_int(request.POST.get("version"))
-            )
-        except services.PepError as error:
-            form.add_error(None, str(error))
+        if presented.missing:
+            blocked = True  # the error summary names each section and whose it is
         else:
-            return redirect("peps:submitted", pk, pep.pk)
+            try:
+                services.pep_transition(
+                    pep=pep,
+                    user=request.user,
+                    action=action,
+                    version=_int(request.POST.get("version")),
+                )
+            except services.PepError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("peps:submitted", pk, pep.pk)
+    elif request.method == "POST" and presented.missing:
+        blocked = True
     return render(
         request,
         "peps/pep_check.html",
@@ -285,6 +316,7 @@ def pep_check(request, pk: int, pep_id: int):
             "presented": presented,
             "form": form,
             "move": presented.submit_move,
+            "blocked": blocked,
         },
     )
 
@@ -317,10 +349,14 @@ def pep_qa(request, pk: int, pep_id: int):
     pep = pep_for_child(child, pep_id)
     form = QaForm(
         request.POST if request.method == "POST" else None,
-        sections=[(key, spec.title) for key, spec in SECTIONS.items()],
+        sections=[
+            (key, spec.title, f"A return tells the {parts_label(spec.turn, ' and ')}")
+            for key, spec in SECTIONS.items()
+        ],
     )
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
+        named = [key for key in SECTIONS if key in form.review["comments"]]
         try:
             services.pep_transition(
                 pep=pep,
@@ -339,7 +375,7 @@ def pep_qa(request, pk: int, pep_id: int):
                 request,
                 "PEP approved"
                 if decision == "approve"
-                else "PEP returned to the designated teacher",
+                else f"PEP returned to the {parts_label(resubmitters(named), ' and ')}",
             )
             return redirect("peps:detail", pk, pep.pk)
     return render(

@@ -7,7 +7,7 @@ its count is one query, whatever the size of the roll. Every row says whose turn
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from vschool.accounts.models import Role
@@ -27,8 +27,9 @@ from vschool.cohort.scoping import children_for_user
 from vschool.peps.initial import care_starts, period_initial_peps
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.querysets import needs_pep_q
-from vschool.peps.sections import REQUIRED_FOR_SUBMIT
+from vschool.peps.sections import DONE_Q, is_done, turn
 from vschool.peps.selectors import term_deadline
+from vschool.peps.workflow import Part
 
 # The views, in the order of the sub navigation.
 VIEWS = (
@@ -168,26 +169,28 @@ class Row:
         return working_days_between(self.due, self.today) if self.due < self.today else 0
 
 
-def whose_turn(pep: Pep | None, done: set[str], initial: bool = False) -> str:
-    """Who must act next on a PEP: the school's sections, the social worker's care section,
-    or the Virtual School's QA. The social worker starts an initial PEP (rules.md 5)."""
+_LABELS = {Part.DESIGNATED_TEACHER: DT, Part.SOCIAL_WORKER: SW, Part.VIRTUAL_SCHOOL: VS}
+
+
+def whose_turn(
+    pep: Pep | None, done: set[str], initial: bool = False, returned: set[str] = frozenset()
+) -> str:
+    """Who must act next on a PEP (rules.md 5, sections.turn): those who answer for the
+    required sections not done and, when returned, for the sections returned and not
+    redone; then the designated teacher to submit (or those the return named, to
+    resubmit); the Virtual School once submitted. The social worker starts an initial PEP."""
     if pep is None or pep.status == Pep.Status.NOT_STARTED:
         return SW if initial or (pep and pep.kind == Pep.Kind.INITIAL) else DT
     if pep.status == Pep.Status.SUBMITTED:
         return VS
-    if pep.status == Pep.Status.RETURNED:
-        return DT
-    waiting = [
-        who
-        for who, ready in (
-            (DT, all(key in done for key in REQUIRED_FOR_SUBMIT)),
-            (SW, "care" in done),
-        )
-        if not ready
-    ]
-    if not waiting:
-        return f"{DT}, to submit"
-    return " and ".join([waiting[0], *(who.lower() for who in waiting[1:])])
+    now = turn(pep.status, done, returned)
+    if now is None:
+        return "Nobody"
+    names = [_LABELS[part] for part in Part if part in now.parts]
+    label = " and ".join([names[0], *(name.lower() for name in names[1:])])
+    if now.to_send:
+        label += ", to resubmit" if pep.status == Pep.Status.RETURNED else ", to submit"
+    return label
 
 
 def rows(view: str, objects: list, today: date) -> list[Row]:
@@ -223,7 +226,7 @@ def rows(view: str, objects: list, today: date) -> list[Row]:
         ]
     else:
         items = [(pep.child, pep, pep.due_date, pep.get_kind_display()) for pep in objects]
-    done = _sections_done([pep.pk for _child, pep, _due, _kind in items if pep])
+    done, returned = _sections_state([pep.pk for _child, pep, _due, _kind in items if pep])
     return [
         Row(
             child,
@@ -231,7 +234,12 @@ def rows(view: str, objects: list, today: date) -> list[Row]:
             kind,
             due,
             pep.get_status_display() if pep else "Not started",
-            whose_turn(pep, done.get(pep.pk, set()) if pep else set(), initial=view == "initial"),
+            whose_turn(
+                pep,
+                done.get(pep.pk, set()) if pep else set(),
+                initial=view == "initial",
+                returned=returned.get(pep.pk, set()) if pep else set(),
+            ),
             reverse("peps:detail", args=[child.pk, pep.pk])
             if pep
             else reverse("peps:child", args=[child.pk]),
@@ -241,13 +249,21 @@ def rows(view: str, objects: list, today: date) -> list[Row]:
     ]
 
 
-def _sections_done(pep_ids: list[int]) -> dict[int, set[str]]:
+def _sections_state(pep_ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Each PEP's sections done and sections returned, in one query."""
     done: dict[int, set[str]] = {}
-    for pep_id, key in PepSection.objects.filter(pep_id__in=pep_ids, completed=True).values_list(
-        "pep_id", "key"
-    ):
-        done.setdefault(pep_id, set()).add(key)
-    return done
+    returned: dict[int, set[str]] = {}
+    rows = (
+        PepSection.objects.filter(pep_id__in=pep_ids)
+        .filter(DONE_Q | Q(returned=True))
+        .values_list("pep_id", "key", "completed", "not_available", "returned")
+    )
+    for pep_id, key, completed, not_available, is_returned in rows:
+        if is_done(completed, not_available):
+            done.setdefault(pep_id, set()).add(key)
+        if is_returned:
+            returned.setdefault(pep_id, set()).add(key)
+    return done, returned
 
 
 def next_due(children: QuerySet[Child], today: date) -> date | None:

@@ -58,13 +58,13 @@ TRANSITIONS = {
             _VS,
             "Return for changes",
             "PEP returned for changes",
-            _DT,
+            _DT,  # services tells whoever answers for the sections returned (sections.turn)
         ),
         Transition(
             "resubmit",
             Status.RETURNED,
             Status.SUBMITTED,
-            _DT,
+            _DT_SW,  # services narrows it to whoever answers for the sections returned
             "Resubmit PEP to the Virtual School",
             "PEP resubmitted",
             _VS,

@@ -161,13 +161,16 @@ def test_the_officer_returns_a_pep_with_a_reason_the_teacher_sees(login, people,
         "Error: "
         in client.post(_url(pep, "qa/"), {"decision": "return", "version": "1"}).content.decode()
     )
+    unnamed = {"decision": "return", "version": "1", "note": "Add the child's views"}
+    assert "Comment on each section to change" in client.post(_url(pep, "qa/"), unnamed).text
     response = client.post(
-        _url(pep, "qa/"), {"decision": "return", "version": "1", "note": "Add the child's views"}
+        _url(pep, "qa/"), {**unnamed, "comment_voice": "Ask the child at the meeting"}
     )
     assert response.status_code == 302
     text = login(people["dt"]).get(_url(pep)).content.decode()
     assert "Returned for changes" in text and "Add the child&#x27;s views" in text
-    assert len(mail.outbox) == 1
+    assert "Ask the child at the meeting" in text and "There is a problem" in text
+    assert [m.to for m in mail.outbox] == [["dt@example.org"]]
 
 
 def test_approving_needs_a_grade_and_refuses_a_stale_version(login, people, make_pep):
@@ -188,7 +191,7 @@ def test_approving_needs_a_grade_and_refuses_a_stale_version(login, people, make
 
 def test_the_teacher_submits_through_the_check_answers_page(login, people, make_pep):
     pep = make_pep(S.DRAFT)
-    for key in ("school", "voice", "targets"):
+    for key in ("school", "voice", "targets", "care", "carer"):
         PepSection.objects.create(pep=pep, key=key, completed=True)
     client = login(people["dt"])
     assert "Check answers and submit" in client.get(_url(pep)).content.decode()

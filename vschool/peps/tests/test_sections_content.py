@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from vschool.cohort.models import Child
 from vschool.peps.forms import PpPlusSectionForm, VoiceSectionForm, WellbeingSectionForm
 from vschool.peps.models import Pep, PepReview, PepSection
+from vschool.peps.sections import REQUIRED_FOR_SUBMIT
 
 pytestmark = pytest.mark.django_db
 S = Pep.Status
@@ -287,7 +288,7 @@ def test_the_school_and_sen_the_system_holds_are_shown_not_asked(login, people, 
 
 
 def _ready(pep):
-    for key in ("school", "voice", "targets"):
+    for key in REQUIRED_FOR_SUBMIT:
         PepSection.objects.create(
             pep=pep,
             key=key,
@@ -325,11 +326,26 @@ def test_a_returned_pep_is_resubmitted_from_check_answers(login, people, make_pe
 
 def test_check_answers_lists_what_is_missing_and_cannot_start_before(login, people, make_pep):
     pep = make_pep(S.DRAFT)
+    _ready(pep)
+    PepSection.objects.filter(pep=pep, key__in=["targets", "care"]).delete()
     client = login(people["dt"])
-    assert "Cannot start yet" in _text(client.get(_url(pep)))
+    task_list = _text(client.get(_url(pep)))
+    assert "Cannot start yet" in task_list
+    assert "SMART targets (designated teacher), Care and placement (social worker)" in task_list
     text = _text(client.get(_url(pep, "check/")))
-    assert "You cannot submit the PEP until these sections are completed" in text
-    assert 'name="declaration"' not in text
+    assert "You cannot send the PEP until each of these sections is completed" in text
+    assert text.count("govuk-tag--red") == 2  # each incomplete required section, not grey
+    assert "Needed to submit: the social worker completes it" in text
+    # A blocked submit: an error summary naming each section and whose it is, linked.
+    response = client.post(_url(pep, "check/"), {"declaration": "on", "version": "1"})
+    blocked = _text(response)
+    assert response.status_code == 200 and "<title>Error: " in blocked
+    assert "govuk-error-summary" in blocked
+    care = f'href="/children/{pep.child_id}/peps/{pep.pk}/care/">Care and placement is not'
+    assert care in blocked and "Care and placement is not complete (social worker)" in blocked
+    assert "SMART targets is not complete (designated teacher)" in blocked
+    pep.refresh_from_db()
+    assert pep.status == S.DRAFT
 
 
 def test_a_social_worker_cannot_submit(login, people, make_pep):

@@ -49,7 +49,7 @@ def test_each_allowed_move_records_status_audit_and_mail(
     people, make_pep, action, source, target, who, note, grade, mailed_to
 ):
     pep = make_pep(source)
-    _complete(pep, "school", "voice", "targets")
+    _complete(pep, "school", "voice", "targets", "care", "carer")
     moved = services.pep_transition(
         pep=pep,
         user=people[who],
@@ -103,7 +103,7 @@ def test_approval_sets_the_grade_and_completed_date(people, make_pep):
 )
 def test_refused_moves_change_nothing(people, make_pep, action, source, who, kwargs, message):
     pep = make_pep(source)
-    _complete(pep, "school", "voice", "targets")
+    _complete(pep, "school", "voice", "targets", "care", "carer")
     with pytest.raises(services.PepError, match=message):
         services.pep_transition(pep=pep, user=people[who], action=action, version=1, **kwargs)
     pep.refresh_from_db()
@@ -115,14 +115,14 @@ def test_refused_moves_change_nothing(people, make_pep, action, source, who, kwa
 
 def test_a_teacher_at_another_school_cannot_submit(people, make_pep, roll):
     pep = make_pep(S.DRAFT)
-    _complete(pep, "school", "voice", "targets")
+    _complete(pep, "school", "voice", "targets", "care", "carer")
     with pytest.raises(services.PepError, match="You cannot do that"):
         services.pep_transition(pep=pep, user=roll["other_dt"], action="submit", version=1)
 
 
 def test_a_stale_version_is_refused(people, make_pep):
     pep = make_pep(S.DRAFT, version=3)
-    _complete(pep, "school", "voice", "targets")
+    _complete(pep, "school", "voice", "targets", "care", "carer")
     with pytest.raises(services.StaleVersion, match="Someone else changed this PEP"):
         services.pep_transition(pep=pep, user=people["dt"], action="submit", version=2)
     pep.refresh_from_db()

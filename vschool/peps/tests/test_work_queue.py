@@ -57,22 +57,41 @@ def test_each_pep_is_in_the_views_its_status_and_due_date_put_it(
     assert {label for label, n in counts.items() if n} == views
 
 
+SCHOOL = {"school", "voice", "targets"}
+CARE = {"care", "carer"}
+DT_SW = "Designated teacher and social worker"
+
+
 @pytest.mark.parametrize(
-    "status,done,initial,turn",
+    "status,done,returned,initial,turn",
     [
-        (None, set(), False, DT),
-        (None, set(), True, SW),  # the social worker starts the initial PEP
-        (S.DRAFT, set(), False, "Designated teacher and social worker"),
-        (S.DRAFT, {"school", "voice", "targets"}, False, SW),
-        (S.DRAFT, {"care"}, False, DT),
-        (S.DRAFT, {"school", "voice", "targets", "care"}, False, f"{DT}, to submit"),
-        (S.SUBMITTED, set(), False, VS),
-        (S.RETURNED, {"school", "voice", "targets", "care"}, False, DT),
+        (None, set(), set(), False, DT),
+        (None, set(), set(), True, SW),  # the social worker starts the initial PEP
+        (S.DRAFT, set(), set(), False, DT_SW),
+        (S.DRAFT, SCHOOL, set(), False, SW),
+        (S.DRAFT, SCHOOL | {"care"}, set(), False, SW),  # the carer's views too
+        (S.DRAFT, CARE, set(), False, DT),
+        (S.DRAFT, {"school", "targets"} | CARE, set(), False, DT),  # the child's views: DT
+        (S.DRAFT, SCHOOL | CARE, set(), False, f"{DT}, to submit"),
+        (S.DRAFT, SCHOOL | CARE, {"care"}, False, f"{DT}, to submit"),  # not returned
+        (S.SUBMITTED, set(), set(), False, VS),
+        # Returned: whoever answers for the sections returned and not redone ...
+        (S.RETURNED, SCHOOL | {"carer"}, {"care"}, False, SW),
+        (S.RETURNED, {"school", "voice", "care"}, {"targets", "carer"}, False, DT_SW),
+        (S.RETURNED, CARE | {"voice", "school"}, {"targets"}, False, DT),
+        (S.RETURNED, SCHOOL | CARE, {"meeting"}, False, DT_SW),  # either may redo it
+        # ... and a required section undone since is theirs again
+        (S.RETURNED, {"school", "voice"} | CARE, {"care"}, False, DT),
+        # Once redone, they resubmit; a return that named none goes to the school
+        (S.RETURNED, SCHOOL | CARE, {"care"}, False, f"{SW}, to resubmit"),
+        (S.RETURNED, SCHOOL | CARE, {"care", "targets"}, False, f"{DT_SW}, to resubmit"),
+        (S.RETURNED, SCHOOL | CARE, set(), False, f"{DT}, to resubmit"),
+        (S.APPROVED, SCHOOL | CARE, set(), False, "Nobody"),
     ],
 )
-def test_whose_turn_follows_the_status_and_the_sections_done(status, done, initial, turn):
+def test_whose_turn_follows_the_status_and_the_sections(status, done, returned, initial, turn):
     pep = Pep(status=status, kind="initial" if initial else "termly") if status else None
-    assert whose_turn(pep, done, initial=initial) == turn
+    assert whose_turn(pep, done, initial=initial, returned=returned) == turn
 
 
 def test_each_role_sees_its_own_childrens_peps(login, people, make_pep, roll, personas):
