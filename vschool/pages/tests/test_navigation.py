@@ -79,5 +79,8 @@ def test_the_work_queue_badge_counts_what_waits_for_the_user(login, personas, ro
     )
     badge = '<span class="moj-notification-badge">{}<'
     assert badge.format(2) in login(officer).get("/").content.decode()  # awaiting their QA
-    assert badge.format(1) in login(dt).get("/").content.decode()  # returned, their school only
+    # The designated teacher and the social worker each have their required sections still
+    # to do on the draft and the returned PEP of their child (not the other school's).
+    assert badge.format(2) in login(dt).get("/").content.decode()
+    assert badge.format(2) in login(personas[Role.SOCIAL_WORKER]).get("/").content.decode()
     assert "moj-notification-badge" not in login(personas[Role.HEAD]).get("/").content.decode()
