@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 
+from vschool.calendar.rules import age_on, financial_year_start
 from vschool.cohort.models import (
     Adoption,
     AdoptionDecision,
@@ -107,8 +108,11 @@ def _chunked(queryset, field: str, values: list) -> list:
     return found
 
 
-def collection_year_of(parsed: ParsedReturn) -> int:
-    """The year whose 31 March ends the collection: the one after the latest date in it."""
+def collection_year_of(parsed: ParsedReturn) -> int | None:
+    """The year whose 31 March ends the collection: the one after the latest date in it.
+
+    None when the episodes hold no date (no episode rows): the year must be stated.
+    """
     latest = max(
         (
             d
@@ -117,9 +121,37 @@ def collection_year_of(parsed: ParsedReturn) -> int:
             for d in (ep["DECOM"], ep.get("DEC"))
             if d
         ),
-        default=date.today(),
+        default=None,
     )
-    return latest.year + 1 if latest >= date(latest.year, 4, 1) else latest.year
+    return None if latest is None else collection_year_on(latest)
+
+
+def collection_year_on(day: date) -> int:
+    """The collection year `day` falls in, by the 31 March it ends on (rules.md 2.1)."""
+    return financial_year_start(day) + 1
+
+
+def looked_after_past_18(la_child_ids: list[str], today: date) -> list[str]:
+    """Of these children (by CHILD), those with an open episode who are 18 or older today.
+
+    Care ends at 18 (CA1989 s22; rules.md 2), so a return that leaves one open needs
+    checking; the import still goes in.
+    """
+    open_episodes = _chunked(
+        CareEpisode.objects.filter(dec__isnull=True).select_related("child"),
+        "child__la_child_id",
+        la_child_ids,
+    )
+    found = {}
+    for episode in sorted(open_episodes, key=lambda ep: ep.child.la_child_id):
+        child = episode.child
+        if child.date_of_birth and age_on(child.date_of_birth, today) >= 18:
+            found[child.pk] = (
+                f"CHILD {child.la_child_id} is looked after past 18 (born "
+                f"{child.date_of_birth:%d/%m/%Y}, episode open since "
+                f"{episode.decom:%d/%m/%Y}): check the return"
+            )
+    return list(found.values())
 
 
 def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Counter:
