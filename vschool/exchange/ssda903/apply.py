@@ -169,7 +169,7 @@ def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Counter:
     # A child is updated when the child row or the year's header changed.
     updated |= _headers_upsert(parsed, ids, collection_year) - {ids[c] for c in new}
     counts["children_updated"] += len(updated)
-    _episodes_upsert(parsed, ids, year[1], counts)
+    _episodes_upsert(parsed, ids, year[1], counts, later)
     _oc3_upsert(parsed, ids, collection_year, counts)
     if "reviews" in parsed.files_read:
         counts["reviews"] += _dated_upsert(
@@ -356,12 +356,20 @@ def _headers_upsert(parsed: ParsedReturn, ids: dict[str, int], year: int) -> set
 
 
 def _episodes_upsert(
-    parsed: ParsedReturn, ids: dict[str, int], year_end: date, counts: Counter
+    parsed: ParsedReturn,
+    ids: dict[str, int],
+    year_end: date,
+    counts: Counter,
+    later: set[str],
 ) -> None:
     """Match episodes by CHILD and DECOM; the file's replace those held from its first.
 
     The file shows episodes as they stood at its 31 March: one it gives open that is held
     with a later end keeps that end, and episodes begun after that 31 March stay.
+
+    An older return never rolls the roll back: for a child a later year's return has
+    given (`later`), it only adds the history missing before the child's earliest episode
+    held (episodes that ended by then), and changes or removes nothing.
     """
     ending = care_ending_reasons()
     in_db: dict[int, dict[date, CareEpisode]] = {}
@@ -371,6 +379,14 @@ def _episodes_upsert(
     for child_id, rows in parsed.episodes.items():
         pk = ids[child_id]
         held = in_db.get(pk, {})
+        earliest = min(held, default=None)
+        if child_id in later:
+            rows = [
+                row
+                for row in rows
+                if earliest is None
+                or (row["DECOM"] < earliest and row.get("DEC") and row["DEC"] <= earliest)
+            ]
         in_file = set()
         for row in rows:
             fields = {
@@ -385,6 +401,8 @@ def _episodes_upsert(
                 counts["placement_changes"] += fields["rne"] in PLACEMENT_CHANGE_RNE
                 counts["left_care"] += fields["rec"] in ending
                 counts["episodes_ended"] += fields["dec"] is not None
+            elif child_id in later:
+                continue  # as the later return gave it
             elif fields["dec"] is None and episode.dec is not None and episode.dec > year_end:
                 continue  # ended after this return's 31 March: a later return said so
             elif any(getattr(episode, name) != value for name, value in fields.items()):
@@ -393,7 +411,7 @@ def _episodes_upsert(
                 for name, value in fields.items():
                     setattr(episode, name, value)
                 changed.append(episode)
-        first = min(row["DECOM"] for row in rows) if rows else None
+        first = min(row["DECOM"] for row in rows) if rows and child_id not in later else None
         removed += [
             ep.pk
             for decom, ep in held.items()
