@@ -208,3 +208,34 @@ def test_a_crash_in_the_background_marks_the_run_failed_and_changes_nothing(
     assert run.status == ImportRun.Status.FAILED
     assert "problem with the service" in page
     assert not Child.objects.exists()
+
+
+def test_the_return_of_a_year_held_downloads_as_a_zip_and_is_audited(login, personas):
+    import io
+    import zipfile
+
+    client = login(personas[Role.DATA_OFFICER])
+    assert "No collection year is held yet" in client.get("/imports/export/").content.decode()
+    _upload(client)
+    _decide(client, ImportRun.objects.get(), "confirm")
+    page = client.get("/imports/export/").content.decode()
+    assert "2025-26 (1 April 2025 to 31 March 2026)" in page
+    response = client.get("/imports/export/", {"year": "2026"})
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="ssda903-2025-26.zip"'
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert len(archive.namelist()) == 10
+    assert archive.read("header.csv").decode().splitlines()[1].startswith("C1,")
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORTED)
+    assert entry.summary.startswith("Downloaded the SSDA903 return 2025-26 (ZIP)")
+    unheld = client.get("/imports/export/", {"year": "2019"}).content.decode()
+    assert "Select a valid choice" in unheld
+
+
+def test_the_errors_download_is_audited(login, personas):
+    client = login(personas[Role.DATA_OFFICER])
+    _upload(client, episodes=EPISODES.replace(b"U1,PR1", b"QQ,PR1"))
+    client.get(f"/imports/{ImportRun.objects.get().pk}/errors.csv")
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.EXPORTED, summary__contains="rejected rows"
+    ).exists()
