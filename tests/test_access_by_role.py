@@ -59,6 +59,7 @@ EXPECTED = {
     "exchange:imports": (IMPORTERS, IMPORTERS),
     "exchange:run": (IMPORTERS, IMPORTERS),
     "exchange:run_errors": (IMPORTERS, IMPORTERS),
+    "exchange:export": (IMPORTERS, IMPORTERS),
     "calendar:term_dates_edit": (STAFF, STAFF),
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:outstanding_peps": (STAFF, STAFF),

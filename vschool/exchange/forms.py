@@ -1,8 +1,13 @@
-"""The upload form: which feed, and its files."""
+"""The upload form: which feed, its files and, for an SSDA903 return, its year; the export's
+year."""
+
+from datetime import date
 
 from django import forms
 
+from vschool.calendar.rules import financial_year_label
 from vschool.exchange.models import ImportRun
+from vschool.exchange.ssda903.apply import collection_year_on
 from vschool.kit.forms import GovukForm
 
 
@@ -33,6 +38,40 @@ class UploadForm(GovukForm):
         "all-establishments CSV; for historic PEPs, the PEP CSV (see the guide).",
         error_messages={"required": "Select the files to import"},
     )
+    collection_year = forms.TypedChoiceField(
+        label="SSDA903 collection year",
+        help_text="Only for an SSDA903 return. The year is read from the episodes; choose it "
+        "only when the return has no episodes to read it from.",
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     skip_invalid = forms.BooleanField(
         label="Import the valid rows even if some rows have errors", required=False
     )
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        latest = collection_year_on(today or date.today()) + 1
+        self.fields["collection_year"].choices = [("", "Read it from the episodes")] + [
+            (year, collection_year_text(year)) for year in range(latest, latest - 12, -1)
+        ]
+
+
+def collection_year_text(year: int) -> str:
+    """ "2025-26 (1 April 2025 to 31 March 2026)" for the year ending 31 March 2026."""
+    return f"{financial_year_label(year - 1)} (1 April {year - 1} to 31 March {year})"
+
+
+class ExportForm(GovukForm):
+    """Choose one of the collection years held."""
+
+    year = forms.TypedChoiceField(
+        label="Collection year",
+        coerce=int,
+        error_messages={"required": "Choose the collection year to export"},
+    )
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, collection_year_text(year)) for year in years]

@@ -278,6 +278,7 @@ def gias_import(
     skip_invalid: bool = False,
     request=None,
     run: ImportRun | None = None,
+    check_only: bool = False,
 ) -> ImportRun:
     """Import a GIAS extract given as {file name: bytes}; return the recorded run."""
     return run_import(
@@ -291,4 +292,5 @@ def gias_import(
         skip_invalid=skip_invalid,
         request=request,
         run=run,
+        check_only=check_only,
     )

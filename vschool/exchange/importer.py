@@ -9,7 +9,7 @@ audit entry are written once, here.
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from django.db import transaction
 
@@ -26,16 +26,19 @@ class Parsed(Protocol):
     rejects: list[Reject]  # every problem found
     rows_read: int
     file_rejected: bool  # no row can be imported, even skipping invalid ones
+    # A parse may also carry `collection_year` (the SSDA903 year it read) and
+    # `year_stated` (the year was given, not read); the run records them.
 
 
 Progress = Callable[[int], None] | None
+P = TypeVar("P", bound=Parsed)
 
 
 def run_import(
     kind: str,
     *,
-    parse: Callable[[dict[str, bytes], Progress], Parsed],
-    apply: Callable[[Parsed], Counter],
+    parse: Callable[[dict[str, bytes], Progress], P],
+    apply: Callable[[P], Counter],
     labels: dict[str, tuple[str, str]],
     unchanged: str,
     files: dict[str, bytes],
@@ -43,29 +46,59 @@ def run_import(
     skip_invalid: bool = False,
     request=None,
     run: ImportRun | None = None,
+    warn: Callable[[P], list[str]] | None = None,
+    check_only: bool = False,
 ) -> ImportRun:
     """Check `files`, apply them in one transaction if allowed, and record the run.
 
     `labels` name the counts `apply` returns, in the order the summary gives them;
     `unchanged` is the summary when nothing changed. `run`, a queued run from
     import_run_queue, is filled in rather than a new one made, and shows the rows checked
-    as the check goes on.
+    as the check goes on. `warn`, called after `apply` in its transaction, lists states
+    the import leaves that someone should look at; they never reject the import.
+    `check_only` rolls the transaction back: the run is CHECKED with what would change
+    (UNCHANGED when nothing would), and nothing changes.
     """
     parsed = parse(files, import_progress(run))
     rejects = sorted(parsed.rejects)
+    warnings: list[str] = []
     if parsed.file_rejected or (rejects and not skip_invalid):
         counts: dict[str, int] = {}
         status = ImportRun.Status.REJECTED
         summary = rejected_summary(rejects)
     else:
-        import_status_set(run, ImportRun.Status.IMPORTING)
+        import_status_set(
+            run, ImportRun.Status.CHECKING if check_only else ImportRun.Status.IMPORTING
+        )
         with transaction.atomic():
             changes = apply(parsed)
+            warnings = warn(parsed) if warn is not None else []
+            if check_only:
+                transaction.set_rollback(True)  # a dry run: count, then undo
         counts = {key: changes[key] for key in labels if changes[key]}
-        status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
-        summary = summary_of(counts, rejects, labels=labels, unchanged=unchanged)
+        if check_only and counts:
+            status = ImportRun.Status.CHECKED
+            summary = checked_summary(counts, rejects, labels=labels)
+        else:
+            status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
+            summary = summary_of(counts, rejects, labels=labels, unchanged=unchanged)
     return import_run_record(
-        kind, status, files, parsed.rows_read, counts, summary, rejects, user, request, run=run
+        kind,
+        status,
+        files,
+        parsed.rows_read,
+        counts,
+        summary,
+        rejects,
+        user,
+        request,
+        run=run,
+        extra={
+            "warnings": warnings,
+            "collection_year": getattr(parsed, "collection_year", None),
+            "year_stated": getattr(parsed, "year_stated", False),
+            "needs_confirmation": status == ImportRun.Status.CHECKED,
+        },
     )
 
 
@@ -105,11 +138,22 @@ def summary_of(
     return text
 
 
+def checked_summary(
+    counts: dict[str, int], rejects: list[Reject], *, labels: dict[str, tuple[str, str]]
+) -> str:
+    """What a check found the import would do, before anyone confirms it."""
+    text = f"Ready to import: {changes_text(counts, labels)}."
+    if rejects:
+        text += f" {_rows(len({(r.file, r.line) for r in rejects}))} with errors will be skipped."
+    return text + " Nothing has changed yet."
+
+
 def rejected_summary(rejects: list[Reject]) -> str:
-    return (
-        f"Not imported: {_rows(len({(r.file, r.line) for r in rejects}))} with errors. "
-        "Nothing changed."
-    )
+    """Why nothing was imported: a whole-file problem once (line 0), else the rows."""
+    reasons = list(dict.fromkeys(r.reason for r in rejects if r.line == 0))
+    rows = len({(r.file, r.line) for r in rejects if r.line})
+    said = "; ".join(reasons + ([f"{_rows(rows)} with errors"] if rows else []))
+    return f"Not imported: {said or 'the files could not be read'}. Nothing changed."
 
 
 def import_run_record(
@@ -123,9 +167,11 @@ def import_run_record(
     user,
     request,
     run: ImportRun | None = None,
+    extra: dict | None = None,
 ) -> ImportRun:
     """Save a run's result and rejected rows (filling in a queued run) and audit it."""
     fields = {
+        **(extra or {}),
         "kind": kind,
         "status": status,
         "user": user if user is not None and user.pk else None,
@@ -140,6 +186,7 @@ def import_run_record(
         for name, value in fields.items():
             setattr(run, name, value)
         run.save(update_fields=list(fields))
+        run.rejects.all().delete()  # a confirmed check lists its rejects again
     ImportReject.objects.bulk_create(
         [
             ImportReject(

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from vschool.calendar.rules import financial_year_label
+
 
 class ImportRun(models.Model):
     class Kind(models.TextChoices):
@@ -14,6 +16,8 @@ class ImportRun(models.Model):
         QUEUED = "queued", "Queued"
         CHECKING = "checking", "Checking"
         IMPORTING = "importing", "Importing"
+        CHECKED = "checked", "Checked, waiting for confirmation"
+        CANCELLED = "cancelled", "Cancelled"
         FAILED = "failed", "Failed"
         IMPORTED = "imported", "Imported"
         UNCHANGED = "unchanged", "Nothing to change"
@@ -31,6 +35,14 @@ class ImportRun(models.Model):
     skip_invalid = models.BooleanField(default=False)
     counts = models.JSONField(default=dict)
     summary = models.CharField(max_length=500, blank=True)
+    # A web upload is checked first: the check (a dry run) records what the import would
+    # change, and the files wait (ImportFile) until someone confirms or cancels.
+    needs_confirmation = models.BooleanField(default=False)
+    # The SSDA903 collection year read from the return (or stated, when year_stated).
+    collection_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    year_stated = models.BooleanField(default=False)
+    # Impossible states found after the import ("looked after past 18: check the return").
+    warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -42,9 +54,19 @@ class ImportRun(models.Model):
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING)
 
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.status == self.Status.CHECKED and self.needs_confirmation
+
+    @property
+    def collection_year_label(self) -> str:
+        """ "2025-26" for the collection year ending 31 March 2026."""
+        year = self.collection_year
+        return financial_year_label(year - 1) if year else ""
+
 
 class ImportFile(models.Model):
-    """An uploaded file waiting for a background import; deleted once the import has run."""
+    """An uploaded file waiting to be checked or confirmed; deleted once imported or cancelled."""
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="uploads")
     name = models.CharField(max_length=200)

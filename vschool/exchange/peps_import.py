@@ -272,6 +272,7 @@ def peps_import(
     skip_invalid: bool = False,
     request=None,
     run: ImportRun | None = None,
+    check_only: bool = False,
 ) -> ImportRun:
     """Import historic PEPs; nothing changes if a row is rejected, unless rejects are skipped."""
     return run_import(
@@ -285,4 +286,5 @@ def peps_import(
         skip_invalid=skip_invalid,
         request=request,
         run=run,
+        check_only=check_only,
     )

@@ -1,9 +1,23 @@
 """Reads for the imports pages."""
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
+from vschool.cohort.models import CareLeaverContact, ReturnedHeader
 from vschool.exchange.models import ImportRun
 
 
 def import_runs_recent(limit: int = 20) -> QuerySet[ImportRun]:
     return ImportRun.objects.select_related("user").order_by("-started_at", "-id")[:limit]
+
+
+def ssda903_years_held() -> list[int]:
+    """The collection years (by their 31 March) an imported return or OC3 record gave, newest
+    first: the years the export can write."""
+    years = set(ReturnedHeader.objects.values_list("collection_year", flat=True).distinct())
+    years |= set(CareLeaverContact.objects.values_list("collection_year", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def import_run_get(pk: int) -> ImportRun:
+    return get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)

@@ -4,15 +4,30 @@ The checking, transaction, run record and audit are the importer skeleton's
 (vschool/exchange/importer.py).
 """
 
+from functools import partial
 from pathlib import Path
+
+from django.utils import timezone
 
 from vschool.accounts.models import User
 from vschool.exchange.importer import run_import
 from vschool.exchange.models import ImportFile, ImportRun
-from vschool.exchange.reading import read_table
-from vschool.exchange.ssda903.apply import CHANGE_LABELS, apply_return, collection_year_of
-from vschool.exchange.ssda903.parse import parse_return
-from vschool.exchange.ssda903.spec import FILES
+from vschool.exchange.problems import Reject
+from vschool.exchange.reading import CsvTable, parse_date, read_table
+from vschool.exchange.ssda903.apply import (
+    CHANGE_LABELS,
+    apply_return,
+    collection_year_of,
+    collection_year_on,
+    looked_after_past_18,
+)
+from vschool.exchange.ssda903.parse import ParsedReturn, parse_return
+from vschool.exchange.ssda903.spec import EPISODES, FILES
+
+NO_YEAR = (
+    "The collection year cannot be read from episodes.csv (it holds no episodes): "
+    "choose the collection year and upload the return again"
+)
 
 
 def ssda903_file_name(filename: str) -> str | None:
@@ -44,19 +59,18 @@ def ssda903_import(
     collection_year: int | None = None,
     request=None,
     run: ImportRun | None = None,
+    check_only: bool = False,
 ) -> ImportRun:
     """Import an SSDA903 return given as {file name: bytes}; return the recorded run.
 
-    The collection year is `collection_year` or, if None, the one the episodes end in.
+    The collection year is `collection_year` or, if None, the one the episodes end in;
+    a return with no episode dates and no year given is rejected. `check_only` records
+    what the import would change and changes nothing.
     """
-
-    def apply(parsed):
-        return apply_return(parsed, collection_year=collection_year or collection_year_of(parsed))
-
     return run_import(
         ImportRun.Kind.SSDA903,
-        parse=_ssda903_parse,
-        apply=apply,
+        parse=partial(_ssda903_parse, collection_year=collection_year),
+        apply=_ssda903_apply,
         labels=CHANGE_LABELS,
         unchanged="No changes: the roll already matches these files.",
         files=files,
@@ -64,22 +78,66 @@ def ssda903_import(
         skip_invalid=skip_invalid,
         request=request,
         run=run,
+        warn=_ssda903_warnings,
+        check_only=check_only,
     )
 
 
-def _ssda903_parse(files: dict[str, bytes], progress):
+def _ssda903_parse(
+    files: dict[str, bytes], progress, collection_year: int | None = None
+) -> ParsedReturn:
     tables = {}
     for filename, data in files.items():
         name = ssda903_file_name(filename)
         if name is not None:
             tables[name] = read_table(f"{name}.csv", data)
-    return parse_return(tables, progress=progress)
+    parsed = parse_return(tables, progress=progress)
+    parsed.year_stated = collection_year is not None
+    parsed.collection_year = (
+        collection_year or collection_year_of(parsed) or _year_of_rows(tables.get("episodes"))
+    )
+    if parsed.collection_year is None and not parsed.file_rejected:
+        parsed.rejects.append(Reject(EPISODES.filename, 0, "", "", NO_YEAR))
+        parsed.file_rejected = True
+    return parsed
+
+
+def _ssda903_apply(parsed: ParsedReturn):
+    assert parsed.collection_year is not None  # a return without one is rejected
+    return apply_return(parsed, collection_year=parsed.collection_year)
+
+
+def _year_of_rows(table: CsvTable | None) -> int | None:
+    """The collection year from the episodes' dates, rejected rows too (for a return whose
+    every episode was rejected, imported with its invalid rows skipped)."""
+    dates = []
+    for _, row in table.rows if table is not None else []:
+        for column in ("DECOM", "DEC"):
+            try:
+                dates.append(parse_date(row.get(column) or ""))
+            except ValueError:
+                pass
+    return collection_year_on(max(dates)) if dates else None
+
+
+def _ssda903_warnings(parsed: ParsedReturn) -> list[str]:
+    """After the return is applied: its children the roll now shows in care past 18."""
+    return looked_after_past_18(list(parsed.header), timezone.localdate())
 
 
 def import_run_queue(
-    *, kind: str, files: dict[str, bytes], user: User, skip_invalid: bool
+    *,
+    kind: str,
+    files: dict[str, bytes],
+    user: User,
+    skip_invalid: bool,
+    check_first: bool = False,
+    collection_year: int | None = None,
 ) -> ImportRun:
-    """Keep uploaded files and queue their import, for files too big to check in a request."""
+    """Keep uploaded files and queue their import, for files too big to check in a request.
+
+    With `check_first` the worker only checks them: the run then waits for confirmation.
+    """
     from vschool.exchange.tasks import import_run_task
 
     run = ImportRun.objects.create(
@@ -89,10 +147,18 @@ def import_run_queue(
         skip_invalid=skip_invalid,
         files=", ".join(sorted(files))[:1000],
         rows_total=sum(max(data.count(b"\n") - 1, 0) for data in files.values()),
+        needs_confirmation=check_first,
+        collection_year=collection_year,
+        year_stated=collection_year is not None,
     )
-    ImportFile.objects.bulk_create(
-        ImportFile(run=run, name=name, data=data) for name, data in files.items()
-    )
+    import_files_keep(run, files)
     import_run_task.enqueue(run.pk)
     run.refresh_from_db()
     return run
+
+
+def import_files_keep(run: ImportRun, files: dict[str, bytes]) -> None:
+    """Keep a run's uploaded files until it is imported or cancelled."""
+    ImportFile.objects.bulk_create(
+        ImportFile(run=run, name=name, data=data) for name, data in files.items()
+    )

@@ -1,21 +1,24 @@
-"""Upload a feed, see what it changed or why it was rejected, download the errors."""
+"""Upload a feed, see what it would change, confirm or cancel it, see what it changed or why
+it was rejected, download the errors; download the SSDA903 return of a year held."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from vschool.accounts.models import Role
-from vschool.exchange.forms import UploadForm
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
+from vschool.calendar.rules import financial_year_label
+from vschool.exchange.forms import ExportForm, UploadForm
 from vschool.exchange.gias import CHANGE_LABELS as GIAS_LABELS
-from vschool.exchange.importers import IMPORTERS
-from vschool.exchange.models import ImportRun
 from vschool.exchange.peps_import import CHANGE_LABELS as PEP_LABELS
 from vschool.exchange.problems import rejects_csv
-from vschool.exchange.selectors import import_runs_recent
-from vschool.exchange.services import import_run_queue
+from vschool.exchange.selectors import import_run_get, import_runs_recent, ssda903_years_held
 from vschool.exchange.ssda903.apply import CHANGE_LABELS as SSDA903_LABELS
+from vschool.exchange.ssda903.export import ssda903_export_zip
+from vschool.exchange.uploads import upload_cancel, upload_check, upload_confirm
 from vschool.kit.pagination import pagination
 
 IMPORTING_ROLES = {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}
@@ -27,28 +30,42 @@ def _require_importer(user):
 
 
 def imports(request):
+    """Upload files: they are checked, and the run page shows what they would change."""
     _require_importer(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        files = {upload.name: upload.read() for upload in form.cleaned_data["files"]}
-        kind, skip_invalid = form.cleaned_data["kind"], form.cleaned_data["skip_invalid"]
-        if sum(map(len, files.values())) > settings.VSCHOOL_BACKGROUND_IMPORT_BYTES:
-            run = import_run_queue(
-                kind=kind, files=files, user=request.user, skip_invalid=skip_invalid
-            )
-        else:
-            run = IMPORTERS[kind](
-                files=files, user=request.user, skip_invalid=skip_invalid, request=request
-            )
+        run = upload_check(
+            kind=form.cleaned_data["kind"],
+            files={upload.name: upload.read() for upload in form.cleaned_data["files"]},
+            user=request.user,
+            skip_invalid=form.cleaned_data["skip_invalid"],
+            collection_year=form.cleaned_data["collection_year"],
+            request=request,
+        )
         return redirect("exchange:run", pk=run.pk)
-    return render(request, "exchange/imports.html", {"form": form, "runs": import_runs_recent()})
+    return render(
+        request,
+        "exchange/imports.html",
+        {"form": form, "runs": import_runs_recent(), "may_export": bool(ssda903_years_held())},
+    )
 
 
 @vary_on_headers("HX-Request")
+@require_http_methods(["GET", "POST"])
 def run_detail(request, pk: int):
-    """The run's result; while it runs, its progress, which htmx polls until it ends (286)."""
+    """The run's result; while it runs, its progress, which htmx polls until it ends (286).
+
+    A checked run waiting for confirmation takes the decision as a POST: confirm or cancel.
+    """
     _require_importer(request.user)
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = import_run_get(pk)
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision == "confirm":
+            upload_confirm(run, user=request.user, request=request)
+        elif decision == "cancel":
+            upload_cancel(run, user=request.user, request=request)
+        return redirect("exchange:run", pk=run.pk)
     if request.htmx:
         if run.in_progress:
             return render(request, "exchange/progress.html", {"run": run})
@@ -58,6 +75,15 @@ def run_detail(request, pk: int):
     page = Paginator(run.rejects.all(), 50).get_page(request.GET.get("page"))
     labels = {**SSDA903_LABELS, **GIAS_LABELS, **PEP_LABELS}
     counts = [(labels[key][value != 1], value) for key, value in run.counts.items()]
+    if page.paginator.count or run.warnings:  # rows naming children
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.VIEWED,
+            obj=run,
+            request=request,
+            summary=f"Viewed import {run.pk}: {len(run.warnings)} warnings, "
+            f"{page.paginator.count} rejected rows",
+        )
     return render(
         request,
         "exchange/run.html",
@@ -72,7 +98,36 @@ def run_detail(request, pk: int):
 
 def run_errors_csv(request, pk: int):
     _require_importer(request.user)
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = import_run_get(pk)
+    audit_record(
+        user=request.user,
+        action=AuditEntry.Action.EXPORTED,
+        obj=run,
+        request=request,
+        summary=f"Downloaded the rejected rows of import {run.pk} (CSV)",
+    )
     response = HttpResponse(rejects_csv(run.rejects.all()), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
     return response
+
+
+def export_ssda903(request):
+    """Choose a collection year held and download its return: ten CSV files in a zip."""
+    _require_importer(request.user)
+    years = ssda903_years_held()
+    form = ExportForm(request.GET or None, years=years)
+    if request.GET and form.is_valid():
+        year = form.cleaned_data["year"]
+        data, counts = ssda903_export_zip(year=year)
+        label = financial_year_label(year - 1)
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.EXPORTED,
+            request=request,
+            summary=f"Downloaded the SSDA903 return {label} (ZIP): "
+            + ", ".join(f"{name}.csv {count:,}" for name, count in counts.items()),
+        )
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="ssda903-{label}.zip"'
+        return response
+    return render(request, "exchange/export.html", {"form": form, "years": years})

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 
+from vschool.calendar.rules import age_on, financial_year_start
 from vschool.cohort.models import (
     Adoption,
     AdoptionDecision,
@@ -107,8 +108,11 @@ def _chunked(queryset, field: str, values: list) -> list:
     return found
 
 
-def collection_year_of(parsed: ParsedReturn) -> int:
-    """The year whose 31 March ends the collection: the one after the latest date in it."""
+def collection_year_of(parsed: ParsedReturn) -> int | None:
+    """The year whose 31 March ends the collection: the one after the latest date in it.
+
+    None when the episodes hold no date (no episode rows): the year must be stated.
+    """
     latest = max(
         (
             d
@@ -117,9 +121,37 @@ def collection_year_of(parsed: ParsedReturn) -> int:
             for d in (ep["DECOM"], ep.get("DEC"))
             if d
         ),
-        default=date.today(),
+        default=None,
     )
-    return latest.year + 1 if latest >= date(latest.year, 4, 1) else latest.year
+    return None if latest is None else collection_year_on(latest)
+
+
+def collection_year_on(day: date) -> int:
+    """The collection year `day` falls in, by the 31 March it ends on (rules.md 2.1)."""
+    return financial_year_start(day) + 1
+
+
+def looked_after_past_18(la_child_ids: list[str], today: date) -> list[str]:
+    """Of these children (by CHILD), those with an open episode who are 18 or older today.
+
+    Care ends at 18 (CA1989 s22; rules.md 2), so a return that leaves one open needs
+    checking; the import still goes in.
+    """
+    open_episodes = _chunked(
+        CareEpisode.objects.filter(dec__isnull=True).select_related("child"),
+        "child__la_child_id",
+        la_child_ids,
+    )
+    found = {}
+    for episode in sorted(open_episodes, key=lambda ep: ep.child.la_child_id):
+        child = episode.child
+        if child.date_of_birth and age_on(child.date_of_birth, today) >= 18:
+            found[child.pk] = (
+                f"CHILD {child.la_child_id} is looked after past 18 (born "
+                f"{child.date_of_birth:%d/%m/%Y}, episode open since "
+                f"{episode.decom:%d/%m/%Y}): check the return"
+            )
+    return list(found.values())
 
 
 def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Counter:
@@ -137,7 +169,7 @@ def apply_return(parsed: ParsedReturn, *, collection_year: int) -> Counter:
     # A child is updated when the child row or the year's header changed.
     updated |= _headers_upsert(parsed, ids, collection_year) - {ids[c] for c in new}
     counts["children_updated"] += len(updated)
-    _episodes_upsert(parsed, ids, year[1], counts)
+    _episodes_upsert(parsed, ids, year[1], counts, later)
     _oc3_upsert(parsed, ids, collection_year, counts)
     if "reviews" in parsed.files_read:
         counts["reviews"] += _dated_upsert(
@@ -324,12 +356,20 @@ def _headers_upsert(parsed: ParsedReturn, ids: dict[str, int], year: int) -> set
 
 
 def _episodes_upsert(
-    parsed: ParsedReturn, ids: dict[str, int], year_end: date, counts: Counter
+    parsed: ParsedReturn,
+    ids: dict[str, int],
+    year_end: date,
+    counts: Counter,
+    later: set[str],
 ) -> None:
     """Match episodes by CHILD and DECOM; the file's replace those held from its first.
 
     The file shows episodes as they stood at its 31 March: one it gives open that is held
     with a later end keeps that end, and episodes begun after that 31 March stay.
+
+    An older return never rolls the roll back: for a child a later year's return has
+    given (`later`), it only adds the history missing before the child's earliest episode
+    held (episodes that ended by then), and changes or removes nothing.
     """
     ending = care_ending_reasons()
     in_db: dict[int, dict[date, CareEpisode]] = {}
@@ -339,6 +379,14 @@ def _episodes_upsert(
     for child_id, rows in parsed.episodes.items():
         pk = ids[child_id]
         held = in_db.get(pk, {})
+        earliest = min(held, default=None)
+        if child_id in later:
+            rows = [
+                row
+                for row in rows
+                if earliest is None
+                or (row["DECOM"] < earliest and row.get("DEC") and row["DEC"] <= earliest)
+            ]
         in_file = set()
         for row in rows:
             fields = {
@@ -353,6 +401,8 @@ def _episodes_upsert(
                 counts["placement_changes"] += fields["rne"] in PLACEMENT_CHANGE_RNE
                 counts["left_care"] += fields["rec"] in ending
                 counts["episodes_ended"] += fields["dec"] is not None
+            elif child_id in later:
+                continue  # as the later return gave it
             elif fields["dec"] is None and episode.dec is not None and episode.dec > year_end:
                 continue  # ended after this return's 31 March: a later return said so
             elif any(getattr(episode, name) != value for name, value in fields.items()):
@@ -361,7 +411,7 @@ def _episodes_upsert(
                 for name, value in fields.items():
                     setattr(episode, name, value)
                 changed.append(episode)
-        first = min(row["DECOM"] for row in rows) if rows else None
+        first = min(row["DECOM"] for row in rows) if rows and child_id not in later else None
         removed += [
             ep.pk
             for decom, ep in held.items()

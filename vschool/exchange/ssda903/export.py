@@ -9,6 +9,9 @@ written open. Reads are set-based: one query per file.
 """
 
 import csv
+import io
+import tempfile
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -109,6 +112,17 @@ def ssda903_export(outdir: Path, *, year: int) -> dict[str, int]:
         records = model.objects.filter(collection_year=year, child__in=ours)
         counts[name] = _write(outdir, specs[name], _year_rows(records, fields, key, dobs))
     return counts
+
+
+def ssda903_export_zip(*, year: int) -> tuple[bytes, dict[str, int]]:
+    """The year's ten files (as ssda903_export writes them) in one zip, and the row counts."""
+    with tempfile.TemporaryDirectory() as folder:
+        counts = ssda903_export(Path(folder), year=year)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for spec in FILES:
+                archive.write(Path(folder) / spec.filename, spec.filename)
+    return out.getvalue(), counts
 
 
 def _header_row(child: Child, returned: ReturnedHeader | None, year: int) -> dict:

@@ -45,9 +45,11 @@ class ParsedReturn:
     previous_permanence: dict[str, dict] = field(default_factory=dict)
     rejects: list[Reject] = field(default_factory=list)
     rows_read: int = 0
-    file_rejected: bool = False  # rows may be skipped, never the whole return
+    file_rejected: bool = False  # a required file is missing: nothing can be imported
     files_read: set[str] = field(default_factory=set)
     progress: object = None
+    collection_year: int | None = None  # set by the import: stated, or read from episodes
+    year_stated: bool = False
 
 
 def parse_return(tables: dict[str, CsvTable], progress=None) -> ParsedReturn:
@@ -61,7 +63,11 @@ def parse_return(tables: dict[str, CsvTable], progress=None) -> ParsedReturn:
         table = tables.get(spec.name)
         if table is None:
             if spec.required:
-                parsed.rejects.append(Reject(spec.filename, 0, "", "", "The file is missing"))
+                # Said once: not again for every row of the files that lean on it.
+                parsed.rejects.append(
+                    Reject(spec.filename, 0, "", "", f"{spec.filename} is missing")
+                )
+                parsed.file_rejected = True
             continue
         rows = _check_file(spec, table, parsed)
         parsed.rows_read += len(table.rows)
@@ -73,6 +79,8 @@ def parse_return(tables: dict[str, CsvTable], progress=None) -> ParsedReturn:
                 target[row["CHILD"]].append(row)
             else:
                 target[row["CHILD"]] = row
+    if parsed.file_rejected:
+        return parsed
     _check_children_exist(parsed)
     _check_episode_sequences(parsed)
     return parsed

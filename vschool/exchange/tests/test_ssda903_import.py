@@ -236,7 +236,7 @@ def test_windows_1252_with_iso_dates_and_a_utf8_bom_are_read(tmp_path):
 def test_a_missing_header_file_is_named(tmp_path):
     folder = _write(tmp_path / "none", episodes=EPISODES)
     code, _, errors = _import(tmp_path, folder)
-    assert code == 1 and errors == ["header.csv, line 0: The file is missing"]
+    assert code == 1 and errors == ["header.csv, line 0: header.csv is missing"]
 
 
 cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
@@ -301,7 +301,11 @@ def test_a_line_holding_a_nul_character_is_rejected_not_stored(tmp_path):
     (folder / "episodes.csv").write_bytes(EPISODES.encode())
     code, last, errors = _import(tmp_path, folder)
     assert code == 1
-    assert errors == ["header.csv, line 2: The line holds a NUL character"]
+    assert errors == [
+        "episodes.csv, line 0: The collection year cannot be read from episodes.csv (it holds "
+        "no episodes): choose the collection year and upload the return again",
+        "header.csv, line 2: The line holds a NUL character",
+    ]
     assert not Child.objects.exists()
 
 
