@@ -57,6 +57,7 @@ def _instance(cls, data, user):
     """The form with `data`, given what its constructor needs."""
     needs = {
         "DeadlineForm": {"window": (date(2025, 9, 3), date(2026, 1, 4))},
+        "ExportForm": {"years": [2025, 2026]},
     }
     if cls.__name__ == "GovukPasswordChangeForm":
         return cls(user, data)
