@@ -60,6 +60,7 @@ EXPECTED = {
     "exchange:run": (IMPORTERS, IMPORTERS),
     "exchange:run_errors": (IMPORTERS, IMPORTERS),
     "calendar:term_dates_edit": (STAFF, STAFF),
+    "reports:index": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:outstanding_peps": (STAFF, STAFF),
     "reports:care_year": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
