@@ -19,11 +19,15 @@ The statistical-release practice (ONS/GSS disclosure control guidance; DfE's "x"
   row stays visibly empty.
 
 The check is the one statistical releases apply: no relation leaves a hidden figure as
-its only unknown, after everything the shown figures give away has been worked out.
+its only unknown, after everything the shown figures give away has been worked out. Then
+all the relations are solved together (several can pin down a figure none does alone:
+x + y, y + z and x + z shown give x), and a small figure they determine is protected the
+same way, by hiding the smallest shown figure near it.
 """
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 # DfE's symbol for a suppressed figure, on every page and download.
 MARKER = "x"
@@ -82,6 +86,53 @@ def worked_out(
     return known
 
 
+def determined(table: Table, known: Iterable[Hashable]) -> list[Hashable]:
+    """The unknown figures the relations fix together (reduced row echelon form over the
+    unknowns: a pivot whose row holds no other unknown)."""
+    known = set(known)
+    pivots: dict[Hashable, dict[Hashable, Fraction]] = {}
+    for relation in table.relations:
+        row: dict[Hashable, Fraction] = {}
+        for n, cell in enumerate(_cells(relation)):
+            if cell not in known:
+                row[cell] = row.get(cell, Fraction(0)) + (1 if n == 0 else -1)
+        for key, pivot_row in pivots.items():
+            factor = row.get(key)
+            if factor:
+                for k, v in pivot_row.items():
+                    row[k] = row.get(k, Fraction(0)) - factor * v
+        row = {k: v for k, v in row.items() if v}
+        if not row:
+            continue
+        key = next(iter(row))
+        row = {k: v / row[key] for k, v in row.items()}
+        for other_key, other in pivots.items():
+            factor = other.get(key)
+            if factor:
+                for k, v in row.items():
+                    other[k] = other.get(k, Fraction(0)) - factor * v
+                pivots[other_key] = {k: v for k, v in other.items() if v}
+        pivots[key] = row
+    return [key for key, row in pivots.items() if len(row) == 1]
+
+
+def _nearest_shown(table: Table, cell: Hashable, shown: set[Hashable]) -> list[Hashable]:
+    """The shown non-zero figures of the relations nearest `cell`, through unknown figures."""
+    frontier, seen = {cell}, {cell}
+    while frontier:
+        found, unknown = [], set()
+        for relation in table.relations:
+            cells = _cells(relation)
+            if frontier.intersection(cells):
+                found += [c for c in cells if c in shown and table.values[c]]
+                unknown.update(c for c in cells if c not in shown and c not in seen)
+        if found:
+            return found
+        seen |= unknown
+        frontier = unknown
+    return []
+
+
 def hidden_cells(table: Table, below: int | None) -> set[Hashable]:
     """The published figures to show as MARKER; `below` None hides nothing."""
     if below is None:
@@ -100,7 +151,17 @@ def hidden_cells(table: Table, below: int | None) -> set[Hashable]:
         # shown or worked out unprotected, and one of them is not 0.
         leak = next((c for c in known if c in protect), None)
         if leak is None:
-            return hidden
+            fixed = [c for c in determined(table, known) if c in protect]
+            if not fixed:
+                return hidden
+            shown = table.published - hidden
+            near = _nearest_shown(table, fixed[0], shown)
+            if not near:  # not reached: a figure not 0 is fixed only by one shown not 0
+                return hidden | {c for c in shown if values[c]}
+            chosen = min(near, key=lambda c: (values[c], order[c]))
+            hidden.add(chosen)
+            protect.add(chosen)
+            continue
         relation = known[leak]
         assert relation is not None  # shown figures are never in `protect`
         others = [c for c in _cells(relation) if c != leak and values[c]]
