@@ -61,6 +61,7 @@ EXPECTED = {
     "exchange:run_errors": (IMPORTERS, IMPORTERS),
     "exchange:export": (IMPORTERS, IMPORTERS),
     "calendar:term_dates_edit": (STAFF, STAFF),
+    "reports:index": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:outstanding_peps": (STAFF, STAFF),
     "reports:care_year": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),

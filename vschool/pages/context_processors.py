@@ -17,7 +17,7 @@ _NAVIGATION = [
     ("Work queue", "peps:queue", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER}),
     ("PEPs", "peps:queue", {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}),
     ("Imports", "exchange:imports", {Role.DATA_OFFICER}),
-    ("Reports", "reports:peps", _STAFF | {Role.GOVERNOR}),
+    ("Reports", "reports:index", _STAFF | {Role.GOVERNOR}),
     ("Audit", "accounts:audit", {Role.HEAD, Role.DEPUTY}),
 ]
 

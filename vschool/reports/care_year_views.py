@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from vschool.audit.models import AuditEntry
 from vschool.audit.services import audit_record
-from vschool.calendar.rules import financial_year_label, parse_year
+from vschool.calendar.rules import financial_year_label
 from vschool.cohort.scoping import children_for_aggregates
 from vschool.reports.care_year import (
     MANY_PLACEMENTS,
@@ -19,34 +19,60 @@ from vschool.reports.care_year import (
     latest_year_ended,
     year_in_progress,
 )
-from vschool.reports.presenters import suppressed_count, suppressed_pct
-from vschool.reports.views import YEARS_BACK, require_reader
+from vschool.reports.presenters import pct_cell
+from vschool.reports.suppression import Table, footnote, hidden_cells, shown_value
+from vschool.reports.views import (
+    YEARS_BACK,
+    chosen_year,
+    csv_for_another_year,
+    require_reader,
+)
 
 NONE_LOOKED_AFTER = "none looked after"
+COUNTS = ("looked_after", "started", "ceased", "twelve_months", "many_placements")
+
+
+def care_year_table(report: CareYear) -> Table:
+    """The year's counts, with the relations a reader could use: those with many placements
+    and the rest make up those looked after at 31 March, and so do the 12-month cohort and
+    the rest while the cohort is a part of them (not when care ending on 31 March counts)."""
+    table = Table()
+    for name in COUNTS:
+        table.show(name, getattr(report, name))
+    rest = table.unshown("fewer_placements", report.looked_after - report.many_placements)
+    table.adds_up("looked_after", ["many_placements", rest])
+    if not (settings.VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH and report.over):
+        shorter = table.unshown("under_12_months", report.looked_after - report.twelve_months)
+        table.adds_up("looked_after", ["twelve_months", shorter])
+    return table
 
 
 def measures(report: CareYear, suppress_below: int | None) -> list[dict]:
-    """The report's rows, shared by the page and the CSV; counts suppressed for governors."""
-    b = suppress_below
+    """The report's rows, shared by the page and the CSV; MARKER for each figure hidden from
+    people without child-level access (reports.suppression)."""
+    hidden = hidden_cells(care_year_table(report), suppress_below)
+
+    def count(name: str) -> int | str:
+        return shown_value(getattr(report, name), name in hidden)
+
     day = "today" if not report.over else "31 March"
-    many = report.many_placements
     return [
         {
             "key": "looked_after",
             "label": f"Looked after at {day} (short breaks left out)",
-            "value": suppressed_count(report.looked_after, b),
+            "value": count("looked_after"),
             "pct": "",
         },
         {
             "key": "started",
             "label": "Started to be looked after in the year",
-            "value": suppressed_count(report.started, b),
+            "value": count("started"),
             "pct": "",
         },
         {
             "key": "ceased",
             "label": "Ceased to be looked after in the year",
-            "value": suppressed_count(report.ceased, b),
+            "value": count("ceased"),
             "pct": "",
         },
         {
@@ -56,18 +82,19 @@ def measures(report: CareYear, suppress_below: int | None) -> list[dict]:
                 if report.over
                 else "On course for the 12-month cohort: looked after without a break since 1 April"
             ),
-            "value": suppressed_count(report.twelve_months, b),
+            "value": count("twelve_months"),
             "pct": "",
         },
         {
             "key": "many_placements",
             "label": f"Of those looked after at {day}, with {MANY_PLACEMENTS} or more placements "
             "in the year",
-            "value": suppressed_count(many, b),
-            "pct": suppressed_pct(
+            "value": count("many_placements"),
+            "pct": pct_cell(
                 report.many_placements_pct,
-                (many, report.looked_after, report.looked_after - many),
-                b,
+                "many_placements",
+                "looked_after",
+                hidden,
                 NONE_LOOKED_AFTER,
             ),
         },
@@ -80,7 +107,12 @@ def care_year(request):
     require_reader(user)
     today = timezone.localdate()
     current = year_in_progress(today)
-    start = min(parse_year(request.GET.get("year")) or latest_year_ended(today), current)
+    offered = list(range(current, current - YEARS_BACK, -1))
+    start, year_error = chosen_year(
+        request, offered, latest_year_ended(today), financial_year_label
+    )
+    if year_error and request.GET.get("format") == "csv":
+        return csv_for_another_year(request)
     report = care_year_figures(children_for_aggregates(user), start, today)
     suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
     rows = measures(report, suppress_below)
@@ -91,7 +123,7 @@ def care_year(request):
             request=request,
             summary=f"Downloaded the SSDA903 year figures {report.label} (CSV)",
         )
-        return _csv(report, rows)
+        return _csv(report, rows, suppress_below)
     for row in rows:
         row["national"] = report.national.get(row["key"])
         row["shown"] = _shown(row)
@@ -111,7 +143,8 @@ def care_year(request):
                 )
                 for y in range(current, current - YEARS_BACK, -1)
             ],
-            "suppress_below": suppress_below,
+            "year_error": year_error,
+            "footnote": footnote(suppress_below) if suppress_below else "",
             "twelve_months_admits_31_march": settings.VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH,
             "sources": sorted({n.source for n in report.national.values() if n}),
         },
@@ -127,7 +160,7 @@ def _shown(row: dict) -> str:
     return f"{shown} ({pct})" if pct else shown
 
 
-def _csv(report: CareYear, rows: list[dict]) -> HttpResponse:
+def _csv(report: CareYear, rows: list[dict], suppress_below: int | None) -> HttpResponse:
     """One row per measure, with England's figure and its period where published; ISO dates."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="care-year-{report.label}.csv"'
@@ -160,4 +193,6 @@ def _csv(report: CareYear, rows: list[dict]) -> HttpResponse:
                 *((national.value, national.period, national.source) if national else ("", "", "")),
             ]
         )
+    if suppress_below:
+        writer.writerows([[], [footnote(suppress_below)]])
     return response

@@ -1,11 +1,13 @@
-"""Reports for the Virtual School team and governors: PEP compliance by term and phase."""
+"""Reports for the Virtual School team and governors: the index, PEP compliance by term and
+phase, overdue and missing PEPs."""
 
 import csv
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from vschool.accounts.models import Role
@@ -22,8 +24,9 @@ from vschool.cohort.scoping import children_for_aggregates, children_for_user
 from vschool.kit.pagination import pagination
 from vschool.peps.selectors import term_deadlines
 from vschool.reports import outstanding
-from vschool.reports.presenters import COLUMNS, row_cells
+from vschool.reports.presenters import COLUMNS, compliance_cells
 from vschool.reports.selectors import ComplianceReport, pep_compliance
+from vschool.reports.suppression import footnote
 
 YEARS_BACK = 5
 
@@ -33,10 +36,75 @@ def require_reader(user):
         raise Http404
 
 
-def _year(request, default: int) -> int:
-    """The academic year the `year` parameter names (calendar.rules.parse_year)."""
-    year = parse_year(request.GET.get("year"))
-    return default if year is None else year
+REPORTS = [
+    (
+        "reports:peps",
+        "PEP compliance",
+        "PEPs due, completed in term and good or better, and initial PEPs in timescale, "
+        "by term and phase for an academic year.",
+        True,
+    ),
+    (
+        "reports:outstanding_peps",
+        "Overdue and missing PEPs",
+        "The children due a PEP in a term without one completed, by officer and by school, "
+        "and the initial PEPs not approved in time.",
+        False,
+    ),
+    (
+        "reports:care_year",
+        "Children looked after by SSDA903 year",
+        "Looked after at 31 March, starts, ceases, the 12-month cohort and placement "
+        "stability for a year from 1 April to 31 March, beside England's figures.",
+        True,
+    ),
+]
+
+
+def index(request):
+    """The reports the user may open, each with a line saying what it is."""
+    user = request.user
+    require_reader(user)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "reports": [
+                (name, title, about)
+                for name, title, about, governors in REPORTS
+                if governors or user.is_virtual_school_staff
+            ],
+            "suppress_below": None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW,
+        },
+    )
+
+
+def chosen_year(
+    request, offered: list[int], default: int, label: Callable[[int], str]
+) -> tuple[int, str]:
+    """The year the `year` parameter names (calendar.rules.parse_year) when the report offers
+    it; otherwise the report's default year and a message saying so (docs/reports.md). No
+    `year` at all is the default, without a message."""
+    given = request.GET.get("year", "").strip()
+    if not given:
+        return default, ""
+    year = parse_year(given)
+    if year in offered:
+        return year, ""
+    named = label(year) if year is not None else given[:20]
+    return default, f"There is no report for {named}: showing {label(default)}"
+
+
+def csv_for_another_year(request):
+    """A download for a year the report does not offer goes to the page, which says so."""
+    params = request.GET.copy()
+    params.pop("format", None)
+    return redirect(f"{request.path}?{params.urlencode()}")
+
+
+def academic_years(current: int) -> list[int]:
+    """The academic years a report offers: this one and the YEARS_BACK - 1 before it."""
+    return list(range(current, current - YEARS_BACK, -1))
 
 
 def peps(request):
@@ -45,32 +113,24 @@ def peps(request):
     require_reader(user)
     today = timezone.localdate()
     current = academic_year_start(today)
-    year = _year(request, current)
+    year, year_error = chosen_year(request, academic_years(current), current, academic_year_label)
+    csv_wanted = request.GET.get("format") == "csv"
+    if year_error and csv_wanted:
+        return csv_for_another_year(request)
     report = pep_compliance(children_for_aggregates(user), year, today)
     suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
-    if request.GET.get("format") == "csv":
+    cells = compliance_cells(report, suppress_below)
+    if csv_wanted:
         audit_record(
             user=user,
             action=AuditEntry.Action.EXPORTED,
             request=request,
             summary=f"Downloaded the PEP compliance report {academic_year_label(year)} (CSV)",
         )
-        return _csv(report, suppress_below)
+        return _csv(report, cells, suppress_below)
     tables = [
-        (
-            term,
-            [
-                (
-                    row,
-                    [
-                        f"{v}%" if isinstance(v, float) else v
-                        for v in row_cells(row, suppress_below)
-                    ],
-                )
-                for row in term.rows
-            ],
-        )
-        for term in [*report.terms, report.year]
+        (term, [(row, [f"{v}%" if isinstance(v, float) else v for v in c]) for row, c in rows])
+        for term, rows in cells
     ]
     return render(
         request,
@@ -83,15 +143,16 @@ def peps(request):
             "year_label": academic_year_label(year),
             "year_value": academic_year_slug(year),
             "years": [
-                (academic_year_slug(y), academic_year_label(y))
-                for y in range(current, current - YEARS_BACK, -1)
+                (academic_year_slug(y), academic_year_label(y)) for y in academic_years(current)
             ],
+            "year_error": year_error,
             "suppress_below": suppress_below,
+            "footnote": footnote(suppress_below) if suppress_below else "",
         },
     )
 
 
-def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
+def _csv(report: ComplianceReport, cells: list, suppress_below: int | None) -> HttpResponse:
     """One row per term and phase, then the year's; ISO dates."""
     label = academic_year_slug(report.academic_year)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -108,8 +169,8 @@ def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
             "Not over yet: counted as at",
         ]
     )
-    for term in [*report.terms, report.year]:
-        for row in term.rows:
+    for term, rows in cells:
+        for row, values in rows:
             writer.writerow(
                 [
                     academic_year_label(report.academic_year),
@@ -117,10 +178,12 @@ def _csv(report: ComplianceReport, suppress_below: int | None) -> HttpResponse:
                     term.start.isoformat(),
                     term.deadline.isoformat(),
                     row.label,
-                    *row_cells(row, suppress_below),
+                    *values,
                     term.as_of.isoformat() if term.as_of else "",
                 ]
             )
+    if suppress_below:
+        writer.writerows([[], [footnote(suppress_below)]])
     return response
 
 
@@ -132,7 +195,9 @@ def outstanding_peps(request):
         raise Http404
     today = timezone.localdate()
     current, this_term = term_on(today)
-    year = _year(request, current)
+    year, year_error = chosen_year(request, academic_years(current), current, academic_year_label)
+    if year_error and request.GET.get("format") == "csv":
+        return csv_for_another_year(request)
     terms = term_dates_for_year(year)
     default = this_term if year == current else terms[-1] if year < current else terms[0]
     term = next((t for t in terms if t.term.value == request.GET.get("term")), default)
@@ -166,6 +231,8 @@ def outstanding_peps(request):
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    if year_error:  # the downloads and filters carry the year shown
+        params["year"] = academic_year_slug(year)
     return render(
         request,
         "reports/outstanding.html",
@@ -192,9 +259,9 @@ def outstanding_peps(request):
             "year_label": academic_year_label(year),
             "query": params.urlencode(),
             "years": [
-                (academic_year_slug(y), academic_year_label(y))
-                for y in range(current, current - YEARS_BACK, -1)
+                (academic_year_slug(y), academic_year_label(y)) for y in academic_years(current)
             ],
+            "year_error": year_error,
             "filtered": any(request.GET.get(f) for f in ("education_officer", "current_school")),
         },
     )

@@ -11,11 +11,16 @@ from vschool.pages.context_processors import manage_links
 from vschool.peps import work_queue
 from vschool.reports.care_year import care_year_figures, latest_year_ended
 from vschool.reports.outstanding import term_summary
+from vschool.reports.presenters import dashboard_shown
+from vschool.reports.suppression import MARKER, footnote
 
 
 def home(request):
     today = timezone.localdate()
     dashboard = dashboard_for(children_for_aggregates(request.user), today)
+    # Governors: small counts, and every figure one could be worked out from (rules.md 13).
+    suppress_below = None if request.user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
+    shown = dashboard_shown(dashboard, suppress_below)
     peps = (
         term_summary(children_for_user(request.user), today)
         if request.user.is_virtual_school_staff
@@ -35,7 +40,7 @@ def home(request):
         request,
         "pages/home.html",
         {
-            "dashboard": dashboard,
+            "dashboard": shown,
             "year_label": academic_year_label(dashboard.academic_year),
             "today": today,
             "peps": peps,
@@ -43,7 +48,7 @@ def home(request):
             "manage": manage_links(request.user),
             "care_year": care_year,
             "show_links": request.user.sees_children,
-            "suppress": not request.user.sees_children,
-            "suppress_below": settings.VSCHOOL_SUPPRESS_BELOW,
+            "marker": MARKER,
+            "footnote": footnote(suppress_below) if suppress_below else "",
         },
     )
