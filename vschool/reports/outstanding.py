@@ -145,27 +145,50 @@ class Tally:
         return [self.counts.get(state, 0) for state in STATES]
 
 
-def tallies(rows: QuerySet[Child], field: str, model, unassigned: str) -> list[Tally]:
-    """Count `rows` by `field` (a foreign key) and state in one query, names in one more."""
-    groups = rows.values(field, "pep_state").annotate(n=Count("pk", distinct=True)).order_by()
-    by_key: dict = {}
-    for group in groups:
-        by_key.setdefault(group[field], {})[group["pep_state"]] = group["n"]
-    names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[k for k in by_key if k])}
-    found = [
+# Officers or schools listed on the page, most outstanding first: at national scale the
+# schools alone run to thousands; the list of children filters to any one of them.
+TALLIES_SHOWN = 25
+
+
+@dataclass
+class Tallies:
+    """The officers or schools with the most outstanding; `more` when others are left out."""
+
+    rows: list[Tally]
+    more: bool
+
+
+def tallies(rows: QuerySet[Child], field: str, model, unassigned: str) -> Tallies:
+    """Count `rows` by `field` (a foreign key) and state in the database, one row a key,
+    and keep the TALLIES_SHOWN with most outstanding; two queries whatever the roll."""
+    per_state = {
+        f"n_{state}": Count("pk", filter=Q(pep_state=state), distinct=True) for state in STATES
+    }
+    groups = (
+        rows.values(field)
+        .annotate(total=Count("pk", distinct=True), **per_state)
+        .order_by("-total", field)
+    )
+    top = list(groups[: TALLIES_SHOWN + 1])
+    names = {
+        obj.pk: str(obj) for obj in model.objects.filter(pk__in=[g[field] for g in top if g[field]])
+    }
+    shown = [
         Tally(
-            str(key) if key else "none", names.get(key, unassigned) if key else unassigned, counts
+            str(group[field]) if group[field] else "none",
+            names.get(group[field], unassigned) if group[field] else unassigned,
+            {state: group[f"n_{state}"] for state in STATES if group[f"n_{state}"]},
         )
-        for key, counts in by_key.items()
+        for group in top[:TALLIES_SHOWN]
     ]
-    return sorted(found, key=lambda t: (-t.total, t.name))
+    return Tallies(shown, more=len(top) > TALLIES_SHOWN)
 
 
-def by_officer(rows: QuerySet[Child]) -> list[Tally]:
+def by_officer(rows: QuerySet[Child]) -> Tallies:
     return tallies(rows, "education_officer", User, "No officer")
 
 
-def by_school(rows: QuerySet[Child]) -> list[Tally]:
+def by_school(rows: QuerySet[Child]) -> Tallies:
     return tallies(rows, "current_school", School, "No school")
 
 

@@ -217,3 +217,27 @@ def test_the_page_lists_outstanding_initial_peps_with_a_csv(login, personas, kno
     assert lines[0].startswith("Reference,Name,Date of birth,Care began,Initial PEP due")
     assert sorted(line.rsplit(",", 1)[1] for line in lines[1:]) == ["Completed late", "Missing"]
     assert AuditEntry.objects.filter(summary__contains="outstanding initial PEPs").exists()
+
+
+def test_the_tables_by_officer_and_school_list_the_most_outstanding_first(db, settings):
+    from vschool.cohort.tests.factories import CareEpisodeFactory, ChildFactory, SchoolFactory
+    from vschool.reports import outstanding as module
+
+    settings.VSCHOOL_PEP_FROM_AGE_TWO = False
+    schools = [SchoolFactory(urn=f"9{n:05d}") for n in range(4)]
+    for n, school in enumerate(schools):
+        for _ in range(n + 1):  # school n has n + 1 children outstanding
+            child = ChildFactory(date_of_birth=date(2015, 3, 14), current_school=school)
+            CareEpisodeFactory(child=child, decom=date(2024, 1, 10))
+    from vschool.calendar.selectors import term_dates_for_year
+    from vschool.cohort.models import Child
+
+    term = term_dates_for_year(2025)[0]
+    rows = module.outstanding(Child.objects.all(), 2025, term, term.end, date(2026, 1, 10))
+    original, module.TALLIES_SHOWN = module.TALLIES_SHOWN, 3
+    try:
+        found = module.by_school(rows)
+    finally:
+        module.TALLIES_SHOWN = original
+    assert [t.key for t in found.rows] == [str(s.pk) for s in reversed(schools[1:])]
+    assert [t.total for t in found.rows] == [4, 3, 2] and found.more is True
