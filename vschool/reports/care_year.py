@@ -66,7 +66,7 @@ class CareYear:
     started: int
     ceased: int
     twelve_months: int
-    many_placements: int
+    many_placements: int | None  # None where not counted (Home)
     national: dict[str, National | None]
 
     @property
@@ -83,6 +83,8 @@ class CareYear:
 
     @property
     def many_placements_pct(self) -> float | None:
+        if self.many_placements is None:
+            return None
         return percent(self.many_placements, self.looked_after)
 
 
@@ -107,8 +109,14 @@ def children_with_many_placements(first: date, last: date) -> QuerySet[CareEpiso
     )
 
 
-def care_year_figures(children: QuerySet[Child], start: int, today: date) -> CareYear:
-    """The year's figures for a scoped queryset of children, in one query whatever its size."""
+def care_year_figures(
+    children: QuerySet[Child], start: int, today: date, *, placements: bool = True
+) -> CareYear:
+    """The year's figures for a scoped queryset of children, in one query whatever its size.
+
+    Home shows the headline figures only: `placements` False leaves out placement
+    stability (None), the dearest count.
+    """
     first, last = financial_year_bounds(start)
     as_of = min(last, today)
     on_day = Q(pk__in=CareEpisode.objects.looked_after_on(as_of).values("child_id"))
@@ -132,8 +140,14 @@ def care_year_figures(children: QuerySet[Child], start: int, today: date) -> Car
             ),
         ),
         n_twelve_months=Count("pk", filter=Q(pk__in=cohort.values("pk"))),
-        n_many_placements=Count(
-            "pk", filter=on_day & Q(pk__in=children_with_many_placements(first, as_of))
+        **(
+            {
+                "n_many_placements": Count(
+                    "pk", filter=on_day & Q(pk__in=children_with_many_placements(first, as_of))
+                )
+            }
+            if placements
+            else {}
         ),
     )
     return CareYear(
@@ -145,7 +159,7 @@ def care_year_figures(children: QuerySet[Child], start: int, today: date) -> Car
         started=row["n_started"],
         ceased=row["n_ceased"],
         twelve_months=row["n_twelve_months"],
-        many_placements=row["n_many_placements"],
+        many_placements=row.get("n_many_placements"),
         national=national_figures(start + 1),
     )
 

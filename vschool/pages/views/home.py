@@ -27,7 +27,12 @@ def home(request):
         else None
     )
     care_year = (
-        care_year_figures(children_for_aggregates(request.user), latest_year_ended(today), today)
+        care_year_figures(
+            children_for_aggregates(request.user),
+            latest_year_ended(today),
+            today,
+            placements=False,
+        )
         if request.user.is_virtual_school_staff
         else None
     )

@@ -126,7 +126,10 @@ CASES = [
 def test_each_case_counts_as_expected(case, episodes, expected):
     _child(*episodes)
     report = care_year_figures(Child.objects.all(), 2024, D(2026, 12, 4))
+    headline = care_year_figures(Child.objects.all(), 2024, D(2026, 12, 4), placements=False)
     looked_after, started, ceased, twelve, placements = expected
+    assert headline.many_placements is None and headline.many_placements_pct is None
+    assert (headline.looked_after, headline.twelve_months) == (looked_after, twelve)
     assert (report.looked_after, report.started, report.ceased, report.twelve_months) == (
         looked_after,
         started,
