@@ -221,7 +221,6 @@ def audit_log(request):
         {
             "form": form,
             "page": page,
-            "wide": True,
             "rows": [AuditEntryPresenter(entry) for entry in page.object_list],
             "pagination": pagination(page, params),
             "selected_filters": audit_filters(form, params),

@@ -71,7 +71,6 @@ def children(request):
     params = request.GET.copy()
     params.pop("page", None)
     context = {
-        "wide": True,
         "form": form,
         "page": page,
         "pagination": pagination(page, params),
