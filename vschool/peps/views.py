@@ -1,6 +1,7 @@
 """A child's PEPs, one PEP's task list, its sections, check and submit, the QA decision and
 the work queue."""
 
+from datetime import date
 from functools import partial
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from vschool.calendar.rules import PHASES
@@ -18,7 +20,7 @@ from vschool.kit.pagination import pagination
 from vschool.peps import services, work_queue
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep
-from vschool.peps.presenters import PepPresenter, formset_data, section_initial
+from vschool.peps.presenters import PepPresenter, formset_data, item_data, section_initial
 from vschool.peps.rules import PEP_TYPE_LABELS, TARGET_RULES
 from vschool.peps.sections import REQUIRED_FOR_SUBMIT, SECTIONS, may_edit, parts_label, resubmitters
 from vschool.peps.selectors import (
@@ -77,7 +79,7 @@ def pep_detail(request, pk: int, pep_id: int):
         except services.PepError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{pep.get_status_display()}: the PEP was updated")
+            messages.success(request, f"PEP {pep.get_status_display().lower()}")
         return redirect("peps:detail", pk, pep.pk)
 
     def extra(child, today):
@@ -170,7 +172,30 @@ def pep_section(request, pk: int, pep_id: int, section: str):
         spec, presented, row, data, data is not None and data.get("completed") == "yes"
     )
     version, conflict = (row.version if row else 1), None
-    if data is not None and form.is_valid() and done.is_valid():
+    if data is not None and spec.formset is not None and _items_only(spec, data):
+        # The cards page: its own form says only whether the section is completed; the
+        # items are added, changed and removed each on their own page.
+        form = spec.formset(initial=section_initial(row), prefix=spec.prefix)
+        items = list(row.data) if row and isinstance(row.data, list) else []
+        if done.is_valid() and done.outcome[0] and not items:
+            done.add_error("completed", f"Add at least one {_ITEM[spec.key]} first")
+        if done.is_valid():
+            try:
+                services.pep_section_save(
+                    pep=pep,
+                    key=spec.key,
+                    user=request.user,
+                    data=items,
+                    completed=done.outcome[0],
+                    version=_int(request.POST.get("version")),
+                    not_available=done.outcome[1],
+                )
+            except services.PepError as error:
+                done.add_error(None, str(error))
+            else:
+                messages.success(request, f"{spec.title} saved")
+                return _continue(request, child, pep, spec.key)
+    elif data is not None and form.is_valid() and done.is_valid():
         try:
             answers, _ = _section_save(
                 pep,
@@ -193,10 +218,8 @@ def pep_section(request, pk: int, pep_id: int, section: str):
         except services.PepError as error:
             done.add_error(None, str(error))
         else:
-            messages.success(request, f"{spec.title}: saved")
-            if spec.formset is not None:
-                return redirect("peps:section", pk, pep.pk, section)
-            return redirect("peps:detail", pk, pep.pk)
+            messages.success(request, f"{spec.title} saved")
+            return _continue(request, child, pep, spec.key)
     return render(
         request,
         "peps/pep_section.html",
@@ -214,6 +237,179 @@ def pep_section(request, pk: int, pep_id: int, section: str):
             "facts": presented.facts(section),
             "presented": presented,
             "target_rules": TARGET_RULES if section == "targets" else (),
+            "items": _cards(spec, row, presented),
+            "item_name": _ITEM.get(spec.key, ""),
+            "item_form": spec.formset.form() if spec.formset is not None else None,
+        },
+    )
+
+
+# What one item of a list section is called.
+_ITEM = {"targets": "target", "actions": "action"}
+
+
+def _items_only(spec, data) -> bool:
+    """True when a list section's page posts only "completed" (the cards page), not a
+    whole formset (the older page, and the autosave of one)."""
+    return f"{spec.prefix}-TOTAL_FORMS" not in data
+
+
+def _cards(spec, row, presented: PepPresenter) -> list[dict]:
+    """A list section's saved items as summary cards: each field's label and answer, and
+    the SMART hints for a target."""
+    if spec.formset is None:
+        return []
+    saved = row.data if row and isinstance(row.data, list) else []
+    hints = [t.get("hints", []) for t in presented.targets] if spec.key == "targets" else []
+    fields = spec.formset.form.base_fields
+    cards = []
+    for n, item in enumerate(saved):
+        heading = item.get("area") or item.get("action", "")[:60]
+        cards.append(
+            {
+                "n": n,
+                "title": f"{_ITEM[spec.key].capitalize()} {n + 1}: {heading}",
+                "rows": [
+                    (field.label, _shown(name, item.get(name, "")))
+                    for name, field in fields.items()
+                ],
+                "hints": hints[n] if n < len(hints) else [],
+            }
+        )
+    return cards
+
+
+def _shown(name: str, value) -> str:
+    if not value:
+        return ""
+    if name == "by_when":
+        return date_format(date.fromisoformat(value), "j F Y")
+    if name == "cost":
+        return f"£{value}"
+    return str(value)
+
+
+def _continue(request, child, pep, after: str):
+    """Where "Save and continue" goes: the user's next section still to do; with none
+    left, the check answers page if the user sends the PEP and it may go; else the task
+    list."""
+    fresh = PepPresenter(
+        pep_for_child(child, pep.pk), parts_for(request.user, child), timezone.localdate()
+    )
+    key = fresh.to_do(after=after)
+    if key:
+        return redirect("peps:section", child.pk, pep.pk, key)
+    if fresh.submit_move is not None and not fresh.missing:
+        return redirect("peps:check", child.pk, pep.pk)
+    return redirect("peps:detail", child.pk, pep.pk)
+
+
+def _item_page(request, pk: int, pep_id: int, section: str):
+    child, pep, spec, presented = _section_of(request, pk, pep_id, section)
+    if spec.formset is None:
+        raise Http404
+    row = presented.rows.get(section)
+    if not (pep.status in EDITABLE and may_edit(spec, presented.parts)):
+        return None, child, pep, spec, row
+    return True, child, pep, spec, row
+
+
+def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None = None):
+    """Add one target (or action), or change one, on a page of its own; then back to the
+    section's cards, or on to add another."""
+    editable, child, pep, spec, row = _item_page(request, pk, pep_id, section)
+    if not editable:
+        return redirect("peps:section", pk, pep_id, section)
+    items = list(row.data) if row and isinstance(row.data, list) else []
+    n = None if n is None else n - 1  # the page counts from 1
+    if n is not None and not 0 <= n < len(items):
+        raise Http404
+    initial = section_initial(row)[n] if n is not None and row else None
+    form = spec.formset.form(request.POST or None, initial=initial)
+    name = _ITEM[spec.key]
+    if request.method == "POST" and form.is_valid():
+        answers = item_data(form)
+        if n is None:
+            items.append(answers)
+        else:
+            items[n] = answers
+        try:
+            services.pep_section_save(
+                pep=pep,
+                key=spec.key,
+                user=request.user,
+                data=items,
+                completed=bool(row and row.completed),
+                version=_int(request.POST.get("version")),
+                not_available=row.not_available if row else "",
+            )
+        except services.PepError as error:
+            form.add_error(None, str(error))
+        else:
+            number = len(items) if n is None else n + 1
+            messages.success(request, f"{name.capitalize()} {number} saved")
+            if request.POST.get("another"):
+                return redirect("peps:item_add", pk, pep.pk, section)
+            return redirect("peps:section", pk, pep.pk, section)
+    return render(
+        request,
+        "peps/pep_item.html",
+        {
+            "child": child,
+            "pep": pep,
+            "section": spec,
+            "form": form,
+            "n": n,
+            "number": (n if n is not None else len(items)) + 1,
+            "item_name": name,
+            "version": row.version if row else 1,
+        },
+    )
+
+
+def pep_section_item_remove(request, pk: int, pep_id: int, section: str, n: int):
+    """Remove one target (or action), after asking."""
+    editable, child, pep, spec, row = _item_page(request, pk, pep_id, section)
+    if not editable:
+        return redirect("peps:section", pk, pep_id, section)
+    items = list(row.data) if row and isinstance(row.data, list) else []
+    n -= 1  # the page counts from 1
+    if not 0 <= n < len(items):
+        raise Http404
+    name = _ITEM[spec.key]
+    error = ""
+    if request.method == "POST":
+        removed = items.pop(n)
+        try:
+            services.pep_section_save(
+                pep=pep,
+                key=spec.key,
+                user=request.user,
+                data=items,
+                completed=bool(row.completed and items),
+                version=_int(request.POST.get("version")),
+                not_available=row.not_available,
+            )
+        except services.PepError as problem:
+            error = str(problem)
+            items.insert(n, removed)
+        else:
+            messages.success(request, f"{name.capitalize()} {n + 1} removed")
+            return redirect("peps:section", pk, pep.pk, section)
+    item = items[n]
+    return render(
+        request,
+        "peps/pep_item_remove.html",
+        {
+            "child": child,
+            "pep": pep,
+            "section": spec,
+            "item_name": name,
+            "number": n + 1,
+            "what": item.get("area") or item.get("action", ""),
+            "detail": item.get("target") or item.get("owner", ""),
+            "version": row.version,
+            "error": error,
         },
     )
 
