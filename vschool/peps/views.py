@@ -17,7 +17,7 @@ from vschool.cohort.scoping import get_child_for_user
 from vschool.cohort.selectors import officers_with_caseload
 from vschool.cohort.views import child_page
 from vschool.kit.pagination import pagination
-from vschool.peps import services, work_queue
+from vschool.peps import quality, services, work_queue
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep
 from vschool.peps.presenters import PepPresenter, formset_data, item_data, section_initial
@@ -27,6 +27,7 @@ from vschool.peps.selectors import (
     pep_due_now,
     pep_for_child,
     pep_schedule,
+    previous_approved,
     previous_review,
     section_as_saved,
 )
@@ -543,14 +544,22 @@ def pep_qa(request, pk: int, pep_id: int):
         raise Http404
     child = get_child_for_user(request.user, pk)
     pep = pep_for_child(child, pep_id)
-    form = QaForm(
-        request.POST if request.method == "POST" else None,
-        sections=[
-            (key, spec.title, f"A return tells the {parts_label(spec.turn, ' and ')}")
-            for key, spec in SECTIONS.items()
-        ],
-    )
-    if request.method == "POST" and form.is_valid():
+    # "Update the suggested grade" (or its htmx twin, on each judgement) shows the page
+    # again with the answers given so far, saving nothing and judging nothing wrong.
+    suggesting = request.method == "POST" and "suggest" in request.POST
+    sections = [
+        (key, spec.title, f"A return tells the {parts_label(spec.turn, ' and ')}")
+        for key, spec in SECTIONS.items()
+    ]
+    if suggesting:
+        form = QaForm(initial=request.POST.dict(), sections=sections)
+    else:
+        form = QaForm(request.POST if request.method == "POST" else None, sections=sections)
+    judged = {
+        key: request.POST.get(f"criterion_{key}", "") for key, _label in quality.qa_criteria()
+    }
+    judged = {key: value for key, value in judged.items() if value}
+    if request.method == "POST" and not suggesting and form.is_valid():
         decision = form.cleaned_data["decision"]
         named = [key for key in SECTIONS if key in form.review["comments"]]
         try:
@@ -582,6 +591,10 @@ def pep_qa(request, pk: int, pep_id: int):
             "form": form,
             "previous": previous_review(pep),
             "pep": PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate()),
+            "suggested": quality.suggested_grade(judged),
+            "judged": len(judged),
+            "criteria_count": len(form.criteria),
+            "last_approved": previous_approved(pep),
         },
     )
 

@@ -301,3 +301,18 @@ def test_the_teacher_submits_through_the_check_answers_page(login, people, make_
 def test_the_qa_page_is_for_virtual_school_staff_only(login, people, make_pep):
     pep = make_pep(S.SUBMITTED)
     assert login(people["dt"]).get(_url(pep, "qa/")).status_code == 404
+
+
+def test_the_qa_page_shows_the_suggested_grade_and_last_terms_grade(login, people, make_pep):
+    make_pep(S.APPROVED, term="autumn", due=date(2025, 12, 12), grade="Amber")
+    pep = make_pep(S.SUBMITTED)
+    client = login(people["officer"])
+    page = client.get(_url(pep, "qa/")).text
+    assert "Judge the criteria to see it" in page and "Amber" in page
+    assert "Autumn term 2025/26 PEP" in page
+    # Updating the suggestion saves nothing and finds nothing wrong.
+    response = client.post(_url(pep, "qa/"), {**MET, "suggest": "1", "version": "1"})
+    assert response.status_code == 200 and "Error: " not in response.text
+    assert '<strong class="govuk-!-font-weight-bold">Gold</strong>' in response.text
+    pep.refresh_from_db()
+    assert pep.status == S.SUBMITTED
