@@ -46,6 +46,16 @@ def child_peps(request, pk: int):
     return child_page(request, pk, "peps", extra, template="peps/child_peps.html")
 
 
+def overview_card(user, child, today) -> dict | None:
+    """The PEP card on the child's overview: the PEP due now, with "Continue PEP" or
+    "Start PEP"; None for a child who needs no PEP now."""
+    schedule = pep_schedule(child, today)
+    if not schedule.needs_pep:
+        return None
+    due = next((item for item in schedule.due if not item.done), None)
+    return {"template": "peps/_overview_card.html", "due": due}
+
+
 def pep_start(request, pk: int):
     """Confirm, then start the PEP due now."""
     child = get_child_for_user(request.user, pk)
