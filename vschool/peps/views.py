@@ -67,7 +67,8 @@ def pep_start(request, pk: int):
             messages.error(request, str(error))
             return redirect("peps:child", pk)
         messages.success(request, "PEP started")
-        return redirect("peps:detail", pk, pep.pk)
+        # Straight on to the user's first section, as the task list's "Continue" would.
+        return _continue(request, child, pep, "")
     return render(
         request, "peps/pep_start.html", {"child": child, "due": pep_due_now(child, today)}
     )
@@ -251,6 +252,7 @@ def pep_section(request, pk: int, pep_id: int, section: str):
             "items": _cards(spec, row, presented),
             "item_name": _ITEM.get(spec.key, ""),
             "item_form": spec.formset.form() if spec.formset is not None else None,
+            "item_done": CompletedForm(initial={"completed": None}, may_be_unavailable=False),
         },
     )
 
@@ -338,7 +340,15 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
     initial = section_initial(row)[n] if n is not None and row else None
     form = spec.formset.form(request.POST or None, initial=initial)
     name = _ITEM[spec.key]
-    if request.method == "POST" and form.is_valid():
+    # The section's "Have you completed this section?", optional here: answered, the
+    # last target is saved and the section with it, and "Save and continue" goes on.
+    done = CompletedForm(
+        request.POST if request.POST.get("completed") else None,
+        initial={"completed": None},
+        may_be_unavailable=False,
+    )
+    finishing = done.is_bound and done.is_valid()
+    if request.method == "POST" and form.is_valid() and (finishing or not done.is_bound):
         answers = item_data(form)
         if n is None:
             items.append(answers)
@@ -350,9 +360,9 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
                 key=spec.key,
                 user=request.user,
                 data=items,
-                completed=bool(row and row.completed),
+                completed=done.outcome[0] if finishing else bool(row and row.completed),
                 version=_int(request.POST.get("version")),
-                not_available=row.not_available if row else "",
+                not_available="" if finishing or not row else row.not_available,
             )
         except services.PepError as error:
             form.add_error(None, str(error))
@@ -361,6 +371,8 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
             messages.success(request, f"{name.capitalize()} {number} saved")
             if request.POST.get("another"):
                 return redirect("peps:item_add", pk, pep.pk, section)
+            if finishing:
+                return _continue(request, child, pep, spec.key)
             return redirect("peps:section", pk, pep.pk, section)
     return render(
         request,
@@ -370,6 +382,7 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
             "pep": pep,
             "section": spec,
             "form": form,
+            "done": done,
             "n": n,
             "number": (n if n is not None else len(items)) + 1,
             "item_name": name,

@@ -316,3 +316,21 @@ def test_the_qa_page_shows_the_suggested_grade_and_last_terms_grade(login, peopl
     assert '<strong class="govuk-!-font-weight-bold">Gold</strong>' in response.text
     pep.refresh_from_db()
     assert pep.status == S.SUBMITTED
+
+
+def test_the_last_target_can_complete_the_section_and_go_on(login, people, make_pep):
+    pep = make_pep(S.DRAFT)
+    client = login(people["dt"])
+    response = client.post(
+        _url(pep, "targets/add/"),
+        {"area": "Reading", "target": "Read 20 words", "completed": "yes", "version": "1"},
+    )
+    assert response.url == _url(pep, "ppplus/")
+    assert PepSection.objects.get(pep=pep, key="targets").completed
+
+
+def test_starting_a_pep_goes_straight_to_the_first_section(login, people, roll):
+    child = roll["at_a"]
+    response = login(people["dt"]).post(f"/children/{child.pk}/peps/start/")
+    pep = Pep.objects.get(child=child)
+    assert response.url == _url(pep, "meeting/")
