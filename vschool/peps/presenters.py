@@ -238,8 +238,9 @@ class PepPresenter:
     def to_do(self, after: str = "") -> str:
         """The key of the next section the user may change and has still to do, after
         `after` in task list order (then from the top): where "Save and continue" and the
-        task list's "Continue" go. "" when none is left. The Virtual School, which may
-        change any section, is not led through them."""
+        task list's "Continue" go. "" when none is left. The sections the user answers
+        for; a shared one (the meeting, wellbeing, actions) leads only the designated
+        teacher on. The Virtual School, which may change any section, is not led."""
         if self.pep.status not in EDITABLE or self.parts == {Part.VIRTUAL_SCHOOL}:
             return ""
         keys = list(SECTIONS)
@@ -248,7 +249,9 @@ class PepPresenter:
             if key == after:
                 continue
             task = self._task(SECTIONS[key])
-            mine = self.parts & SECTIONS[key].turn
+            turn = SECTIONS[key].turn
+            # Shared sections lead the designated teacher, who holds the meeting, on.
+            mine = self.parts & turn and (len(turn) == 1 or Part.DESIGNATED_TEACHER in self.parts)
             if task["link"] and task["editable"] and mine and key not in self.done:
                 return key
         return ""
