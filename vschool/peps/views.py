@@ -327,12 +327,21 @@ def _item_page(request, pk: int, pep_id: int, section: str):
     return True, child, pep, spec, row
 
 
+def _item_locked(request, child, pep, spec):
+    """A target (or action) page the user may not change now: say so, with the way back."""
+    return render(
+        request,
+        "peps/pep_item.html",
+        {"child": child, "pep": pep, "section": spec, "locked": True, "item_name": _ITEM[spec.key]},
+    )
+
+
 def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None = None):
     """Add one target (or action), or change one, on a page of its own; then back to the
     section's cards, or on to add another."""
     editable, child, pep, spec, row = _item_page(request, pk, pep_id, section)
     if not editable:
-        return redirect("peps:section", pk, pep_id, section)
+        return _item_locked(request, child, pep, spec)
     items = list(row.data) if row and isinstance(row.data, list) else []
     n = None if n is None else n - 1  # the page counts from 1
     if n is not None and not 0 <= n < len(items):
@@ -395,7 +404,7 @@ def pep_section_item_remove(request, pk: int, pep_id: int, section: str, n: int)
     """Remove one target (or action), after asking."""
     editable, child, pep, spec, row = _item_page(request, pk, pep_id, section)
     if not editable:
-        return redirect("peps:section", pk, pep_id, section)
+        return _item_locked(request, child, pep, spec)
     items = list(row.data) if row and isinstance(row.data, list) else []
     n -= 1  # the page counts from 1
     if not 0 <= n < len(items):
