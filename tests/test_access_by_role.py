@@ -39,6 +39,9 @@ EXPECTED = {
     "peps:start": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:detail": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:section": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:item_add": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:item": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "peps:item_remove": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:qa": (STAFF, STAFF),
     "peps:document": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:blank_document": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
@@ -123,6 +126,10 @@ def targets(roll):
                 due_date=date(2025, 12, 12),
             ).pk,
             "section": "school",
+            ("peps:item_add", "section"): "targets",
+            ("peps:item", "section"): "targets",
+            ("peps:item_remove", "section"): "targets",
+            "n": 1,
             "moderation_id": PepModeration.objects.create(
                 pep=Pep.objects.create(
                     child=child,

@@ -29,9 +29,11 @@ def test_a_pep_is_handed_off_returned_to_the_social_worker_and_approved(
     page.goto(f"/children/{child.pk}/peps/")
     # When they start the PEP
     page.get_by_role("button", name="Start PEP").click()
-    page.get_by_role("button", name="Start PEP").click()
+    # Then it goes straight to the first section
     expect(page.get_by_text("PEP started")).to_be_visible()
-    pep_url = page.url
+    assert_accessible(page)
+    pep_url = page.url.removesuffix("meeting/")
+    page.goto(pep_url)
     assert_accessible(page)
 
     # And complete the school section
@@ -43,23 +45,31 @@ def test_a_pep_is_handed_off_returned_to_the_social_worker_and_approved(
     page.get_by_role("button", name="Save and continue").click()
 
     # And the child's views, worded for the child's age
+    page.goto(pep_url)
     page.get_by_role("link", name="The child's views", exact=True).click()
     assert_accessible(page)
     page.get_by_label("At the meeting").check()
     page.get_by_label("The child's own words").fill("I like painting best")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("The child's views: saved")).to_be_visible()
+    expect(page.get_by_text("The child's views saved")).to_be_visible()
 
     # And the targets section, which then shows its SMART hints
+    page.goto(pep_url)
     page.get_by_role("link", name="SMART targets").click()
+    assert_accessible(page)
     page.get_by_label("Area").fill("Reading")
     page.get_by_label("What will the child be able to do?").fill("Improve reading")
     page.get_by_label("Who is responsible").fill("Class teacher")
-    page.get_by_label("Yes").check()
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Save and add another target").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Back to SMART targets").click()
     expect(page.get_by_text("The measure has no number or level")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="Change target 1").click()
+    page.get_by_label("Yes").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Target 1 saved")).to_be_visible()
 
     # When the teacher tries to submit before the social worker's part is done
     page.goto(pep_url)
@@ -83,10 +93,10 @@ def test_a_pep_is_handed_off_returned_to_the_social_worker_and_approved(
     page.get_by_label("Care and placement context").fill("Long-term foster care")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
-    expect(page.get_by_text("Care and placement: saved")).to_be_visible()
+    expect(page.get_by_text("Care and placement saved")).to_be_visible()
 
-    # And records why the carer's views cannot be given this term
-    page.get_by_role("link", name="The carer's and parent's views").click()
+    # And, on to their next section, records why the carer's views cannot be given
+    expect(page.get_by_role("heading", name="The carer's and parent's views")).to_be_visible()
     page.get_by_label("No, it cannot be completed for this PEP").check()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why this section")
@@ -147,7 +157,7 @@ def test_a_pep_is_handed_off_returned_to_the_social_worker_and_approved(
     page.get_by_label("Care and placement context").fill("Kinship care with an aunt")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
-    page.get_by_role("link", name="Check answers and submit").click()
+    expect(page.get_by_role("heading", name="Check the PEP before you submit it")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("I confirm the PEP was agreed").check()
     mail.outbox.clear()

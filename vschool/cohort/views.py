@@ -117,8 +117,18 @@ def child_page(request, pk: int, tab: str, extra=None, template: str = ""):
     return render(request, template or f"cohort/child_{tab}.html", context)
 
 
+# Cards other apps put on the child's overview, which cohort may not import (docs/layers.md):
+# each a callable (user, child, today) -> {"template": ..., **context} or None, added
+# in the app's AppConfig.ready (the PEPs app adds the PEP due now).
+OVERVIEW_CARDS: list = []
+
+
 def child_overview(request, pk: int):
-    return child_page(request, pk, "overview", child_overview_facts)
+    def extra(child, today):
+        cards = [hook(request.user, child, today) for hook in OVERVIEW_CARDS]
+        return {**child_overview_facts(child, today), "cards": [card for card in cards if card]}
+
+    return child_page(request, pk, "overview", extra)
 
 
 def child_care(request, pk: int):

@@ -7,4 +7,9 @@ class PepsConfig(AppConfig):
     verbose_name = "Personal Education Plans"
 
     def ready(self) -> None:
+        from vschool.cohort.views import OVERVIEW_CARDS
         from vschool.peps import checks  # noqa: F401
+        from vschool.peps.views import overview_card
+
+        if overview_card not in OVERVIEW_CARDS:
+            OVERVIEW_CARDS.append(overview_card)

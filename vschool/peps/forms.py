@@ -223,7 +223,11 @@ class WellbeingSectionForm(SectionForm):
 
 class SchoolSectionForm(SectionForm):
     facts_comment = _facts_comment("school details")
-    attendance = forms.CharField(label="Attendance summary", **_TEXT)
+    attendance = forms.CharField(
+        label="Attendance summary",
+        help_text="Attendance this term and any exclusions: the system does not hold them yet",
+        **_TEXT,
+    )
     attainment = forms.CharField(label="Attainment and progress", **_TEXT)
     strengths = forms.CharField(label="Strengths and interests", **_TEXT)
 
@@ -322,13 +326,32 @@ class PpPlusSectionForm(SectionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        targets = self.context.get("targets", [])
+        self.costs = {str(n): _cost(t) for n, t in enumerate(targets, start=1)}
         self.fields["targets"].choices = [
-            (str(n), f"Target {n}: {t.get('area') or t.get('target', '')}")
-            for n, t in enumerate(self.context.get("targets", []), start=1)
+            (str(n), f"Target {n}: {t.get('area') or t.get('target', '')}" + _cost_label(t))
+            for n, t in enumerate(targets, start=1)
         ]
+        self.fields["amount"].help_text = (
+            "Left blank, it is the sum of the PP+ costs of the targets chosen; change it "
+            "if the request is for a different amount"
+        )
+        if not self.is_bound and not self.initial.get("requested"):
+            # A new request starts from the targets that cost something, and their sum.
+            chosen = [n for n, cost in self.costs.items() if cost]
+            self.initial.setdefault("targets", chosen)
+            if chosen and not self.initial.get("amount"):
+                self.initial["amount"] = sum(self.costs[n] for n in chosen)
 
     def clean(self):
         data = super().clean()
+        if (
+            data.get("requested") == "yes"
+            and data.get("amount") is None
+            and "amount" not in self.errors
+        ):
+            total = sum(self.costs.get(n, Decimal(0)) for n in data.get("targets") or [])
+            data["amount"] = total or None
         self.require(data, "requested", "Select whether the school is requesting PP+")
         if data.get("requested") == "yes":
             self.require(data, "targets", "Select at least one target this request serves")
@@ -339,8 +362,27 @@ class PpPlusSectionForm(SectionForm):
         return data
 
 
+def _cost(target: dict) -> Decimal:
+    """A target's PP+ cost as a number; 0 when none or not a number."""
+    try:
+        return Decimal(str(target.get("cost") or 0))
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def _cost_label(target: dict) -> str:
+    cost = _cost(target)
+    return f" (£{cost})" if cost else ""
+
+
 class CareSectionForm(SectionForm):
-    placement = forms.CharField(label="Care and placement context", **_TEXT)
+    facts_comment = _facts_comment("placement and legal status")
+    placement = forms.CharField(
+        label="Care and placement context",
+        help_text="What the placement and legal status above do not say: who the child "
+        "lives with, how settled they are, contact that affects school",
+        **_TEXT,
+    )
     changes = forms.CharField(
         label="Planned changes and how disruption will be kept low",
         help_text="For example, a planned move of placement or school",

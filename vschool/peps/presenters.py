@@ -39,6 +39,11 @@ _GREY, _BLUE, _RED, _YELLOW = (
 )
 
 
+# Data the Virtual School does not receive yet: the section asks for it instead.
+NOT_HELD = "Not held in the system yet"
+_TYPE_BELOW = "none yet: give a summary in the attendance question below"
+
+
 def _long_date(value) -> str:
     if isinstance(value, str) and value:
         try:
@@ -230,6 +235,33 @@ class PepPresenter:
         """Whose turn it is, as the work queue says it (work_queue.whose_turn)."""
         return whose_turn(self.pep, self.done, returned=self.returned)
 
+    def to_do(self, after: str = "") -> str:
+        """The key of the next section the user may change and has still to do, after
+        `after` in task list order (then from the top): where "Save and continue" and the
+        task list's "Continue" go. "" when none is left. The sections the user answers
+        for; a shared one (the meeting, wellbeing, actions) leads only the designated
+        teacher on. The Virtual School, which may change any section, is not led."""
+        if self.pep.status not in EDITABLE or self.parts == {Part.VIRTUAL_SCHOOL}:
+            return ""
+        keys = list(SECTIONS)
+        start = keys.index(after) + 1 if after in SECTIONS else 0
+        for key in keys[start:] + keys[:start]:
+            if key == after:
+                continue
+            task = self._task(SECTIONS[key])
+            turn = SECTIONS[key].turn
+            # Shared sections lead the designated teacher, who holds the meeting, on.
+            mine = self.parts & turn and (len(turn) == 1 or Part.DESIGNATED_TEACHER in self.parts)
+            if task["link"] and task["editable"] and mine and key not in self.done:
+                return key
+        return ""
+
+    @property
+    def first_to_do(self) -> dict | None:
+        """The first section the user has still to do, for the task list's "Continue"."""
+        key = self.to_do()
+        return {"key": key, "title": SECTIONS[key].title} if key else None
+
     @property
     def submit_task(self) -> dict:
         if self.pep.status in _DONE:
@@ -308,7 +340,11 @@ class PepPresenter:
                 {"label": "Current school", "value": school, "source": record},
                 {"label": "Year group", "value": nc_year_label(year), "source": record},
                 {"label": "Last PEP's grade", "value": grade, "source": source},
+                {"label": "Attendance", "value": NOT_HELD, "source": _TYPE_BELOW},
+                {"label": "Exclusions", "value": NOT_HELD, "source": _TYPE_BELOW},
             ]
+        if key == "care":
+            return self._care_facts()
         if key == "wellbeing":
             return [
                 {
@@ -323,6 +359,23 @@ class PepPresenter:
                 },
             ]
         return []
+
+    def _care_facts(self) -> list[dict]:
+        """The placement and legal status from the child's care episode open now."""
+        episodes = [ep for ep in self.pep.child.episodes.all() if ep.decom <= self.today]
+        open_now = [ep for ep in episodes if ep.dec is None or ep.dec >= self.today]
+        episode = max(open_now, key=lambda ep: ep.decom, default=None)
+        if episode is None:
+            none = "No care episode open today"
+            return [
+                {"label": "Placement", "value": none, "source": "Care episodes (SSDA903)"},
+                {"label": "Legal status", "value": none, "source": "Care episodes (SSDA903)"},
+            ]
+        source = f"Care episode (SSDA903) from {_long_date(episode.decom)}"
+        return [
+            {"label": "Placement", "value": episode.get_place_display(), "source": source},
+            {"label": "Legal status", "value": episode.get_ls_display(), "source": source},
+        ]
 
     # Answers for reading, checking and QA.
 
@@ -461,8 +514,13 @@ def formset_data(formset) -> list[dict]:
         data = form.cleaned_data
         if not data or data.get("DELETE"):
             continue
-        items.append({name: _plain(data.get(name)) for name in type(form).base_fields})
+        items.append(item_data(form))
     return items
+
+
+def item_data(form) -> dict:
+    """One valid target (or action) form's answers as a JSON-ready dict."""
+    return {name: _plain(form.cleaned_data.get(name)) for name in type(form).base_fields}
 
 
 def _plain(value) -> str:

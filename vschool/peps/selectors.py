@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from vschool.accounts.models import Role
@@ -165,6 +165,17 @@ def previous_review(pep: Pep) -> ReviewPresenter | None:
         .first()
     )
     return ReviewPresenter(review) if review else None
+
+
+def previous_approved(pep: Pep) -> Pep | None:
+    """The child's last approved (or locked) PEP before this one: last term's grade."""
+    return (
+        Pep.objects.completed()
+        .filter(child_id=pep.child_id)
+        .filter(Q(due_date__lt=pep.due_date) | Q(due_date=pep.due_date, pk__lt=pep.pk))
+        .order_by("-due_date", "-pk")
+        .first()
+    )
 
 
 def peps_waiting_for(user) -> QuerySet[Pep]:

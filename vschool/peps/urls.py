@@ -35,6 +35,21 @@ urlpatterns = [
     ),
     path("children/<int:pk>/peps/<int:pep_id>/<slug:section>/", views.pep_section, name="section"),
     path(
+        "children/<int:pk>/peps/<int:pep_id>/<slug:section>/add/",
+        views.pep_section_item,
+        name="item_add",
+    ),
+    path(
+        "children/<int:pk>/peps/<int:pep_id>/<slug:section>/<int:n>/",
+        views.pep_section_item,
+        name="item",
+    ),
+    path(
+        "children/<int:pk>/peps/<int:pep_id>/<slug:section>/<int:n>/remove/",
+        views.pep_section_item_remove,
+        name="item_remove",
+    ),
+    path(
         "children/<int:pk>/peps/<int:pep_id>/<slug:section>/autosave/",
         views.pep_section_autosave,
         name="autosave",

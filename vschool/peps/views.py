@@ -1,6 +1,7 @@
 """A child's PEPs, one PEP's task list, its sections, check and submit, the QA decision and
 the work queue."""
 
+from datetime import date
 from functools import partial
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from vschool.calendar.rules import PHASES
@@ -15,16 +17,17 @@ from vschool.cohort.scoping import get_child_for_user
 from vschool.cohort.selectors import officers_with_caseload
 from vschool.cohort.views import child_page
 from vschool.kit.pagination import pagination
-from vschool.peps import services, work_queue
+from vschool.peps import quality, services, work_queue
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep
-from vschool.peps.presenters import PepPresenter, formset_data, section_initial
+from vschool.peps.presenters import PepPresenter, formset_data, item_data, section_initial
 from vschool.peps.rules import PEP_TYPE_LABELS, TARGET_RULES
 from vschool.peps.sections import REQUIRED_FOR_SUBMIT, SECTIONS, may_edit, parts_label, resubmitters
 from vschool.peps.selectors import (
     pep_due_now,
     pep_for_child,
     pep_schedule,
+    previous_approved,
     previous_review,
     section_as_saved,
 )
@@ -43,6 +46,16 @@ def child_peps(request, pk: int):
     return child_page(request, pk, "peps", extra, template="peps/child_peps.html")
 
 
+def overview_card(user, child, today) -> dict | None:
+    """The PEP card on the child's overview: the PEP due now, with "Continue PEP" or
+    "Start PEP"; None for a child who needs no PEP now."""
+    schedule = pep_schedule(child, today)
+    if not schedule.needs_pep:
+        return None
+    due = next((item for item in schedule.due if not item.done), None)
+    return {"template": "peps/_overview_card.html", "due": due}
+
+
 def pep_start(request, pk: int):
     """Confirm, then start the PEP due now."""
     child = get_child_for_user(request.user, pk)
@@ -54,7 +67,8 @@ def pep_start(request, pk: int):
             messages.error(request, str(error))
             return redirect("peps:child", pk)
         messages.success(request, "PEP started")
-        return redirect("peps:detail", pk, pep.pk)
+        # Straight on to the user's first section, as the task list's "Continue" would.
+        return _continue(request, child, pep, "")
     return render(
         request, "peps/pep_start.html", {"child": child, "due": pep_due_now(child, today)}
     )
@@ -77,7 +91,7 @@ def pep_detail(request, pk: int, pep_id: int):
         except services.PepError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"{pep.get_status_display()}: the PEP was updated")
+            messages.success(request, f"PEP {pep.get_status_display().lower()}")
         return redirect("peps:detail", pk, pep.pk)
 
     def extra(child, today):
@@ -170,7 +184,30 @@ def pep_section(request, pk: int, pep_id: int, section: str):
         spec, presented, row, data, data is not None and data.get("completed") == "yes"
     )
     version, conflict = (row.version if row else 1), None
-    if data is not None and form.is_valid() and done.is_valid():
+    if data is not None and spec.formset is not None and _items_only(spec, data):
+        # The cards page: its own form says only whether the section is completed; the
+        # items are added, changed and removed each on their own page.
+        form = spec.formset(initial=section_initial(row), prefix=spec.prefix)
+        items = list(row.data) if row and isinstance(row.data, list) else []
+        if done.is_valid() and done.outcome[0] and not items:
+            done.add_error("completed", f"Add at least one {_ITEM[spec.key]} first")
+        if done.is_valid():
+            try:
+                services.pep_section_save(
+                    pep=pep,
+                    key=spec.key,
+                    user=request.user,
+                    data=items,
+                    completed=done.outcome[0],
+                    version=_int(request.POST.get("version")),
+                    not_available=done.outcome[1],
+                )
+            except services.PepError as error:
+                done.add_error(None, str(error))
+            else:
+                messages.success(request, f"{spec.title} saved")
+                return _continue(request, child, pep, spec.key)
+    elif data is not None and form.is_valid() and done.is_valid():
         try:
             answers, _ = _section_save(
                 pep,
@@ -193,10 +230,8 @@ def pep_section(request, pk: int, pep_id: int, section: str):
         except services.PepError as error:
             done.add_error(None, str(error))
         else:
-            messages.success(request, f"{spec.title}: saved")
-            if spec.formset is not None:
-                return redirect("peps:section", pk, pep.pk, section)
-            return redirect("peps:detail", pk, pep.pk)
+            messages.success(request, f"{spec.title} saved")
+            return _continue(request, child, pep, spec.key)
     return render(
         request,
         "peps/pep_section.html",
@@ -214,6 +249,200 @@ def pep_section(request, pk: int, pep_id: int, section: str):
             "facts": presented.facts(section),
             "presented": presented,
             "target_rules": TARGET_RULES if section == "targets" else (),
+            "items": _cards(spec, row, presented),
+            "item_name": _ITEM.get(spec.key, ""),
+            "item_form": spec.formset.form() if spec.formset is not None else None,
+            "item_done": CompletedForm(initial={"completed": None}, may_be_unavailable=False),
+        },
+    )
+
+
+# What one item of a list section is called.
+_ITEM = {"targets": "target", "actions": "action"}
+
+
+def _items_only(spec, data) -> bool:
+    """True when a list section's page posts only "completed" (the cards page), not a
+    whole formset (the older page, and the autosave of one)."""
+    return f"{spec.prefix}-TOTAL_FORMS" not in data
+
+
+def _cards(spec, row, presented: PepPresenter) -> list[dict]:
+    """A list section's saved items as summary cards: each field's label and answer, and
+    the SMART hints for a target."""
+    if spec.formset is None:
+        return []
+    saved = row.data if row and isinstance(row.data, list) else []
+    hints = [t.get("hints", []) for t in presented.targets] if spec.key == "targets" else []
+    fields = spec.formset.form.base_fields
+    cards = []
+    for n, item in enumerate(saved):
+        heading = item.get("area") or item.get("action", "")[:60]
+        cards.append(
+            {
+                "n": n,
+                "title": f"{_ITEM[spec.key].capitalize()} {n + 1}: {heading}",
+                "rows": [
+                    (field.label, _shown(name, item.get(name, "")))
+                    for name, field in fields.items()
+                ],
+                "hints": hints[n] if n < len(hints) else [],
+            }
+        )
+    return cards
+
+
+def _shown(name: str, value) -> str:
+    if not value:
+        return ""
+    if name == "by_when":
+        return date_format(date.fromisoformat(value), "j F Y")
+    if name == "cost":
+        return f"£{value}"
+    return str(value)
+
+
+def _continue(request, child, pep, after: str):
+    """Where "Save and continue" goes: the user's next section still to do; with none
+    left, the check answers page if the user sends the PEP and it may go; else the task
+    list."""
+    fresh = PepPresenter(
+        pep_for_child(child, pep.pk), parts_for(request.user, child), timezone.localdate()
+    )
+    key = fresh.to_do(after=after)
+    if key:
+        return redirect("peps:section", child.pk, pep.pk, key)
+    if fresh.submit_move is not None and not fresh.missing:
+        return redirect("peps:check", child.pk, pep.pk)
+    return redirect("peps:detail", child.pk, pep.pk)
+
+
+def _item_page(request, pk: int, pep_id: int, section: str):
+    child, pep, spec, presented = _section_of(request, pk, pep_id, section)
+    if spec.formset is None:
+        raise Http404
+    row = presented.rows.get(section)
+    if not (pep.status in EDITABLE and may_edit(spec, presented.parts)):
+        return None, child, pep, spec, row
+    return True, child, pep, spec, row
+
+
+def _item_locked(request, child, pep, spec):
+    """A target (or action) page the user may not change now: say so, with the way back."""
+    return render(
+        request,
+        "peps/pep_item.html",
+        {"child": child, "pep": pep, "section": spec, "locked": True, "item_name": _ITEM[spec.key]},
+    )
+
+
+def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None = None):
+    """Add one target (or action), or change one, on a page of its own; then back to the
+    section's cards, or on to add another."""
+    editable, child, pep, spec, row = _item_page(request, pk, pep_id, section)
+    if not editable:
+        return _item_locked(request, child, pep, spec)
+    items = list(row.data) if row and isinstance(row.data, list) else []
+    n = None if n is None else n - 1  # the page counts from 1
+    if n is not None and not 0 <= n < len(items):
+        raise Http404
+    initial = section_initial(row)[n] if n is not None and row else None
+    form = spec.formset.form(request.POST or None, initial=initial)
+    name = _ITEM[spec.key]
+    # The section's "Have you completed this section?", optional here: answered, the
+    # last target is saved and the section with it, and "Save and continue" goes on.
+    done = CompletedForm(
+        request.POST if request.POST.get("completed") else None,
+        initial={"completed": None},
+        may_be_unavailable=False,
+    )
+    finishing = done.is_bound and done.is_valid()
+    if request.method == "POST" and form.is_valid() and (finishing or not done.is_bound):
+        answers = item_data(form)
+        if n is None:
+            items.append(answers)
+        else:
+            items[n] = answers
+        try:
+            services.pep_section_save(
+                pep=pep,
+                key=spec.key,
+                user=request.user,
+                data=items,
+                completed=done.outcome[0] if finishing else bool(row and row.completed),
+                version=_int(request.POST.get("version")),
+                not_available="" if finishing or not row else row.not_available,
+            )
+        except services.PepError as error:
+            form.add_error(None, str(error))
+        else:
+            number = len(items) if n is None else n + 1
+            messages.success(request, f"{name.capitalize()} {number} saved")
+            if request.POST.get("another"):
+                return redirect("peps:item_add", pk, pep.pk, section)
+            if finishing:
+                return _continue(request, child, pep, spec.key)
+            return redirect("peps:section", pk, pep.pk, section)
+    return render(
+        request,
+        "peps/pep_item.html",
+        {
+            "child": child,
+            "pep": pep,
+            "section": spec,
+            "form": form,
+            "done": done,
+            "n": n,
+            "number": (n if n is not None else len(items)) + 1,
+            "item_name": name,
+            "version": row.version if row else 1,
+        },
+    )
+
+
+def pep_section_item_remove(request, pk: int, pep_id: int, section: str, n: int):
+    """Remove one target (or action), after asking."""
+    editable, child, pep, spec, row = _item_page(request, pk, pep_id, section)
+    if not editable:
+        return _item_locked(request, child, pep, spec)
+    items = list(row.data) if row and isinstance(row.data, list) else []
+    n -= 1  # the page counts from 1
+    if not 0 <= n < len(items):
+        raise Http404
+    name = _ITEM[spec.key]
+    error = ""
+    if request.method == "POST":
+        removed = items.pop(n)
+        try:
+            services.pep_section_save(
+                pep=pep,
+                key=spec.key,
+                user=request.user,
+                data=items,
+                completed=bool(row.completed and items),
+                version=_int(request.POST.get("version")),
+                not_available=row.not_available,
+            )
+        except services.PepError as problem:
+            error = str(problem)
+            items.insert(n, removed)
+        else:
+            messages.success(request, f"{name.capitalize()} {n + 1} removed")
+            return redirect("peps:section", pk, pep.pk, section)
+    item = items[n]
+    return render(
+        request,
+        "peps/pep_item_remove.html",
+        {
+            "child": child,
+            "pep": pep,
+            "section": spec,
+            "item_name": name,
+            "number": n + 1,
+            "what": item.get("area") or item.get("action", ""),
+            "detail": item.get("target") or item.get("owner", ""),
+            "version": row.version,
+            "error": error,
         },
     )
 
@@ -347,14 +576,22 @@ def pep_qa(request, pk: int, pep_id: int):
         raise Http404
     child = get_child_for_user(request.user, pk)
     pep = pep_for_child(child, pep_id)
-    form = QaForm(
-        request.POST if request.method == "POST" else None,
-        sections=[
-            (key, spec.title, f"A return tells the {parts_label(spec.turn, ' and ')}")
-            for key, spec in SECTIONS.items()
-        ],
-    )
-    if request.method == "POST" and form.is_valid():
+    # "Update the suggested grade" (or its htmx twin, on each judgement) shows the page
+    # again with the answers given so far, saving nothing and judging nothing wrong.
+    suggesting = request.method == "POST" and "suggest" in request.POST
+    sections = [
+        (key, spec.title, f"A return tells the {parts_label(spec.turn, ' and ')}")
+        for key, spec in SECTIONS.items()
+    ]
+    if suggesting:
+        form = QaForm(initial=request.POST.dict(), sections=sections)
+    else:
+        form = QaForm(request.POST if request.method == "POST" else None, sections=sections)
+    judged = {
+        key: request.POST.get(f"criterion_{key}", "") for key, _label in quality.qa_criteria()
+    }
+    judged = {key: value for key, value in judged.items() if value}
+    if request.method == "POST" and not suggesting and form.is_valid():
         decision = form.cleaned_data["decision"]
         named = [key for key in SECTIONS if key in form.review["comments"]]
         try:
@@ -386,6 +623,10 @@ def pep_qa(request, pk: int, pep_id: int):
             "form": form,
             "previous": previous_review(pep),
             "pep": PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate()),
+            "suggested": quality.suggested_grade(judged),
+            "judged": len(judged),
+            "criteria_count": len(form.criteria),
+            "last_approved": previous_approved(pep),
         },
     )
 

@@ -98,17 +98,18 @@ def views(children: QuerySet[Child], today: date) -> dict[str, QuerySet]:
 
 def not_started(children: QuerySet[Child], today: date) -> QuerySet[Child]:
     """Children in our care today (short breaks left out), of PEP age today, with no PEP
-    beyond "not started" (initial or termly) for this term (calendar.selectors.term_on)."""
+    started (initial or termly) for this term (calendar.selectors.term_on): "Not started"
+    means no PEP, or only one still "not started" (its id is `pep_id`, for the row's link).
+    """
     ay, term = term_on(today)
-    started = (
-        Pep.objects.of_term(ay, term.term.value)
-        .exclude(status=Pep.Status.NOT_STARTED)
-        .values("child_id")
-    )
+    peps = Pep.objects.of_term(ay, term.term.value)
+    started = peps.exclude(status=Pep.Status.NOT_STARTED).values("child_id")
+    unstarted = peps.filter(child=OuterRef("pk"), status=Pep.Status.NOT_STARTED)
     return (
         children.filter(in_care=True)
         .filter(needs_pep_q(today))
         .exclude(pk__in=started)
+        .annotate(pep_id=Subquery(unstarted.order_by("due_date", "pk").values("pk")[:1]))
         .select_related("current_school", "education_officer")
         .order_by("last_name", "first_name", "pk")
     )
@@ -208,7 +209,9 @@ def rows(view: str, objects: list, today: date) -> list[Row]:
                 deadline,
                 "Not started",
                 whose_turn(None, set()),
-                reverse("peps:child", args=[child.pk]),
+                reverse("peps:detail", args=[child.pk, child.pep_id])
+                if child.pep_id
+                else reverse("peps:child", args=[child.pk]),
                 today,
             )
             for child in objects

@@ -133,3 +133,30 @@ def test_a_child_needs_a_pep_from_the_third_birthday_mid_year(
     children_refresh_current()
     text = login(personas[Role.HEAD]).get(f"/children/{child.pk}/peps/").content.decode()
     assert ("Tia does not need a PEP now" not in text) is needed
+
+
+def test_the_overview_has_a_pep_card_to_start_or_continue(
+    login, personas, new_into_care, time_machine
+):
+    time_machine.move_to(date(2026, 1, 26))
+    client = login(personas[Role.HEAD])
+    text = client.get(f"/children/{new_into_care.pk}/").content.decode()
+    assert "Initial PEP (care began 19 December 2025)" in text
+    assert f'href="/children/{new_into_care.pk}/peps/start/"' in text and "Start PEP" in text
+    pep = Pep.objects.create(
+        child=new_into_care,
+        kind=Pep.Kind.INITIAL,
+        pep_type="primary",
+        academic_year=2025,
+        term="spring",
+        status=Pep.Status.DRAFT,
+        due_date=date(2026, 1, 22),
+    )
+    text = client.get(f"/children/{new_into_care.pk}/").content.decode()
+    assert "Continue PEP" in text and f'href="/children/{new_into_care.pk}/peps/{pep.pk}/"' in text
+    # What is due on the PEPs page links to the PEP too.
+    peps_page = client.get(f"/children/{new_into_care.pk}/peps/").content.decode()
+    assert (
+        f'<a class="govuk-link" href="/children/{new_into_care.pk}/peps/{pep.pk}/">Initial'
+        in peps_page
+    )

@@ -137,12 +137,18 @@ def test_the_first_view_with_work_opens_and_an_empty_overdue_view_says_what_is_n
 def test_children_with_nothing_started_this_term(login, people, make_pep, roll):
     make_pep(S.DRAFT)  # the child at school A has this term's PEP in hand
     make_pep(S.APPROVED, child=roll["at_b"], term="autumn", due=date(2025, 12, 12))
-    make_pep(S.NOT_STARTED, child=roll["at_b"])  # a PEP row nobody has started
+    unstarted = make_pep(S.NOT_STARTED, child=roll["at_b"])  # a PEP row nobody has started
     left_care = ChildFactory(last_name="Leftcare")  # no care episode: not in our care
     everyone = _page(login(people["officer"]), "?officer=all&view=not_started")
     assert _count(everyone, "Not started this term") == 1 and "Brown" in everyone
     assert "Spring term 2025/26" in everyone and left_care.last_name not in everyone
-    assert f'href="/children/{roll["at_b"].pk}/peps/"' in everyone
+    # The row links straight to the PEP, named as every list names a child.
+    child = roll["at_b"]
+    link = f'href="/children/{child.pk}/peps/{unstarted.pk}/">{child.sort_name}</a>'
+    assert link in everyone
+    unstarted.delete()
+    everyone = _page(login(people["officer"]), "?officer=all&view=not_started")
+    assert f'href="/children/{child.pk}/peps/">{child.sort_name}</a>' in everyone
     assert _count(_page(login(people["officer"])), "Not started this term") == 0
     assert _count(_page(login(people["dt"])), "Not started this term") == 0
 
@@ -245,3 +251,12 @@ def test_a_view_shows_50_to_a_page_keeping_the_filters(login, people, make_pep):
     assert "view=qa" in first and "phase=primary" in first and "page=2" in first
     second = _page(client, "?view=qa&phase=primary&page=2")
     assert second.count("govuk-table__row") == 2  # the header and the 51st
+
+
+def test_a_child_with_no_name_held_is_named_by_reference(login, people, make_pep, roll):
+    child = roll["at_a"]
+    child.first_name = child.last_name = ""
+    child.save()
+    make_pep(S.DRAFT, due=date(2026, 1, 23))
+    text = _page(login(people["head"]), "?view=overdue")
+    assert f">Child {child.la_child_id}</a>" in text and ">, </a>" not in text
