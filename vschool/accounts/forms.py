@@ -3,7 +3,7 @@
 import re
 
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 from vschool.audit.models import AuditEntry
@@ -40,6 +40,14 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         _style_password(self.fields["password"], "current-password")
+
+    def clean_username(self) -> str:
+        """A username longer than any account's is simply wrong: refuse it before it reaches
+        authentication (the lockout log holds 255 characters; PostgreSQL would refuse more)."""
+        username = self.cleaned_data["username"]
+        if len(username) > get_user_model()._meta.get_field("username").max_length:
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        return username
 
 
 def minimum_password_length() -> int | None:

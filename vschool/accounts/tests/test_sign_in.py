@@ -123,3 +123,9 @@ def test_in_demo_mode_the_page_lists_every_demo_sign_in(client, db, settings):
     page = client.get("/sign-in/").content.decode()
     for role in Role:
         assert f"<code>{role.value}</code> ({role.label.lower()})" in page
+
+
+def test_a_username_longer_than_any_account_gets_the_wrong_details_message(client, db):
+    response = client.post("/sign-in/", {"username": "x" * 5000, "password": "whatever"})
+    assert response.status_code == 200
+    assert "Enter a correct username and password" in response.content.decode()
