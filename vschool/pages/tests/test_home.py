@@ -43,7 +43,7 @@ def _pep(child, status=Pep.Status.DRAFT, due=date(2026, 3, 27), term="spring") -
 
 def test_the_head_sees_the_whole_roll(login, personas, roll):
     page = login(personas[Role.HEAD]).get("/").content.decode()
-    assert _h1(page) == "Your work and the roll"
+    assert _h1(page) == "The roll and your PEP work"
     assert _stat(page, "children on the roll") == "2"
     for part in ("Your PEP work", "PEPs this term", "SSDA903 year", "By year group", "Manage"):
         assert part in page

@@ -62,7 +62,7 @@ def team_home(user, today: date) -> tuple[str, dict]:
     children, _officer = work_queue.whose_children(user, "")
     found = work_queue.counts(work_queue.views(children, today))
     return "team", {
-        "heading": "Your work and the roll",
+        "heading": "The roll and your PEP work",
         "dashboard": dashboard_shown(dashboard, None),
         "year_label": academic_year_label(dashboard.academic_year),
         "work": [(key, label, found[key]) for key, label in work_queue.VIEWS],
