@@ -1,6 +1,8 @@
 """Take the README's screenshots from a running demo (./run), with Debian's Chromium.
 
-Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [outdir]
+Usage: .venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000] [outdir] [--home]
+
+--home takes only each role's Home (home-<role>.png, docs/home.md).
 """
 
 import sys
@@ -8,8 +10,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
-OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
+_ARGV = [arg for arg in sys.argv[1:] if not arg.startswith("--")]
+BASE = _ARGV[0] if _ARGV else "http://127.0.0.1:8000"
+OUT = Path(_ARGV[1] if len(_ARGV) > 1 else "docs/screenshots")
+HOME_ONLY = "--home" in sys.argv
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,11 +32,35 @@ def sign_in(page, username: str) -> None:
     page.get_by_role("button", name="Continue").click()
 
 
+# Each role's Home (docs/home.md): (demo username, file).
+HOMES = [
+    ("head", "home-head.png"),
+    ("officer", "home-officer.png"),
+    ("data", "home-data-officer.png"),
+    ("dt", "home-designated-teacher.png"),
+    ("social", "home-social-worker.png"),
+    ("governor", "home-governor.png"),
+]
+
+
+def homes(page) -> None:
+    """Sign in as each role and take the Home it lands on, the whole page."""
+    for username, name in HOMES:
+        page.context.clear_cookies()
+        sign_in(page, username)
+        page.screenshot(path=OUT / name, full_page=True)
+    page.context.clear_cookies()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        homes(page)
+        if HOME_ONLY:
+            browser.close()
+            return
         page.goto(f"{BASE}/sign-in/")
         page.screenshot(path=OUT / "sign-in.png")
         sign_in(page, "head")

@@ -19,7 +19,7 @@ from vschool.calendar.rules import (
     nc_year_label,
     nc_years_for_phase,
 )
-from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
+from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.querysets import COHORTS, ChildQuerySet, cohort_q, nc_years_q
 from vschool.cohort.rules import looked_after_on, periods_of_care, placement_moves, school_moves
 
@@ -217,3 +217,50 @@ def officers_with_caseload() -> list[User]:
             "first_name", "last_name"
         )
     )
+
+
+@dataclass
+class SchoolRoll:
+    """A school and how many of the children given are on its roll, by cohort and by year
+    group; each breakdown lists only its rows with children."""
+
+    school: School
+    total: int
+    by_cohort: list[tuple[str, str, int]]
+    by_year_group: list[tuple[int, str, int]]
+
+
+def school_rolls(
+    children: QuerySet[Child], schools: QuerySet[School], today: date
+) -> list[SchoolRoll]:
+    """Each of `schools` with the children of `children` on its roll, counted by cohort
+    (rules.md 1) and by the year group they are taught in this academic year (rules.md 4),
+    for a designated teacher's Home: two queries, whatever the size of the roll. The
+    breakdowns leave out their empty rows (a year group the school does not have); a school
+    with no children is listed with 0."""
+    year = academic_year_start(today)
+    counts = {f"n_year_{n}": Count("pk", filter=nc_years_q([n], year)) for n in NC_YEARS}
+    for cohort, _label, condition in COHORTS:
+        counts[f"n_cohort_{cohort}"] = Count("pk", filter=condition)
+    listed = list(schools.order_by("name", "pk"))
+    rows = {
+        row["current_school"]: row
+        for row in children.filter(current_school__in=[s.pk for s in listed])
+        .values("current_school")
+        .annotate(n_total=Count("pk"), **counts)
+        .order_by()
+    }
+    found = []
+    for school in listed:
+        row = rows.get(school.pk, {})
+        cohorts = [(c, label, row.get(f"n_cohort_{c}", 0)) for c, label, _q in COHORTS]
+        years = [(n, nc_year_label(n), row.get(f"n_year_{n}", 0)) for n in NC_YEARS]
+        found.append(
+            SchoolRoll(
+                school,
+                row.get("n_total", 0),
+                [c for c in cohorts if c[2]],
+                [y for y in years if y[2]],
+            )
+        )
+    return found

@@ -1,6 +1,6 @@
 """Reads for the imports pages."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from vschool.cohort.models import CareLeaverContact, ReturnedHeader
@@ -21,3 +21,13 @@ def ssda903_years_held() -> list[int]:
 
 def import_run_get(pk: int) -> ImportRun:
     return get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
+
+
+def import_runs_with_rejects(limit: int = 5) -> list[ImportRun]:
+    """The last `limit` runs, newest first, each with `rejected`, its count of rejected rows,
+    for the data officer's Home: one query."""
+    return list(
+        ImportRun.objects.select_related("user")
+        .annotate(rejected=Count("rejects"))
+        .order_by("-started_at", "-id")[:limit]
+    )
