@@ -54,7 +54,7 @@ def test_the_head_sets_a_deadline_and_finds_the_pep_missing(
     expect(page.get_by_text("deadline 12 December 2025")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Overdue and missing PEPs by officer and school").click()
-    page.get_by_label("Term").select_option("autumn")
+    page.get_by_label("Term", exact=True).select_option("autumn")
     page.get_by_role("button", name="Show").click()
     initial = page.get_by_role("table").filter(has_text="Care began")
     expect(initial).to_contain_text("Nadia Newcombe")

@@ -222,8 +222,8 @@ QUERIES = {
     Role.HEAD: 21,
     Role.OFFICER: 21,
     Role.DATA_OFFICER: 7,
-    Role.DESIGNATED_TEACHER: 11,
-    Role.SOCIAL_WORKER: 11,
+    Role.DESIGNATED_TEACHER: 13,
+    Role.SOCIAL_WORKER: 13,
     Role.GOVERNOR: 6,
 }
 

@@ -114,7 +114,7 @@ def designated_teacher_home(user, today: date) -> tuple[str, dict]:
         "caption": ", ".join(names),
         "schools": schools,
         "year_label": academic_year_label(academic_year_start(today)),
-        **_waiting(user),
+        **_waiting(user, today),
     }
 
 
@@ -126,7 +126,7 @@ def social_worker_home(user, today: date) -> tuple[str, dict]:
         "heading": "Your children and their PEPs",
         "children": [ChildPresenter(child, today) for child in listed[:CHILDREN_SHOWN]],
         "children_total": children.count(),
-        **_waiting(user),
+        **_waiting(user, today),
     }
 
 
@@ -139,12 +139,14 @@ class Waiting:
     link: str
 
 
-def _waiting(user) -> dict:
+def _waiting(user, today: date) -> dict:
     """The first PEPs waiting for the user (peps_waiting_for, most urgent first), each with
-    what is to do, and how many there are: three queries."""
+    what is to do, how many there are, and how many of the user's children have no PEP
+    started this term (the work queue's view): four queries."""
     peps = peps_waiting_for(user)
     part = _PART[user.role]
     return {
+        "not_started": work_queue.not_started(children_for_user(user), today).count(),
         "waiting": [
             Waiting(pep, to_do(pep, part), reverse("peps:detail", args=[pep.child_id, pep.pk]))
             for pep in peps.prefetch_related("sections")[:WAITING_SHOWN]
