@@ -11,5 +11,7 @@ npx sass --load-path=. --load-path=frontend --no-source-map --style=compressed \
 cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js "$out/govuk/"
 cp -r node_modules/govuk-frontend/dist/govuk/assets "$out/govuk/assets"
 rm -rf "$out/govuk/assets/fonts"
+# MoJ Frontend's images (the filter tags' remove cross) sit with GOV.UK's ($moj-assets-path).
+cp node_modules/@ministryofjustice/frontend/moj/assets/images/*.svg "$out/govuk/assets/images/"
 cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js "$out/moj/"
 cp node_modules/htmx.org/dist/htmx.min.js "$out/htmx/"
