@@ -1,10 +1,11 @@
 """Forms for PEP sections, targets and the Virtual School's QA decision."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 
 from vschool.kit.forms import GovukDateField, GovukForm, _style_fields
 from vschool.peps import quality
@@ -121,9 +122,15 @@ class MeetingSectionForm(SectionForm):
         **_SHORT,
     )
 
+    # A meeting further than this from today is a mistyped year, not a real meeting.
+    PLAUSIBLE = timedelta(days=366)
+
     def clean(self):
         data = super().clean()
         self.require(data, "meeting_date", "Enter the date of the PEP meeting")
+        held = data.get("meeting_date")
+        if held and abs(held - timezone.localdate()) > self.PLAUSIBLE:
+            self.add_error("meeting_date", "Date of the PEP meeting must be within a year of today")
         self.require(data, "attendees", "Enter who attended the meeting")
         self.require(data, "child_attended", "Select whether the child attended")
         return data

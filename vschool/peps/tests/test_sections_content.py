@@ -169,7 +169,10 @@ def test_the_pp_plus_request_cannot_start_before_the_targets(login, people, make
 # Meeting and actions.
 
 
-def test_the_meeting_date_is_copied_to_the_pep_without_a_new_version(login, people, make_pep):
+def test_the_meeting_date_is_copied_to_the_pep_without_a_new_version(
+    login, people, make_pep, time_machine
+):
+    time_machine.move_to(date(2026, 3, 12))  # a meeting date must be within a year of today
     pep = make_pep(S.DRAFT)
     response = login(people["social"]).post(
         _url(pep, "meeting/"),
@@ -410,3 +413,31 @@ def test_the_pep_pages_queries_do_not_grow(login, people, make_pep, page):
     assert queries(build(20, 1)) == few
     assert queries(build(1, 10)) == few
     assert queries(build(20, 10)) == few
+
+
+@pytest.mark.parametrize(
+    ("held", "refused"),
+    [
+        (date(2026, 1, 20), False),
+        (date(2025, 2, 20), False),
+        (date(2036, 1, 20), True),
+        (date(2016, 1, 20), True),
+    ],
+)
+def test_a_meeting_date_years_away_is_refused(time_machine, held, refused):
+    from vschool.peps.forms import MeetingSectionForm
+
+    time_machine.move_to(date(2026, 1, 26))
+    data = {
+        "meeting_date_0": str(held.day),
+        "meeting_date_1": str(held.month),
+        "meeting_date_2": str(held.year),
+        "attendees": "DT, SW",
+        "child_attended": "yes",
+    }
+    form = MeetingSectionForm(data=data)
+    assert form.is_valid() is not refused
+    if refused:
+        assert form.errors["meeting_date"] == [
+            "Date of the PEP meeting must be within a year of today"
+        ]
