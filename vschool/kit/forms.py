@@ -101,17 +101,24 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style_fields(self)
+        self._settle()
 
     # Subclasses may add fields after __init__: they get the same messages and choices
     # before the form is checked or shown.
     def full_clean(self):
-        _style_fields(self)
+        self._settle()
         super().full_clean()
 
     def __getitem__(self, name):
-        _style_fields(self)
+        self._settle()
         return super().__getitem__(name)
+
+    def _settle(self) -> None:
+        """Style the fields once for each set of field objects, not on every field shown."""
+        fields = tuple(id(field) for field in self.fields.values())
+        if self.__dict__.get("_styled_fields") != fields:
+            _style_fields(self)
+            self._styled_fields = fields
 
     def add_error(self, field, error):
         super().add_error(field, error)
