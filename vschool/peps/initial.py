@@ -7,10 +7,10 @@ in Python, so the reports, the outstanding lists and the work queue count alike.
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from functools import partial
+from functools import cache, lru_cache, partial
 
 from django.conf import settings
-from django.db.models import Case, DateField, Exists, F, OuterRef, QuerySet, Value, When
+from django.db.models import DateField, Exists, Expression, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Least
 
 from vschool.calendar.selectors import la_school_calendar
@@ -28,57 +28,99 @@ from vschool.peps.rules import (
 def initial_due_rule(first: date, last: date) -> Callable[[date], date]:
     """The initial PEP deadline of a care start from `first` to `last`, by the Virtual
     School's timescale (a count of working or school days); reads the school calendar once."""
+    return partial(initial_pep_due, **_timescale(first, last))
+
+
+def _timescale(first: date, last: date) -> dict:
     unit = settings.VSCHOOL_INITIAL_PEP_UNIT
     calendar = None
     if unit == DayUnit.SCHOOL_DAYS:
         calendar = la_school_calendar(first, last + LONGEST_TIMESCALE)
-    return partial(
-        initial_pep_due, count=settings.VSCHOOL_INITIAL_PEP_DAYS, unit=unit, calendar=calendar
-    )
+    return {"count": settings.VSCHOOL_INITIAL_PEP_DAYS, "unit": unit, "calendar": calendar}
 
 
-def initial_due_date(first: date, last: date) -> Case | Value:
+def initial_due_date(first: date, last: date) -> "ByCareStart":
     """The initial PEP deadline of each care start from `first` to `last`, as a database
     expression: initial_due_rule worked out in Python for each run of starts that fall due
-    on the same day, then looked up by bisection (a tree of CASEs: about nine tests a row
-    for a year of starts, not one per run)."""
-    return _by_care_start(first, last, initial_due_rule(first, last))
+    on the same day, then looked up by bisection (nested CASEs: about nine tests a row for
+    a year of starts, not one per run)."""
+    return _expressions(first, last, settings.VSCHOOL_PEP_FROM_AGE_TWO, **_timescale(first, last))[
+        0
+    ]
 
 
-def initial_latest_dob(first: date, last: date) -> Case | Value:
+def initial_latest_dob(first: date, last: date) -> "ByCareStart":
     """The latest date of birth of a child old enough for a PEP (rules.pep_start) when the
     initial PEP of each care start from `first` to `last` falls due, as initial_due_date."""
-    due_of = initial_due_rule(first, last)
-    from_age_two = settings.VSCHOOL_PEP_FROM_AGE_TWO
-    return _by_care_start(
-        first, last, lambda start: latest_dob_needing_pep(due_of(start), from_age_two=from_age_two)
-    )
+    return _expressions(first, last, settings.VSCHOOL_PEP_FROM_AGE_TWO, **_timescale(first, last))[
+        1
+    ]
 
 
-def _by_care_start(first: date, last: date, value_of: Callable[[date], date]) -> Case | Value:
-    """`value_of` each care start from `first` to `last` as an expression on `decom`: runs
-    of starts with one value, looked up by bisection."""
-    runs: list[list[date]] = []
-    day = first
-    while day <= last:
-        value = value_of(day)
-        if runs and runs[-1][2] == value:
-            runs[-1][1] = day
-        else:
-            runs.append([day, day, value])
-        day += timedelta(days=1)
-    return _lookup(runs) if runs else Value(None, output_field=DateField())
+@lru_cache(maxsize=32)
+def _expressions(
+    first: date, last: date, from_age_two: bool, **timescale
+) -> tuple["ByCareStart", "ByCareStart"]:
+    """Both expressions for the starts from `first` to `last`, kept for the day's other
+    requests: working out a year of deadlines costs more than the query at a few thousand
+    children. Keyed by every setting and the calendar they depend on."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    due = [initial_pep_due(day, **timescale) for day in days]
+    latest_dob = cache(partial(latest_dob_needing_pep, from_age_two=from_age_two))
+    return ByCareStart(days, due), ByCareStart(days, [latest_dob(d) for d in due])
 
 
-def _lookup(runs: list[list[date]]) -> Case | Value:
-    if len(runs) == 1:
-        return Value(runs[0][2], output_field=DateField())
-    middle = len(runs) // 2
-    return Case(
-        When(decom__lte=runs[middle - 1][1], then=_lookup(runs[:middle])),
-        default=_lookup(runs[middle:]),
-        output_field=DateField(),
-    )
+class ByCareStart(Expression):
+    """A date for each care start (`values[i]` for a start on `days[i]`), looked up on the
+    episode's `decom`: runs of starts with one value, found by bisection in nested CASEs.
+
+    Compiled straight to SQL rather than built from Case and When, whose hundreds of nodes
+    Django resolves, copies and hashes on every query.
+    """
+
+    def __init__(self, days: list[date], values: list[date], source=None):
+        super().__init__(output_field=DateField())
+        runs: list[tuple[date, date, date]] = []
+        for day, value in zip(days, values, strict=True):
+            if runs and runs[-1][2] == value:
+                runs[-1] = (runs[-1][0], day, value)
+            else:
+                runs.append((day, day, value))
+        self.runs = tuple(runs)
+        self.source = source if source is not None else F("decom")
+
+    def __repr__(self) -> str:
+        return f"ByCareStart({len(self.runs)} runs)"
+
+    @property
+    def identity(self):
+        # Not cached: a resolved copy must not keep its original's source.
+        return (type(self), self.runs, self.source)
+
+    def get_source_expressions(self):
+        return [self.source]
+
+    def set_source_expressions(self, exprs):
+        (self.source,) = exprs
+
+    def as_sql(self, compiler, connection):
+        column, column_params = compiler.compile(self.source)
+        adapt = connection.ops.adapt_datefield_value
+
+        def lookup(runs) -> tuple[str, list]:
+            if not runs:
+                return "NULL", []
+            if len(runs) == 1:
+                return "%s", [adapt(runs[0][2])]
+            middle = len(runs) // 2
+            low, low_params = lookup(runs[:middle])
+            high, high_params = lookup(runs[middle:])
+            return (
+                f"CASE WHEN {column} <= %s THEN {low} ELSE {high} END",
+                [*column_params, adapt(runs[middle - 1][1]), *low_params, *high_params],
+            )
+
+        return lookup(self.runs)
 
 
 def care_starts(children: QuerySet[Child], first: date, last: date) -> QuerySet[CareEpisode]:
