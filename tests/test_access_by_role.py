@@ -17,11 +17,13 @@ STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFIC
 ALL = set(Role)
 HEADS = {Role.HEAD, Role.DEPUTY}
 IMPORTERS = HEADS | {Role.DATA_OFFICER}
+TEAM = STAFF - {Role.DATA_OFFICER}
 
 # url name -> (roles given 200 for the in-scope target, roles given 200 for the other target)
 # Targets: "a" is the child/school of the DT and social worker personas; "b" is neither's.
 EXPECTED = {
     "pages:home": (ALL, ALL),
+    "pages:home_figures": (TEAM, TEAM),
     "pages:help": (ALL, ALL),
     "pages:accessibility": (ALL, ALL),
     "pages:privacy": (ALL, ALL),
@@ -126,6 +128,7 @@ def targets(roll):
                 due_date=date(2025, 12, 12),
             ).pk,
             "section": "school",
+            "part": "ssda903-year",
             ("peps:item_add", "section"): "targets",
             ("peps:item", "section"): "targets",
             ("peps:item_remove", "section"): "targets",

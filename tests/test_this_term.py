@@ -31,7 +31,8 @@ def test_every_page_names_the_same_term(login, personas, roll, time_machine, tod
     name = f"{term.title()} term {year}/{(year + 1) % 100:02d}"
     assert term_on(today)[0] == year and term_on(today)[1].term.value == term
     client = login(personas[Role.HEAD])
-    home = client.get("/").content.decode()
+    assert 'hx-get="/home/peps-this-term/"' in client.get("/").content.decode()
+    home = client.get("/home/peps-this-term/").content.decode()
     assert f'<span class="govuk-caption-m">{name}, deadline' in home
     assert f"?year={year}-{(year + 1) % 100:02d}&amp;term={term}" in home
     outstanding = client.get("/reports/peps/outstanding/").content.decode()

@@ -44,7 +44,7 @@ def test_pages_used_now_and_then_are_under_manage_on_home(login, personas, role,
 
 def test_staff_see_this_terms_peps_on_home_and_schools_do_not(login, personas, roll, time_machine):
     time_machine.move_to(date(2026, 1, 20))
-    page = login(personas[Role.HEAD]).get("/").content.decode()
+    page = login(personas[Role.HEAD]).get("/home/peps-this-term/").content.decode()
     assert "PEPs this term" in page and "Spring term" in page and "not over yet" in page
     assert 'href="/reports/peps/outstanding/?year=2025-26&amp;term=spring"' in page
     assert (

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -66,12 +67,33 @@ def team_home(user, today: date) -> tuple[str, dict]:
         "dashboard": dashboard_shown(dashboard, None),
         "year_label": academic_year_label(dashboard.academic_year),
         "work": [(key, label, found[key]) for key, label in work_queue.VIEWS],
-        "peps": term_summary(children_for_user(user), today),
-        "care_year": care_year_figures(
-            children_for_aggregates(user), latest_year_ended(today), today, placements=False
-        ),
         "show_links": True,
     }
+
+
+# The team's Home parts that load after the page (hx-trigger="load"): counting a term's
+# PEPs or a whole SSDA903 year is the dearest work on Home, and the user's own work comes
+# first. Each part is its own request, with its own query budget.
+TEAM = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER}
+
+
+def figures(request, part: str):
+    """One of the team's Home parts that load after the page, as an HTML fragment."""
+    user, today = request.user, timezone.localdate()
+    if user.role not in TEAM:
+        raise Http404
+    if part == "peps-this-term":
+        context = {"peps": term_summary(children_for_user(user), today)}
+    elif part == "ssda903-year":
+        year = latest_year_ended(today)
+        context = {
+            "care_year": care_year_figures(
+                children_for_aggregates(user), year, today, placements=False
+            )
+        }
+    else:
+        raise Http404
+    return render(request, f"pages/home/figures/{part.replace('-', '_')}.html", context)
 
 
 def governor_home(user, today: date) -> tuple[str, dict]:

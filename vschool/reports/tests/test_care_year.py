@@ -316,8 +316,11 @@ def test_governors_csv_is_suppressed_too(login, personas, small_year):
 
 def test_home_shows_the_latest_year_ended_to_staff_only(login, personas, small_year, time_machine):
     time_machine.move_to(D(2025, 12, 4))
-    page = login(personas[Role.HEAD]).get("/").content.decode()
+    head = login(personas[Role.HEAD])
+    assert 'hx-get="/home/ssda903-year/"' in head.get("/").content.decode()
+    page = head.get("/home/ssda903-year/").content.decode()
     assert "SSDA903 year 2024-25" in page and "looked after for 12 months at 31 March" in page
     assert f"{URL}?year=2024-25" in page
-    page = login(personas[Role.DESIGNATED_TEACHER]).get("/").content.decode()
-    assert "SSDA903 year" not in page
+    teacher = login(personas[Role.DESIGNATED_TEACHER])
+    assert "SSDA903 year" not in teacher.get("/").content.decode()
+    assert teacher.get("/home/ssda903-year/").status_code == 404
