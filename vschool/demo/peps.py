@@ -17,6 +17,7 @@ from vschool.calendar.rules import (
     default_term_dates,
     school_calendar_from_terms,
 )
+from vschool.calendar.selectors import term_on
 from vschool.cohort.models import Child
 from vschool.cohort.rules import NEW_ENTRY, looked_after_on, year_group
 from vschool.demo.children import MadeChild
@@ -470,3 +471,12 @@ def build_peps(rng: random.Random, children: list[MadeChild], today: date) -> in
     Pep.objects.bulk_create(peps, batch_size=_BATCH)
     PepSection.objects.bulk_create(_sections(peps), batch_size=_BATCH)
     return len(peps)
+
+
+def leave_this_terms_peps_to_start(child_ids: list[int], today: date) -> None:
+    """Put the children's PEPs for this term (term_on, as Home and the work queue name
+    it) back to not started, with no answers."""
+    year, term = term_on(today)
+    peps = Pep.objects.filter(child_id__in=child_ids).of_term(year, term.term.value)
+    PepSection.objects.filter(pep__in=peps).delete()
+    peps.update(status=Status.NOT_STARTED, meeting_date=None, completed_date=None, grade="")
