@@ -20,7 +20,7 @@ from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
 from vschool.demo.education import SchoolHistories
 from vschool.demo.moderation import build_moderation
-from vschool.demo.peps import build_peps, leave_this_terms_peps_to_start
+from vschool.demo.peps import build_peps, clear_this_terms_peps
 from vschool.demo.places import FAR, NEAR, areas_for
 from vschool.demo.schools import SchoolIndex, make_schools
 from vschool.demo.users import demo_users, users_create
@@ -187,14 +187,14 @@ SHARED_CHILDREN = 3
 
 def _share_children(dt_school: School, users: dict, today: date) -> None:
     """Give the named officer and social worker the first children in care at the
-    designated teacher's school, and leave the first one's PEP for this term to start, so
+    designated teacher's school, and leave the first one with no PEP for this term yet, so
     the whole hand-off begins from the designated teacher's Home whatever the draw made."""
     in_care = Child.objects.filter(current_school=dt_school, in_care=True).order_by("pk")
     shared = list(in_care.values_list("pk", flat=True)[:SHARED_CHILDREN])
     Child.objects.filter(pk__in=shared).update(
         education_officer=users["officer"], social_worker=users["social"]
     )
-    leave_this_terms_peps_to_start(shared[:1], today)
+    clear_this_terms_peps(shared[:1], today)
 
 
 def _save(made: list[MadeChild]) -> int:

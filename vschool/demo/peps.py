@@ -473,10 +473,8 @@ def build_peps(rng: random.Random, children: list[MadeChild], today: date) -> in
     return len(peps)
 
 
-def leave_this_terms_peps_to_start(child_ids: list[int], today: date) -> None:
-    """Put the children's PEPs for this term (term_on, as Home and the work queue name
-    it) back to not started, with no answers."""
+def clear_this_terms_peps(child_ids: list[int], today: date) -> None:
+    """Delete the children's PEPs for this term (term_on, as Home and the work queue name
+    it), so starting one is left to whoever works with the child."""
     year, term = term_on(today)
-    peps = Pep.objects.filter(child_id__in=child_ids).of_term(year, term.term.value)
-    PepSection.objects.filter(pep__in=peps).delete()
-    peps.update(status=Status.NOT_STARTED, meeting_date=None, completed_date=None, grade="")
+    Pep.objects.filter(child_id__in=child_ids).of_term(year, term.term.value).delete()
