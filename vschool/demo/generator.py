@@ -20,7 +20,7 @@ from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
 from vschool.demo.education import SchoolHistories
 from vschool.demo.moderation import build_moderation
-from vschool.demo.peps import build_peps
+from vschool.demo.peps import build_peps, clear_this_terms_peps
 from vschool.demo.places import FAR, NEAR, areas_for
 from vschool.demo.schools import SchoolIndex, make_schools
 from vschool.demo.users import demo_users, users_create
@@ -101,12 +101,13 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
             episodes += _save(made)
             placements += _save_placements(made, on_roll, areas.ours)
             build_peps(peps_rng, made, today)
-        build_moderation(random.Random(f"moderation-{seed}"), users, today)
-        analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep)
         children_refresh_current()
         dt_school = _designated_teacher_school(schools, on_roll)
         dt_school.designated_teachers.add(users["dt"])
-        _share_children(dt_school, users)
+        _share_children(dt_school, users, today)
+        # After sharing, so each approval names the officer the child has now.
+        build_moderation(random.Random(f"moderation-{seed}"), users, today)
+        analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep)
     return DemoSummary(
         children=children,
         schools=len(schools),
@@ -184,13 +185,16 @@ def _allocations(rng: random.Random, cohorts: list[str]) -> tuple[list, list]:
 SHARED_CHILDREN = 3
 
 
-def _share_children(dt_school: School, users: dict) -> None:
+def _share_children(dt_school: School, users: dict, today: date) -> None:
     """Give the named officer and social worker the first children in care at the
-    designated teacher's school."""
-    shared = Child.objects.filter(current_school=dt_school, in_care=True).order_by("pk")
-    Child.objects.filter(pk__in=list(shared.values_list("pk", flat=True)[:SHARED_CHILDREN])).update(
+    designated teacher's school, and leave the first one with no PEP for this term yet, so
+    the whole hand-off begins from the designated teacher's Home whatever the draw made."""
+    in_care = Child.objects.filter(current_school=dt_school, in_care=True).order_by("pk")
+    shared = list(in_care.values_list("pk", flat=True)[:SHARED_CHILDREN])
+    Child.objects.filter(pk__in=shared).update(
         education_officer=users["officer"], social_worker=users["social"]
     )
+    clear_this_terms_peps(shared[:1], today)
 
 
 def _save(made: list[MadeChild]) -> int:

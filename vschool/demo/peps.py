@@ -5,6 +5,7 @@ so the PEP pages and the compliance report have something to show.
 """
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -16,12 +17,13 @@ from vschool.calendar.rules import (
     default_term_dates,
     school_calendar_from_terms,
 )
+from vschool.calendar.selectors import term_on
 from vschool.cohort.models import Child
 from vschool.cohort.rules import NEW_ENTRY, looked_after_on, year_group
 from vschool.demo.children import MadeChild
 from vschool.demo.draw import day_between, weighted
 from vschool.peps.models import Pep, PepSection
-from vschool.peps.rules import initial_pep_due, needs_pep, pep_type
+from vschool.peps.rules import PepType, initial_pep_due, needs_pep, pep_type
 
 Status = Pep.Status
 _PAST = (
@@ -129,76 +131,221 @@ def _initial_peps(
     return peps
 
 
-# Section answers, drawn from a generator seeded by each PEP's identity so
-# they are the same for the same seed and leave the main generator's draws alone.
-_TARGETS = {
-    "early_years": [
-        (
-            "Communication",
-            "Use two-word phrases to ask for what they want",
-            "Points and uses single words",
-            "Uses 10 two-word phrases a day",
-        ),
-        (
-            "Personal development",
-            "Separate from their carer calmly at drop-off",
-            "Upset most mornings",
-            "Calm on 4 of 5 mornings",
-        ),
-    ],
-    "primary": [
-        (
-            "Reading",
-            "Read a book band 5 book aloud with fluency",
-            "Book band 3",
-            "Reads book band 5 to the class teacher",
-        ),
-        (
-            "Maths",
-            "Know the 2, 5 and 10 times tables",
-            "Knows 2 times table",
-            "20 out of 20 on the tables check",
-        ),
-        ("Attendance", "Attend school every day", "91% last term", "At least 96%"),
-    ],
-    "secondary": [
-        ("English", "Write a structured essay of 500 words", "Grade 3", "Grade 5 in the mock exam"),
-        ("Maths", "Solve two-step equations", "Grade 4", "Grade 5 in the mock exam"),
-        ("Attendance", "Arrive on time every day", "12 lates last term", "No more than 2 lates"),
-    ],
-    "post_16": [
-        ("Course", "Complete the level 2 course units", "3 of 8 units", "8 of 8 units signed off"),
-        ("Careers", "Apply for an apprenticeship", "No applications", "3 applications sent"),
-    ],
+# Section answers, drawn from a generator seeded by each PEP's identity so they are the
+# same for the same seed and leave the main generator's draws alone.
+
+
+@dataclass(frozen=True)
+class PhaseAnswers:
+    """What a PEP of one type says: a two-year-old at nursery, a pupil, a student at
+    college and a young person not in education speak and are planned for differently."""
+
+    targets: list[tuple[str, str, str, str]]  # area, target, starting point, measure
+    voice: dict[str, str]  # the answers to the child's views questions of the type
+    words: list[str]  # the child's own words (what the key person heard, for early years)
+    attendees: str
+    attendance: str  # "{}" is where the attendance figure goes
+    responsible: list[str]
+    health: list[str]
+    ppplus: dict[str, str]
+    action: tuple[str, str]
+    carer_views: str
+
+
+_PP_TUITION = {"requested": "yes", "buys": "Weekly tuition", "provider": "Tutoring service"}
+# PP+ is for children of school age; a post-16 request goes to the bursary, not the PEP.
+_NO_PP_PLUS = {"requested": "no", "buys": "", "provider": ""}
+
+PHASE_ANSWERS = {
+    PepType.EARLY_YEARS: PhaseAnswers(
+        targets=[
+            (
+                "Communication",
+                "Use two-word phrases to ask for what they want",
+                "Points and uses single words",
+                "Uses 10 two-word phrases a day",
+            ),
+            (
+                "Personal development",
+                "Separate from their carer calmly at drop-off",
+                "Upset most mornings",
+                "Calm on 4 of 5 mornings",
+            ),
+        ],
+        voice={
+            "enjoys": "Sand play and songs at circle time",
+            "settles": "Their key person and a favourite blanket",
+            "finds_hard": "Waiting for a turn on the bikes",
+        },
+        words=[
+            '"Bubbles!" (laughing, at the bubble machine)',
+            '"Me do it." (putting on their own coat)',
+            '"Big slide!" (pointing outside)',
+            'Said "my Jo" and ran to their carer at home time.',
+        ],
+        attendees="Key person\nDesignated teacher\nSocial worker\nFoster carer",
+        attendance="{}% of funded sessions this term",
+        responsible=["Key person", "Early years lead", "Designated teacher"],
+        health=["Settled and healthy", "Sleeping better", "Speech therapy referral made"],
+        ppplus={
+            "requested": "yes",
+            "buys": "Speech and language sessions",
+            "provider": "Speech and language therapist",
+        },
+        action=("Share the PEP with the carer", "Key person"),
+        carer_views="We sing the songs from nursery at bath time.",
+    ),
+    PepType.PRIMARY: PhaseAnswers(
+        targets=[
+            (
+                "Reading",
+                "Read a book band 5 book aloud with fluency",
+                "Book band 3",
+                "Reads book band 5 to the class teacher",
+            ),
+            (
+                "Maths",
+                "Know the 2, 5 and 10 times tables",
+                "Knows 2 times table",
+                "20 out of 20 on the tables check",
+            ),
+            ("Attendance", "Attend school every day", "91% last term", "At least 96%"),
+        ],
+        voice={
+            "good_at": "Drawing and football",
+            "hard": "Spellings",
+            "helps": "Miss Jones and my carer",
+        },
+        words=[
+            "I like my school and my teacher is kind.",
+            "I want to stay at this school.",
+            "Maths is hard but I am getting better.",
+            "I want more time with my friends at playtime.",
+        ],
+        attendees="Designated teacher\nClass teacher\nSocial worker\nFoster carer",
+        attendance="{}% this term",
+        responsible=["Class teacher", "Designated teacher", "Teaching assistant"],
+        health=["Settled and healthy", "Sleeping better", "Some worries before school"],
+        ppplus=_PP_TUITION,
+        action=("Share the PEP with the carer", "Designated teacher"),
+        carer_views="Reading together each evening.",
+    ),
+    PepType.SECONDARY: PhaseAnswers(
+        targets=[
+            (
+                "English",
+                "Write a structured essay of 500 words",
+                "Grade 3",
+                "Grade 5 in the mock exam",
+            ),
+            ("Maths", "Solve two-step equations", "Grade 4", "Grade 5 in the mock exam"),
+            (
+                "Attendance",
+                "Arrive on time every day",
+                "12 lates last term",
+                "No more than 2 lates",
+            ),
+        ],
+        voice={
+            "going_well": "Art and PE",
+            "hard": "Getting up in the morning",
+            "helps": "Catch-up sessions before exams",
+            "future": "I want to be a mechanic",
+        },
+        words=[
+            "I want to stay at this school until I finish my GCSEs.",
+            "Science is hard but the catch-up club helps.",
+            "I get stressed before tests and need somewhere quiet to go.",
+            "I want to go to college to do motor vehicle.",
+        ],
+        attendees="Designated teacher\nHead of year\nSocial worker\nFoster carer\nThe young person",
+        attendance="{}% this term, no exclusions",
+        responsible=["Subject teacher", "Designated teacher", "Tutor", "Head of year"],
+        health=["Settled and healthy", "Sleeping better", "Some anxiety before exams"],
+        ppplus=_PP_TUITION,
+        action=("Arrange a careers interview", "Designated teacher"),
+        carer_views="Homework is done at the kitchen table after tea.",
+    ),
+    PepType.POST_16: PhaseAnswers(
+        targets=[
+            (
+                "Course",
+                "Complete the level 2 course units",
+                "3 of 8 units",
+                "8 of 8 units signed off",
+            ),
+            ("Careers", "Apply for an apprenticeship", "No applications", "3 applications sent"),
+            (
+                "English",
+                "Pass functional skills English level 1",
+                "Entry level 3",
+                "Level 1 pass",
+            ),
+        ],
+        voice={
+            "going_well": "My course and the work placement",
+            "hard": "Getting to college on two buses",
+            "helps": "A bus pass and help with English",
+            "future": "An apprenticeship in motor vehicle maintenance",
+        },
+        words=[
+            "College is better, the tutors treat you like an adult.",
+            "I want to finish my level 2 and start an apprenticeship.",
+            "I need help getting to college on time.",
+            "I want to pass English this year so I can go on to level 3.",
+        ],
+        attendees="College designated person\nCourse tutor\nSocial worker\n"
+        "Personal adviser\nThe young person",
+        attendance="{}% of timetabled hours this term",
+        responsible=["Course tutor", "College designated person", "Personal adviser"],
+        health=["Settled and healthy", "Sleeping better", "Some anxiety about money"],
+        ppplus=_NO_PP_PLUS,
+        action=("Apply for the 16 to 19 bursary", "Course tutor"),
+        carer_views="Helps them plan the week and get to college.",
+    ),
+    PepType.NEET: PhaseAnswers(
+        targets=[
+            (
+                "Employability",
+                "Write a CV and register with the careers service",
+                "No CV",
+                "CV written and registered",
+            ),
+            ("Careers", "Apply for an apprenticeship", "No applications", "3 applications sent"),
+            (
+                "Training",
+                "Start a traineeship or college course",
+                "Not in education or training",
+                "Enrolled by the review date",
+            ),
+        ],
+        voice={
+            "going_well": "Going to the job club at the youth centre",
+            "hard": "Getting up in the morning and travelling",
+            "helps": "A careers adviser and help with my CV",
+            "future": "A traineeship, then an apprenticeship in construction",
+        },
+        words=[
+            "I'm not ready for college yet but I want a job.",
+            "I'd like to do a course in construction.",
+            "I need help with my CV and filling in forms.",
+            "I stopped going to college because of the travel.",
+        ],
+        attendees="Personal adviser\nSocial worker\nCareers adviser\nThe young person",
+        attendance="Not on a course this term; at the job club most weeks",
+        responsible=["Personal adviser", "Careers adviser", "Social worker"],
+        health=["Settled and healthy", "Sleeping better", "Low mood, seeing a counsellor"],
+        ppplus=_NO_PP_PLUS,
+        action=("Book a careers guidance appointment", "Personal adviser"),
+        carer_views="Encouraging them to keep going to the job club.",
+    ),
 }
-_TARGETS["neet"] = _TARGETS["post_16"]
-_VOICE = {
-    "early_years": {
-        "enjoys": "Sand play and songs at circle time",
-        "settles": "Their key person and a favourite blanket",
-    },
-    "primary": {
-        "good_at": "Drawing and football",
-        "hard": "Spellings",
-        "helps": "Miss Jones and my carer",
-    },
-}
-_VOICE_OLDER = {
-    "going_well": "Art and PE",
-    "hard": "Getting up in the morning",
-    "helps": "Catch-up sessions before exams",
-    "future": "I want to be a mechanic",
-}
-_WORDS = [
-    "I like my school and my teacher is kind.",
-    "I want to stay at this school.",
-    "Maths is hard but I am getting better.",
-    "I want more time with my friends.",
-]
 
 
 def _answers(rng: random.Random, pep: Pep, previous: list[dict]) -> dict:
-    """Every section's answers for `pep`, and last term's review of `previous` targets."""
+    """Every section's answers for `pep`, fitting its type, and last term's review of
+    `previous` targets."""
+    phase = PHASE_ANSWERS[PepType(pep.pep_type)]
     met = pep.meeting_date
     targets = [
         {
@@ -207,61 +354,58 @@ def _answers(rng: random.Random, pep: Pep, previous: list[dict]) -> dict:
             "baseline": baseline,
             "measure": measure,
             "by_when": (pep.due_date + timedelta(days=90)).isoformat(),
-            "who": rng.choice(["Class teacher", "Designated teacher", "Tutor"]),
+            "who": rng.choice(phase.responsible),
             "support": rng.choice(["Weekly 1:1 session", "Small group", "Mentor"]),
-            "cost": rng.choice(["", "300", "450"]),
+            "cost": rng.choice(["", "300", "450"]) if phase.ppplus["requested"] == "yes" else "",
         }
-        for area, target, baseline, measure in rng.sample(_TARGETS[pep.pep_type], rng.randint(1, 2))
+        for area, target, baseline, measure in rng.sample(phase.targets, rng.randint(1, 2))
     ]
     declined = rng.random() < 0.05
+    requested = phase.ppplus["requested"] == "yes"
     answers = {
         "meeting": {
             "meeting_date": met.isoformat() if met else "",
-            "attendees": "Designated teacher\nSocial worker\nFoster carer",
+            "attendees": phase.attendees,
             "child_attended": rng.choice(["yes", "yes", "part", "no"]),
-            "consulted": rng.choice(["", "IRO", "School nurse"]),
+            "consulted": rng.choice(["", "IRO", "Health professional"]),
         },
         "voice": {
-            **_VOICE.get(pep.pep_type, _VOICE_OLDER),
+            **phase.voice,
             "how_gathered": "declined" if declined else rng.choice(["meeting", "dt", "own"]),
-            "words": "" if declined else rng.choice(_WORDS),
+            "words": "" if declined else rng.choice(phase.words),
             "declined_reason": "Did not want to talk this term" if declined else "",
         },
         "wellbeing": {
             "facts_comment": "",
             "ehcp_review": "",
             "support": "",
-            "health": rng.choice(
-                ["Settled and healthy", "Sleeping better", "Some anxiety before school"]
-            ),
+            "health": rng.choice(phase.health),
             "sdq_score": str(rng.randint(4, 28)),
             "sdq_date": "",
         },
         "school": {
             "facts_comment": "",
-            "attendance": f"{rng.randint(82, 100)}% this term",
+            "attendance": phase.attendance.format(rng.randint(82, 100)),
             "attainment": rng.choice(["On track", "Working towards", "Above expected"]),
             "strengths": rng.choice(["Art", "Sport", "Music", "Science"]),
         },
         "targets": targets,
         "ppplus": {
-            "requested": "yes",
-            "targets": ["1"],
-            "buys": "Weekly tuition",
-            "provider": "Tutoring service",
-            "amount": "450",
-            "eef_category": rng.choice(["one_to_one", "small_group", "mentoring"]),
-            "start_date": pep.due_date.isoformat(),
+            **phase.ppplus,
+            "targets": ["1"] if requested else [],
+            "amount": "450" if requested else "",
+            "eef_category": rng.choice(["one_to_one", "small_group", "mentoring"])
+            if requested
+            else "",
+            "start_date": pep.due_date.isoformat() if requested else "",
         },
-        "actions": [
-            {"action": "Share the PEP with the carer", "owner": "Designated teacher", "by_when": ""}
-        ],
+        "actions": [{"action": phase.action[0], "owner": phase.action[1], "by_when": ""}],
         "care": {
             "placement": rng.choice(["Long-term foster care", "Kinship care", "Children's home"]),
             "changes": "None planned",
         },
         "carer": {
-            "carer_views": "Reading together each evening.",
+            "carer_views": phase.carer_views,
             "carer_role": "",
             "parent_views": "",
         },
@@ -327,3 +471,10 @@ def build_peps(rng: random.Random, children: list[MadeChild], today: date) -> in
     Pep.objects.bulk_create(peps, batch_size=_BATCH)
     PepSection.objects.bulk_create(_sections(peps), batch_size=_BATCH)
     return len(peps)
+
+
+def clear_this_terms_peps(child_ids: list[int], today: date) -> None:
+    """Delete the children's PEPs for this term (term_on, as Home and the work queue name
+    it), so starting one is left to whoever works with the child."""
+    year, term = term_on(today)
+    Pep.objects.filter(child_id__in=child_ids).of_term(year, term.term.value).delete()

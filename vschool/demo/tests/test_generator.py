@@ -11,9 +11,11 @@ from vschool.calendar.rules import academic_year_start
 from vschool.codes import code_list
 from vschool.cohort.models import UPN_UNKNOWN_CODES, Child, SchoolPlacement
 from vschool.cohort.rules import year_group
+from vschool.cohort.scoping import children_for_user
 from vschool.cohort.upn import upn_problem
 from vschool.demo.generator import build_demo, delete_demo
 from vschool.demo.places import FAR, NEAR
+from vschool.peps.work_queue import not_started
 
 TODAY = date(2026, 2, 10)
 YEAR = academic_year_start(TODAY)
@@ -203,3 +205,6 @@ def test_the_designated_teacher_social_worker_and_officer_share_children(demo):
         education_officer__username="officer",
     )
     assert shared.count() >= 1
+    # and one of them waits on the teacher's Home, under "Not started this term"
+    waiting = not_started(children_for_user(dt), TODAY)
+    assert waiting.filter(pk__in=shared).exists()
