@@ -31,7 +31,7 @@ from vschool.peps.selectors import (
     previous_review,
     section_as_saved,
 )
-from vschool.peps.workflow import EDITABLE, Part, parts_for
+from vschool.peps.workflow import EDITABLE, TRANSITIONS, Part, parts_for
 
 
 def child_peps(request, pk: int):
@@ -81,17 +81,17 @@ def pep_detail(request, pk: int, pep_id: int):
         pep = pep_for_child(child, pep_id)
         if request.POST.get("action") in ("submit", "resubmit"):
             return redirect("peps:check", pk, pep.pk)  # submitting needs the declaration
+        action = request.POST.get("action", "")
         try:
             services.pep_transition(
-                pep=pep,
-                user=request.user,
-                action=request.POST.get("action", ""),
-                version=_int(request.POST.get("version")),
+                pep=pep, user=request.user, action=action, version=_int(request.POST.get("version"))
             )
         except services.PepError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"PEP {pep.get_status_display().lower()}")
+            messages.success(request, TRANSITIONS[action].summary)  # what happened: "PEP started"
+            if action == "start":  # on to the first section, as the child's Start PEP does
+                return _continue(request, child, pep, "")
         return redirect("peps:detail", pk, pep.pk)
 
     def extra(child, today):

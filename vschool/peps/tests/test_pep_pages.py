@@ -334,3 +334,15 @@ def test_starting_a_pep_goes_straight_to_the_first_section(login, people, roll):
     response = login(people["dt"]).post(f"/children/{child.pk}/peps/start/")
     pep = Pep.objects.get(child=child)
     assert response.url == _url(pep, "meeting/")
+
+
+def test_starting_a_pep_from_its_own_page_says_so_and_opens_the_first_section(
+    login, people, make_pep
+):
+    pep = make_pep(S.NOT_STARTED)
+    client = login(people["dt"])
+    response = client.post(_url(pep), {"action": "start", "version": pep.version}, follow=True)
+    pep.refresh_from_db()
+    assert pep.status == S.DRAFT
+    assert response.redirect_chain[-1][0] == _url(pep, "meeting/")
+    assert "PEP started" in response.content.decode()
