@@ -111,11 +111,15 @@ def _measure_one(size: int, requests: int) -> dict:
     from django.db import connection, connections
     from django.utils import timezone
 
+    from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
+    from vschool.cohort.services import vacuum_tables
     from vschool.demo.generator import build_demo
+    from vschool.peps.models import Pep
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     summary = build_demo(children=size, seed=SEED, today=timezone.localdate())
+    vacuum_tables(Child, CareEpisode, SchoolPlacement, Pep)
     generate = time.perf_counter() - started
     result = {
         "size": size,

@@ -1,6 +1,7 @@
 """Reads that shape cohort data for pages, exports and reports; each takes a scoped queryset."""
 
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -21,7 +22,13 @@ from vschool.calendar.rules import (
 )
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.querysets import COHORTS, ChildQuerySet, cohort_q, nc_years_q
-from vschool.cohort.rules import looked_after_on, periods_of_care, placement_moves, school_moves
+from vschool.cohort.rules import (
+    looked_after_on,
+    periods_of_care,
+    placement_moves,
+    school_moves,
+    year_group,
+)
 
 
 @dataclass
@@ -65,15 +72,13 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
             "pk", filter=Q(pk__in=CareEpisode.objects.ending_care(first, last).values("child_id"))
         ),
     }
-    for n in NC_YEARS:
-        counts[f"n_year_{n}"] = Count("pk", filter=nc_years_q([n], year))
     for cohort, _label, condition in COHORTS:
         counts[f"n_cohort_{cohort}"] = Count("pk", filter=condition)
     row = children.aggregate(**counts)
-    by_year = [(n, nc_year_label(n), row[f"n_year_{n}"]) for n in NC_YEARS]
+    years = _year_group_counts(children, year)
+    by_year = [(n, nc_year_label(n), years[n]) for n in NC_YEARS]
     by_phase = [
-        (value, label, sum(row[f"n_year_{n}"] for n in nc_years_for_phase(value)))
-        for value, label in PHASES
+        (value, label, sum(years[n] for n in nc_years_for_phase(value))) for value, label in PHASES
     ]
     return Dashboard(
         total=row["n_total"],
@@ -89,6 +94,17 @@ def dashboard_for(children: QuerySet[Child], today: date) -> Dashboard:
         no_current_school=row["n_no_current_school"],
         academic_year=year,
     )
+
+
+def _year_group_counts(children: QuerySet[Child], year: int) -> Counter[int]:
+    """The children in each year group in the academic year: counted by date of birth and
+    offset in the database (a few thousand groups at most), each group's year worked out by
+    rules.year_group. Sixteen filtered counts, one per year, cost ten times as much."""
+    years: Counter[int] = Counter()
+    groups = children.values("date_of_birth", "year_group_offset").annotate(n=Count("pk"))
+    for group in groups.order_by():
+        years[year_group(group["date_of_birth"], year, group["year_group_offset"])] += group["n"]
+    return years
 
 
 @dataclass

@@ -10,9 +10,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from vschool.cohort.models import Child
+from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
+from vschool.cohort.services import vacuum_tables
 from vschool.demo.generator import MAX_CHILDREN, build_demo, delete_demo
 from vschool.demo.users import NAMED_USERS
+from vschool.peps.models import Pep
 
 
 def demo_allowed() -> bool:
@@ -62,5 +64,6 @@ class Command(BaseCommand):
             if flush:
                 delete_demo()
             summary = build_demo(children=children, seed=seed, today=timezone.localdate())
+        vacuum_tables(Child, CareEpisode, SchoolPlacement, Pep)
         elapsed = time.perf_counter() - started
         self.stdout.write(f"Built the demo in {elapsed:.1f} s: {summary}. {sign_in_hint()}")
