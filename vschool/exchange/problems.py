@@ -1,8 +1,10 @@
 """Rejected rows, reported with file, line, column, value and reason."""
 
-import csv
-import io
 from dataclasses import dataclass
+
+from django.http import StreamingHttpResponse
+
+from vschool.kit.spreadsheets import csv_response
 
 
 @dataclass(frozen=True, order=True)
@@ -21,11 +23,7 @@ class Reject:
         return f"{where}: {self.reason}{shown}"
 
 
-def rejects_csv(rejects) -> str:
-    """Return rejected rows as CSV text for download."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["file", "line", "column", "value", "reason"])
-    for reject in rejects:
-        writer.writerow([reject.file, reject.line, reject.column, reject.value, reject.reason])
-    return out.getvalue()
+def rejects_csv(rejects, filename: str) -> StreamingHttpResponse:
+    """Rejected rows as a CSV download: their values come from the file, so from anyone."""
+    rows = ([r.file, r.line, r.column, r.value, r.reason] for r in rejects)
+    return csv_response(["file", "line", "column", "value", "reason"], rows, filename)

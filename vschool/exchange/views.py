@@ -106,9 +106,7 @@ def run_errors_csv(request, pk: int):
         request=request,
         summary=f"Downloaded the rejected rows of import {run.pk} (CSV)",
     )
-    response = HttpResponse(rejects_csv(run.rejects.all()), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
-    return response
+    return rejects_csv(run.rejects.iterator(chunk_size=2000), f"import-{run.pk}-errors.csv")
 
 
 def export_ssda903(request):
