@@ -46,22 +46,6 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(
-    handle: IO[str], header: Row, rows: Iterable[Row], *, lineterminator: str = "\r\n"
-) -> int:
-    """Write the header and `rows` to an open text file; return how many rows follow the header.
-
-    For files that are not downloads in their own right (the SSDA903 return's, in a zip).
-    """
-    writer = csv.writer(handle, lineterminator=lineterminator)
-    writer.writerow([csv_cell(value) for value in header])
-    count = 0
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-        count += 1
-    return count
-
-
 class _Echo:
     """A file that hands back what is written to it, so rows stream as they are made."""
 
@@ -69,18 +53,37 @@ class _Echo:
         return value
 
 
+def _lines(header: Row, rows: Iterable[Row], lineterminator: str = "\r\n") -> Iterator[str]:
+    """The CSV lines of a file, each ended by `lineterminator`.
+
+    The csv writer ends its rows "\r\n" so that it quotes every cell holding a CR or LF:
+    told "\n", Python 3.11's leaves a lone "\r" bare, and a spreadsheet starts a row there.
+    """
+    writer = csv.writer(_Echo())
+    for row in chain([header], rows):
+        written = writer.writerow([csv_cell(value) for value in row])
+        yield written.removesuffix("\r\n") + lineterminator
+
+
+def write_csv(
+    handle: IO[str], header: Row, rows: Iterable[Row], *, lineterminator: str = "\r\n"
+) -> int:
+    """Write the header and `rows` to an open text file; return how many rows follow the header.
+
+    For files that are not downloads in their own right (the SSDA903 return's, in a zip).
+    """
+    count = -1
+    for line in _lines(header, rows, lineterminator):
+        handle.write(line)
+        count += 1
+    return count
+
+
 def csv_response(header: Row, rows: Iterable[Row], filename: str) -> StreamingHttpResponse:
     """A CSV download named `filename`, streamed row by row so a long list never sits in
     memory, with a byte-order mark first for Excel."""
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield BOM
-        yield writer.writerow([csv_cell(value) for value in header])
-        for row in rows:
-            yield writer.writerow([csv_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    lines = chain([BOM], _lines(header, rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -96,7 +99,7 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
 
 
 def xlsx_response(sheet_name: str, header: Row, rows: Iterable[Row], filename: str) -> HttpResponse:
-    """An Excel workbook of one sheet named `filename`: text cells, real numbers and dates."""
+    """An Excel download named `filename`, of one sheet: text cells, real numbers and dates."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
     for row in chain([header], rows):

@@ -93,3 +93,11 @@ def test_an_excel_file_holds_text_as_text_never_a_formula():
             )
         else:
             assert cell.data_type == "n" and cell.value == value
+
+
+def test_a_carriage_return_inside_a_cell_never_starts_a_row():
+    """With "\n" line endings a bare "\r" would start a row at "=cmd" in a spreadsheet."""
+    handle = io.StringIO(newline="")
+    write_csv(handle, ["CHILD"], [["C1\r=cmd|' /C calc'!A0"], ["C2\n+1"]], lineterminator="\n")
+    assert handle.getvalue().endswith("\n") and "\r\n" not in handle.getvalue()
+    assert _read(handle.getvalue()) == [["CHILD"], ["C1\r=cmd|' /C calc'!A0"], ["C2\n+1"]]
