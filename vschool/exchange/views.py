@@ -14,12 +14,12 @@ from vschool.calendar.rules import financial_year_label
 from vschool.exchange.forms import ExportForm, UploadForm
 from vschool.exchange.gias import CHANGE_LABELS as GIAS_LABELS
 from vschool.exchange.peps_import import CHANGE_LABELS as PEP_LABELS
-from vschool.exchange.problems import rejects_csv
 from vschool.exchange.selectors import import_run_get, import_runs_recent, ssda903_years_held
 from vschool.exchange.ssda903.apply import CHANGE_LABELS as SSDA903_LABELS
 from vschool.exchange.ssda903.export import ssda903_export_zip
 from vschool.exchange.uploads import upload_cancel, upload_check, upload_confirm
 from vschool.kit.pagination import pagination
+from vschool.kit.spreadsheets import csv_response
 
 IMPORTING_ROLES = {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}
 
@@ -97,6 +97,7 @@ def run_detail(request, pk: int):
 
 
 def run_errors_csv(request, pk: int):
+    """The run's rejected rows as CSV; their values come from the file, so from anyone."""
     _require_importer(request.user)
     run = import_run_get(pk)
     audit_record(
@@ -106,9 +107,9 @@ def run_errors_csv(request, pk: int):
         request=request,
         summary=f"Downloaded the rejected rows of import {run.pk} (CSV)",
     )
-    response = HttpResponse(rejects_csv(run.rejects.all()), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
-    return response
+    rows = ([r.file, r.line, r.column, r.value, r.reason] for r in run.rejects.iterator(2000))
+    header = ["file", "line", "column", "value", "reason"]
+    return csv_response(header, rows, f"import-{run.pk}-errors.csv")
 
 
 def export_ssda903(request):

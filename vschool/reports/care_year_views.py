@@ -1,10 +1,8 @@
 """The SSDA903 year report: children looked after at 31 March, starts, ceases, the 12-month
 cohort and placement stability, beside England's figures; `format=csv` downloads it."""
 
-import csv
-
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -12,6 +10,7 @@ from vschool.audit.models import AuditEntry
 from vschool.audit.services import audit_record
 from vschool.calendar.rules import financial_year_label
 from vschool.cohort.scoping import children_for_aggregates
+from vschool.kit.spreadsheets import csv_response
 from vschool.reports.care_year import (
     MANY_PLACEMENTS,
     CareYear,
@@ -160,33 +159,29 @@ def _shown(row: dict) -> str:
     return f"{shown} ({pct})" if pct else shown
 
 
-def _csv(report: CareYear, rows: list[dict], suppress_below: int | None) -> HttpResponse:
+def _csv(report: CareYear, rows: list[dict], suppress_below: int | None) -> StreamingHttpResponse:
     """One row per measure, with England's figure and its period where published; ISO dates."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="care-year-{report.label}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "Year",
-            "From",
-            "To",
-            "Counted as at",
-            "Measure",
-            "Children",
-            "%",
-            "England",
-            "England period",
-            "England source",
-        ]
-    )
+    header = [
+        "Year",
+        "From",
+        "To",
+        "Counted as at",
+        "Measure",
+        "Children",
+        "%",
+        "England",
+        "England period",
+        "England source",
+    ]
+    lines: list[list] = []
     for row in rows:
         national = report.national.get(row["key"])
-        writer.writerow(
+        lines.append(
             [
                 report.label,
-                report.first.isoformat(),
-                report.last.isoformat(),
-                report.as_of.isoformat(),
+                report.first,
+                report.last,
+                report.as_of,
                 row["label"],
                 row["value"],
                 row["pct"],
@@ -194,5 +189,5 @@ def _csv(report: CareYear, rows: list[dict], suppress_below: int | None) -> Http
             ]
         )
     if suppress_below:
-        writer.writerows([[], [footnote(suppress_below)]])
-    return response
+        lines += [[], [footnote(suppress_below)]]
+    return csv_response(header, lines, f"care-year-{report.label}.csv")

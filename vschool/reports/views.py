@@ -1,12 +1,11 @@
 """Reports for the Virtual School team and governors: the index, PEP compliance by term and
 phase, overdue and missing PEPs."""
 
-import csv
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from vschool.calendar.rules import (
 from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.cohort.scoping import children_for_aggregates, children_for_user
 from vschool.kit.pagination import pagination
+from vschool.kit.spreadsheets import csv_response
 from vschool.peps.selectors import term_deadlines
 from vschool.reports import outstanding
 from vschool.reports.presenters import COLUMNS, compliance_cells
@@ -152,39 +152,36 @@ def peps(request):
     )
 
 
-def _csv(report: ComplianceReport, cells: list, suppress_below: int | None) -> HttpResponse:
+def _csv(
+    report: ComplianceReport, cells: list, suppress_below: int | None
+) -> StreamingHttpResponse:
     """One row per term and phase, then the year's; ISO dates."""
-    label = academic_year_slug(report.academic_year)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pep-compliance-{label}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    header = [
+        "Academic year",
+        "Term",
+        "From",
+        "Deadline",
+        "Phase",
+        *COLUMNS,
+        "Not over yet: counted as at",
+    ]
+    rows: list[list] = [
         [
-            "Academic year",
-            "Term",
-            "From",
-            "Deadline",
-            "Phase",
-            *COLUMNS,
-            "Not over yet: counted as at",
+            academic_year_label(report.academic_year),
+            term.label,
+            term.start,
+            term.deadline,
+            row.label,
+            *values,
+            term.as_of,
         ]
-    )
-    for term, rows in cells:
-        for row, values in rows:
-            writer.writerow(
-                [
-                    academic_year_label(report.academic_year),
-                    term.label,
-                    term.start.isoformat(),
-                    term.deadline.isoformat(),
-                    row.label,
-                    *values,
-                    term.as_of.isoformat() if term.as_of else "",
-                ]
-            )
+        for term, term_rows in cells
+        for row, values in term_rows
+    ]
     if suppress_below:
-        writer.writerows([[], [footnote(suppress_below)]])
-    return response
+        rows += [[], [footnote(suppress_below)]]
+    label = academic_year_slug(report.academic_year)
+    return csv_response(header, rows, f"pep-compliance-{label}.csv")
 
 
 def outstanding_peps(request):
@@ -282,53 +279,44 @@ def _chosen(request, rows, prefix: str = ""):
     return rows
 
 
-def _initial_csv(rows, label: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="outstanding-initial-peps-{label}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+def _initial_csv(rows, label: str) -> StreamingHttpResponse:
+    header = [
+        "Reference",
+        "Name",
+        "Date of birth",
+        "Care began",
+        "Initial PEP due",
+        "School",
+        "Officer",
+        "PEP",
+    ]
+    lines = (
         [
-            "Reference",
-            "Name",
-            "Date of birth",
-            "Care began",
-            "Initial PEP due",
-            "School",
-            "Officer",
-            "PEP",
+            ep.child.reference,
+            ep.child.full_name,
+            ep.child.date_of_birth,
+            ep.decom,
+            ep.initial_due,
+            ep.child.current_school.name if ep.child.current_school else "",
+            str(ep.child.education_officer or ""),
+            outstanding.state_label(ep.pep_state, ep.overdue),
         ]
+        for ep in rows.iterator(chunk_size=2000)
     )
-    for ep in rows.iterator(chunk_size=2000):
-        child = ep.child
-        writer.writerow(
-            [
-                child.reference,
-                child.full_name,
-                child.date_of_birth.isoformat(),
-                ep.decom.isoformat(),
-                ep.initial_due.isoformat(),
-                child.current_school.name if child.current_school else "",
-                str(child.education_officer or ""),
-                outstanding.state_label(ep.pep_state, ep.overdue),
-            ]
-        )
-    return response
+    return csv_response(header, lines, f"outstanding-initial-peps-{label}.csv")
 
 
-def _outstanding_csv(rows, overdue: bool, label: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="outstanding-peps-{label}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Reference", "Name", "Date of birth", "School", "Officer", "PEP"])
-    for child in rows.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                child.reference,
-                child.full_name,
-                child.date_of_birth.isoformat(),
-                child.current_school.name if child.current_school else "",
-                str(child.education_officer or ""),
-                outstanding.state_label(child.pep_state, overdue),
-            ]
-        )
-    return response
+def _outstanding_csv(rows, overdue: bool, label: str) -> StreamingHttpResponse:
+    lines = (
+        [
+            child.reference,
+            child.full_name,
+            child.date_of_birth,
+            child.current_school.name if child.current_school else "",
+            str(child.education_officer or ""),
+            outstanding.state_label(child.pep_state, overdue),
+        ]
+        for child in rows.iterator(chunk_size=2000)
+    )
+    header = ["Reference", "Name", "Date of birth", "School", "Officer", "PEP"]
+    return csv_response(header, lines, f"outstanding-peps-{label}.csv")

@@ -8,7 +8,6 @@ that year's return gave it (ReturnedHeader) in that year's codes, episodes that 
 written open. Reads are set-based: one query per file.
 """
 
-import csv
 import io
 import tempfile
 import zipfile
@@ -38,6 +37,7 @@ from vschool.exchange.ssda903.spec import (
     FileSpec,
     sex_code,
 )
+from vschool.kit.spreadsheets import write_csv
 
 _CHILD_FIELDS = (
     "la_child_id",
@@ -214,16 +214,20 @@ def _year_rows(records, fields: dict[str, str], key: str | None, dobs: dict):
 
 
 def _write(outdir: Path, spec: FileSpec, rows) -> int:
-    """Write `rows` (dicts, extra keys ignored) as UTF-8 CSV with `\\n` line endings."""
+    """Write `rows` (dicts, extra keys ignored) as UTF-8 CSV with `\\n` line endings.
+
+    Through the one spreadsheet writer, as data officers open these files in Excel: a value
+    it would quote cannot come in through a return (the importer refuses it), so every value
+    a return can hold goes out exactly as it came in.
+    """
     columns = spec.columns
-    count = 0
     with open(outdir / spec.filename, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(column)) for column in columns])
-            count += 1
-    return count
+        return write_csv(
+            handle,
+            columns,
+            ([_cell(row.get(column)) for column in columns] for row in rows),
+            lineterminator="\n",
+        )
 
 
 def _cell(value) -> str:

@@ -25,6 +25,7 @@ from vschool.exchange.ssda903.spec import (
     codes,
     la_perm_codes,
 )
+from vschool.kit.spreadsheets import formula_shaped
 
 PROGRESS_EVERY = 5000
 
@@ -154,6 +155,8 @@ def _check_cell(column: str, value: str) -> tuple[object, str | None]:
         return value, "SDQ_SCORE must be a whole number from 0 to 40"
     if column == "LA_PERM" and value not in la_perm_codes():
         return value, "LA_PERM must be a 3-digit LA code or WAL, SCO, NIR, NUK or 999"
+    if formula_shaped(value):  # so the return goes back out exactly (ssda903/export.py)
+        return value, f"{column} cannot start with {value[0]}: a spreadsheet would run it"
     if column in LONGEST and len(value) > LONGEST[column]:
         return value, f"{column} has at most {LONGEST[column]} characters"
     return value, None

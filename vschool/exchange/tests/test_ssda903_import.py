@@ -208,6 +208,10 @@ def test_skip_invalid_imports_the_valid_rows_and_lists_the_rest(tmp_path):
             "C1,01/09/2025,S,C2,N1,U1,PR1,,,,,,SC2774590000\n",
             "column URN: URN has at most 10 characters",
         ),
+        (  # so the return goes back out exactly, through the spreadsheet writer
+            "C1,01/09/2025,S,C2,N1,U1,PR1,,,,,@SUM(A1),\n",
+            "column PL_POST: PL_POST cannot start with @: a spreadsheet would run it",
+        ),
     ],
 )
 def test_episodes_that_cannot_follow_each_other_are_rejected(tmp_path, episodes, message):

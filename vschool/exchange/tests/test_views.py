@@ -149,7 +149,7 @@ def test_a_rejected_upload_lists_the_rows_and_offers_them_as_csv(login, personas
     assert "QQ is not a valid PLACE code" in page
     assert not Child.objects.exists()
     run = ImportRun.objects.get()
-    csv = client.get(f"/imports/{run.pk}/errors.csv").content.decode()
+    csv = client.get(f"/imports/{run.pk}/errors.csv").getvalue().decode("utf-8-sig")
     assert csv.splitlines() == [
         "file,line,column,value,reason",
         "episodes.csv,2,PLACE,QQ,QQ is not a valid PLACE code",

@@ -133,7 +133,7 @@ def test_the_page_counts_by_officer_and_school_and_filters_the_list(login, perso
     assert first.full_name in by_officer
     assert not any(name in by_officer for name in others)
     assert "Show all" in by_officer
-    csv = client.get(f"{URL}&current_school={school.pk}&format=csv").content.decode()
+    csv = client.get(f"{URL}&current_school={school.pk}&format=csv").getvalue().decode("utf-8-sig")
     lines = csv.strip().splitlines()
     assert len(lines) == 2 and "Hill Top Primary" in lines[1] and lines[1].endswith("Missing")
     assert AuditEntry.objects.filter(
@@ -213,7 +213,7 @@ def test_the_page_lists_outstanding_initial_peps_with_a_csv(login, personas, kno
     client = login(personas[Role.HEAD])
     page = client.get(URL).content.decode()
     assert "Initial PEPs (2)" in page and nobody.full_name in page and "3 Nov 2025" in page
-    lines = client.get(f"{URL}&format=csv&list=initial").content.decode().strip().splitlines()
+    lines = client.get(f"{URL}&format=csv&list=initial").getvalue().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Reference,Name,Date of birth,Care began,Initial PEP due")
     assert sorted(line.rsplit(",", 1)[1] for line in lines[1:]) == ["Completed late", "Missing"]
     assert AuditEntry.objects.filter(summary__contains="outstanding initial PEPs").exists()

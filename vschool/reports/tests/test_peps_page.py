@@ -54,7 +54,7 @@ def test_the_csv_has_a_row_per_term_and_phase_and_is_audited(
     login, personas, three_primary_children
 ):
     response = login(personas[Role.HEAD]).get(URL, {"year": "2025-26", "format": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:5] == ["Academic year", "Term", "From", "Deadline", "Phase"]
     assert len(rows) == 1 + 4 * 5  # three terms and the year, four phases and all
     primary = next(r for r in rows if r[1] == "Autumn term" and r[4] == "Primary")

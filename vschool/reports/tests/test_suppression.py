@@ -263,7 +263,7 @@ def _compliance_reading(report: ComplianceReport, shown: dict) -> tuple[Reading,
 
 def _get(client, monkeypatch, target: str, report, url: str, **params):
     monkeypatch.setattr(target, lambda *args, **kwargs: report)
-    return client.get(url, params).content.decode()
+    return client.get(url, params).getvalue().decode("utf-8-sig")  # a page or a CSV
 
 
 def _cells(page: str) -> list[str]:
