@@ -145,6 +145,14 @@ def _database_label(connection) -> str:
     return f"{'SQLite' if sqlite else 'PostgreSQL'} {version}"
 
 
+def _last_year() -> str:
+    from django.utils import timezone
+
+    from vschool.calendar.rules import academic_year_label, academic_year_start
+
+    return academic_year_label(academic_year_start(timezone.localdate()) - 1).replace("/", "-")
+
+
 def _time_pages(requests: int) -> list[dict]:
     from django.db import connection
     from django.test import Client
@@ -158,11 +166,17 @@ def _time_pages(requests: int) -> list[dict]:
     )
     child = Child.objects.filter(in_care=True).order_by("la_child_id").first()
     pages = [
-        ("Dashboard", "/"),
+        ("Home", "/"),
         ("Roll", "/children/"),
         ("Roll, secondary out of area", "/children/?phase=secondary&area=out"),
         (f"Roll search ({child.last_name})", f"/children/?q={child.last_name}"),
         ("Child overview", f"/children/{child.pk}/"),
+        ("Home: PEPs this term (after the page)", "/home/peps-this-term/"),
+        ("Home: SSDA903 year (after the page)", "/home/ssda903-year/"),
+        ("Overdue and missing PEPs", "/reports/peps/outstanding/"),
+        ("Work queue, initial PEPs", "/peps/?officer=all&view=initial"),
+        ("PEP report, last year", f"/reports/peps/?year={_last_year()}"),
+        ("SSDA903 year report", "/reports/care-year/"),
     ]
     timings = []
     for name, url in pages:
