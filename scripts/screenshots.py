@@ -48,6 +48,7 @@ def homes(page) -> None:
     for username, name in HOMES:
         page.context.clear_cookies()
         sign_in(page, username)
+        page.wait_for_load_state("networkidle")  # the parts Home loads after the page
         page.screenshot(path=OUT / name, full_page=True)
     page.context.clear_cookies()
 
@@ -64,6 +65,7 @@ def main() -> None:
         page.goto(f"{BASE}/sign-in/")
         page.screenshot(path=OUT / "sign-in.png")
         sign_in(page, "head")
+        page.wait_for_load_state("networkidle")
         page.screenshot(path=OUT / "home.png", full_page=True)
         page.goto(f"{BASE}/children/?area=out&sort=school")
         page.screenshot(path=OUT / "roll.png")
