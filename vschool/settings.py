@@ -121,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # zxcvbn's estimate refuses sequences, repeats and keyboard runs the list misses.
+    {"NAME": "vschool.accounts.passwords.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"

@@ -82,7 +82,7 @@ class GovukPasswordChangeForm(PasswordChangeForm):
         length = minimum_password_length()
         self.fields["new_password1"].help_text = (
             f"Must be at least {length} characters. " if length else ""
-        ) + "Do not use your name or a common password."
+        ) + "Use 3 or more random words, not your name or a common password."
 
     def clean(self):
         # Rule failures belong to the new password, not to its confirmation as in Django.
