@@ -128,11 +128,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: lock an account-and-address pair after repeated failures.
+# Login throttling: an account, and an address, are each locked after repeated failures,
+# so one password tried across many accounts, or many addresses against one, is limited.
+# A success does not wipe the count: otherwise any valid sign-in would reset its address.
 AXES_FAILURE_LIMIT = env_int("VSCHOOL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("VSCHOOL_LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "vschool.accounts.views.locked_out"
 AXES_VERBOSE = False
 

@@ -10,9 +10,11 @@ PASSWORD = "correct-horse-battery"
 ONE_MESSAGE = "Enter a correct username and password"
 
 
-def sign_in(client, username, password=PASSWORD, **data):
+def sign_in(client, username, password=PASSWORD, *, address="127.0.0.1", **data):
     return client.post(
-        reverse("accounts:login"), {"username": username, "password": password, **data}
+        reverse("accounts:login"),
+        {"username": username, "password": password, **data},
+        REMOTE_ADDR=address,
     )
 
 
@@ -64,7 +66,7 @@ def test_a_wrong_password_and_an_unknown_username_get_one_and_the_same_message(
 def test_the_sixth_wrong_attempt_is_locked_out_and_says_how_long_to_wait(
     client, personas, username
 ):
-    """django-axes locks the username at this address on reaching AXES_FAILURE_LIMIT (5).
+    """django-axes locks the username, and the address, on reaching AXES_FAILURE_LIMIT (5).
 
     The fifth failure already gets the lockout page; the sixth, and any attempt in the next
     15 minutes, stays locked out. An unknown username is treated the same, so the page
@@ -96,10 +98,32 @@ def test_the_lockout_holds_even_with_the_right_password(client, personas):
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.SIGNED_IN).exists()
 
 
-def test_the_lockout_is_for_that_username_only(client, personas):
-    for _ in range(6):
-        sign_in(client, "officer", "not-the-password")
-    assert sign_in(client, "head").status_code == 302
+def test_one_password_tried_across_many_accounts_from_one_address_is_locked(client, personas):
+    """Counting by username and address together let one guess go to every account."""
+    here = {"address": "203.0.113.7"}
+    for username in ("officer", "head", "deputy", "dt"):
+        assert sign_in(client, username, "Summer2026!", **here).status_code == 200
+    assert sign_in(client, "social", "Summer2026!", **here).status_code == 429
+    assert sign_in(client, "governor", **here).status_code == 429
+    assert sign_in(client, "governor", address="198.51.100.2").status_code == 302
+
+
+def test_one_account_guessed_from_many_addresses_is_locked(client, personas):
+    for n in range(1, 5):
+        response = sign_in(client, "officer", "Summer2026!", address=f"203.0.113.{n}")
+        assert response.status_code == 200
+    assert sign_in(client, "officer", "Summer2026!", address="203.0.113.5").status_code == 429
+    assert sign_in(client, "officer", address="198.51.100.2").status_code == 429
+    assert sign_in(client, "head", address="198.51.100.2").status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_reset_the_address(client, personas):
+    """Or anyone with an account could keep guessing others' passwords between sign-ins."""
+    for username in ("head", "deputy", "dt", "social"):
+        sign_in(client, username, "Summer2026!")
+    assert sign_in(client, "officer").status_code == 302
+    client.post(reverse("accounts:logout"))
+    assert sign_in(client, "governor", "Summer2026!").status_code == 429
 
 
 def test_sign_out_is_post_only_and_recorded(client, personas, login):
