@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
+from vschool.accounts.demo_accounts import demo_sign_in_refused
 from vschool.audit.models import AuditEntry
 from vschool.kit.forms import GovukDateField, GovukForm
 
@@ -27,6 +28,8 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password",
         "inactive": "Enter a correct username and password",
+        "demo_refused": "Demonstration sign-ins are turned off. Sign in with your own "
+        "username and password",
     }
 
     def __init__(self, *args, **kwargs):
@@ -40,6 +43,12 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         _style_password(self.fields["password"], "current-password")
+
+    def confirm_login_allowed(self, user) -> None:
+        """Refuse demo users, and the public demo password, outside demo mode."""
+        super().confirm_login_allowed(user)
+        if demo_sign_in_refused(user, self.cleaned_data.get("password") or ""):
+            raise forms.ValidationError(self.error_messages["demo_refused"], code="demo_refused")
 
     def clean_username(self) -> str:
         """A username longer than any account's is simply wrong: refuse it before it reaches

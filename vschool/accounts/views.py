@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, PasswordChangeView
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -54,6 +54,16 @@ class SignInView(LoginView):
         response = super().form_valid(form)
         two_factor.remember_app_at_sign_in(self.request)
         return response
+
+    def form_invalid(self, form):
+        if form.has_error(NON_FIELD_ERRORS, "demo_refused"):
+            audit_record(
+                user=form.get_user(),
+                action=AuditEntry.Action.SIGN_IN_FAILED,
+                request=self.request,
+                summary="Refused a demonstration sign-in outside demo mode",
+            )
+        return super().form_invalid(form)
 
 
 @login_not_required
