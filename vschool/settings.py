@@ -138,8 +138,10 @@ AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "vschool.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-# Sessions end after a period of inactivity and when the browser closes.
+# Sessions end after a period of inactivity and when the browser closes; a warning shows
+# this many minutes before, with a button to stay signed in (WCAG 2.2.1).
 SESSION_COOKIE_AGE = env_int("VSCHOOL_SESSION_MINUTES", 30) * 60
+VSCHOOL_SESSION_WARNING_SECONDS = env_int("VSCHOOL_SESSION_WARNING_MINUTES", 5) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -223,8 +225,10 @@ LOGGING = {
 # The authority this installation serves.
 VSCHOOL_AUTHORITY_NAME = env_str("VSCHOOL_AUTHORITY_NAME", "Anytown")
 VSCHOOL_LA_CODE = env_str("VSCHOOL_LA_CODE", "999")
-# TOTP two-factor is required for Virtual School staff unless turned off; off by default in demo mode.
+# TOTP two-factor is required for every user unless turned off; off by default in demo mode.
 VSCHOOL_REQUIRE_2FA = env_bool("VSCHOOL_REQUIRE_2FA", not DEMO_MODE)
+# A link to set up two-factor (and a new user's password) works once, within this many days.
+VSCHOOL_ENROLMENT_LINK_DAYS = env_int("VSCHOOL_ENROLMENT_LINK_DAYS", 7)
 VSCHOOL_DEMO_PASSWORD = env_str("VSCHOOL_DEMO_PASSWORD", "demo")
 # Aggregates under this size show as "fewer than N" to roles without child-level access.
 VSCHOOL_SUPPRESS_BELOW = env_int("VSCHOOL_SUPPRESS_BELOW", 5)

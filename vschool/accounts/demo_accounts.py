@@ -2,8 +2,8 @@
 
 The demo (`vschool.demo`, a higher layer) names one user after each role (`head`, `dt`...)
 and numbers the extra officers and social workers from 2 (`officer2`, `social14`); all
-share the public demo password. The names live here so that sign-in and the system check
-can refuse them without importing the demo.
+share the public demo password. The names and the password are checked here so that
+sign-in and the system check can refuse them without importing the demo.
 """
 
 import re
@@ -28,10 +28,12 @@ def demo_users() -> QuerySet[User]:
     )
 
 
-def demo_sign_in_refused(user: User, password: str) -> bool:
-    """Outside demo mode, refuse a demo user, and anyone using the demo password."""
-    if settings.DEMO_MODE:
-        return False
-    return is_demo_username(user.username) or constant_time_compare(
+def demo_password_refused(password: str) -> bool:
+    """Outside demo mode, refuse the public demo password, whoever uses it.
+
+    Every demo user has it, so this refuses them at sign-in; the names alone are checked
+    at start-up (`accounts.checks`), as a real user may share one in tests or elsewhere.
+    """
+    return not settings.DEMO_MODE and constant_time_compare(
         password, settings.VSCHOOL_DEMO_PASSWORD
     )
