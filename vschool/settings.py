@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vschool.pages.context_processors.service",
+                "vschool.accounts.context_processors.session_timeout",
             ],
             "builtins": [
                 "vschool.kit.templatetags.govuk",

@@ -82,8 +82,19 @@ class SignInView(LoginView):
 @login_not_required
 @require_POST
 def sign_out(request):
-    """Sign out by POST only, so a link or prefetch cannot end someone's session."""
+    """Sign out by POST only, so a link or prefetch cannot end someone's session.
+
+    The timeout warning posts `timed_out` when nobody answered it; the sign-in page says why.
+    """
     logout(request)
+    if request.POST.get("timed_out"):
+        minutes = settings.SESSION_COOKIE_AGE // 60
+        messages.info(
+            request,
+            f"You were signed out because you had not done anything for {minutes} "
+            f"minute{'' if minutes == 1 else 's'}. "
+            "Sign in again to continue",
+        )
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 

@@ -1,7 +1,11 @@
 """Sign in, lockout after repeated failures, and sign out (screens.md 2.1)."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from vschool.accounts.models import Role
 from vschool.audit.models import AuditEntry
@@ -153,3 +157,38 @@ def test_a_username_longer_than_any_account_gets_the_wrong_details_message(clien
     response = client.post("/sign-in/", {"username": "x" * 5000, "password": "whatever"})
     assert response.status_code == 200
     assert "Enter a correct username and password" in response.content.decode()
+
+
+def test_signed_in_pages_carry_the_timeout_warning_with_the_sessions_timings(
+    client, personas, login
+):
+    assert "app-timeout-warning" not in client.get("/sign-in/").content.decode()
+    login(personas[Role.SOCIAL_WORKER])
+    page = client.get(reverse("accounts:account")).content.decode()
+    assert 'data-session-seconds="1800" data-warning-seconds="300"' in page
+    assert 'data-keep-alive-url="/account/session/"' in page
+
+
+def test_stay_signed_in_restarts_the_sessions_clock(client, personas, login):
+    login(personas[Role.SOCIAL_WORKER])
+    with time_machine.travel(timezone.now() + timedelta(minutes=20)):
+        assert client.get(reverse("accounts:keep_alive")).status_code == 204
+        expires = client.session.get_expiry_date()
+    assert expires > timezone.now() + timedelta(minutes=45)
+
+
+def test_after_the_session_ends_stay_signed_in_is_sent_to_sign_in(client, personas, login):
+    login(personas[Role.SOCIAL_WORKER])
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        response = client.get(reverse("accounts:keep_alive"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
+
+
+def test_signing_out_for_a_timeout_says_why_on_the_sign_in_page(client, personas, login):
+    login(personas[Role.SOCIAL_WORKER])
+    response = client.post(reverse("accounts:logout"), {"timed_out": "1"}, follow=True)
+    assert (
+        "You were signed out because you had not done anything for 30 minutes. "
+        "Sign in again to continue" in response.content.decode()
+    )
