@@ -21,7 +21,8 @@ class TwoFactorRequiredMiddleware:
     stay reachable, so a user can never be trapped.
     """
 
-    exempt_url_names = {"login", "logout", "two_factor_setup", "two_factor_verify"}
+    # keep_alive too: "Stay signed in" during set-up must not be taken for an ended session.
+    exempt_url_names = {"login", "logout", "two_factor_setup", "two_factor_verify", "keep_alive"}
 
     def __init__(self, get_response):
         self.get_response = get_response

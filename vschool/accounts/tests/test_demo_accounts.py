@@ -1,12 +1,14 @@
 """Demo users share a public password, so outside demo mode they are refused (issue #11)."""
 
 import pytest
+from django.conf import settings
 from django.core.checks import Error
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from vschool.accounts.checks import check_no_demo_users
 from vschool.accounts.models import Role
+from vschool.accounts.services import enrolment_link_create
 from vschool.accounts.tests.factories import UserFactory
 from vschool.accounts.tests.test_sign_in import sign_in
 from vschool.audit.models import AuditEntry
@@ -66,3 +68,10 @@ def test_the_system_check_passes_in_demo_mode_or_once_demo_users_are_inactive(de
     demo_user.is_active = False
     demo_user.save()
     assert check_no_demo_users(None) == []
+
+
+def test_outside_demo_mode_an_enrolment_link_refuses_the_demo_password(client, demo_user):
+    address = enrolment_link_create(by=None, request=None, user=demo_user)
+    response = client.post(address.removeprefix(settings.VSCHOOL_BASE_URL), {"password": "demo"})
+    assert REFUSED in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -280,3 +280,10 @@ def test_the_account_page_says_whether_two_factor_is_set_up(client, personas, lo
     page = client.get(reverse("accounts:account")).content.decode()
     assert '<strong class="govuk-tag govuk-tag--green">On</strong>' in page
     assert "Recovery codes left" in page
+
+
+def test_stay_signed_in_works_before_the_code_is_entered(client, personas, require_2fa):
+    """The timeout warning shows on the set-up and code pages too."""
+    sign_in(client, "social")
+    assert client.get(reverse("accounts:keep_alive")).status_code == 204
+    assert client.get("/").url == f"{SET_UP}?next=%2F"
