@@ -1,6 +1,6 @@
 """The head adds a designated teacher and hands over a link; the teacher follows it, chooses
-a password, sets up an authenticator app and saves the recovery codes (screens.md 2.1,
-issue #11); axe on every page on the way."""
+a password, sets up an authenticator app and saves the recovery codes (issue #11); axe on
+every page on the way."""
 
 import re
 from base64 import b32decode

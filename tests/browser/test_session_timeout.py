@@ -1,4 +1,4 @@
-"""The session timeout warning (screens.md 1.6, WCAG 2.2.1): a modal some seconds before the
+"""The session timeout warning (WCAG 2.2.1): a modal some seconds before the
 session ends, "Stay signed in" restarts the clock, and with no answer the page signs out.
 The session lasts 12 seconds here, with the warning for the last 9."""
 

@@ -1,4 +1,4 @@
-// Warn before the session times out (screens.md 1.6, WCAG 2.2.1), as GOV.UK services do:
+// Warn before the session times out (WCAG 2.2.1), as GOV.UK services do:
 // a modal dialog some minutes before, counting down, with "Stay signed in" (a request to
 // the server, which restarts the session's clock) and "Sign out". Pressing Escape also
 // stays signed in. When the time is up the page signs out. The last activity is shared
