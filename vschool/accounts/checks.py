@@ -28,22 +28,22 @@ def check_no_demo_users(app_configs, **kwargs):
     """Demo users share a public password: outside demo mode their being active is an error."""
     if settings.DEMO_MODE:
         return []
+    active = demo_users().filter(is_active=True).order_by("username")
     try:
-        names = list(
-            demo_users()
-            .filter(is_active=True)
-            .order_by("username")
-            .values_list("username", flat=True)[:5]
-        )
+        count = active.count()
+        names = list(active.values_list("username", flat=True)[:5])
     except DatabaseError:
         return []  # no tables yet (before `migrate`): so no users either
-    if not names:
+    if not count:
         return []
+    more = f" and {count - len(names)} more" if count > len(names) else ""
     return [
         Error(
-            f"Demonstration users are active outside demo mode: {', '.join(names)}.",
-            hint="Their password is public. Deactivate or delete these users (Users page, or "
-            "`vschool shell`), or set VSCHOOL_DEMO=1 if this is a demonstration.",
+            f"Demonstration users are active outside demo mode: {', '.join(names)}{more}.",
+            hint="Their password is public. Deactivate them: vschool shell -c "
+            '"from vschool.accounts.demo_accounts import demo_users; '
+            'demo_users().update(is_active=False)"; or set VSCHOOL_DEMO=1 if this is a '
+            "demonstration.",
             id="vschool.E002",
         )
     ]

@@ -57,6 +57,13 @@ def test_the_system_check_fails_while_demo_users_are_active_outside_demo_mode(de
     [error] = check_no_demo_users(None)
     assert isinstance(error, Error) and error.id == "vschool.E002"
     assert error.msg == "Demonstration users are active outside demo mode: head, social14."
+    for name in ("officer", "officer2", "dt", "governor"):
+        UserFactory(username=name)
+    [error] = check_no_demo_users(None)
+    assert error.msg == (
+        "Demonstration users are active outside demo mode: dt, governor, head, officer, "
+        "officer2 and 1 more."
+    )
     with pytest.raises(SystemCheckError, match="vschool.E002"):
         call_command("check", "--deploy")
 
