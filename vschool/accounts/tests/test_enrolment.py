@@ -20,6 +20,7 @@ from vschool.accounts.services import enrolment_link_create
 from vschool.accounts.tests.test_sign_in import PASSWORD, sign_in
 from vschool.accounts.tests.test_two_factor import app_for, code_for
 from vschool.audit.models import AuditEntry
+from vschool.kit.templatetags.govuk import govuk_date
 
 SET_UP = reverse("accounts:two_factor_setup")
 NEW_PASSWORD = "marmalade kettle orbit"
@@ -76,7 +77,10 @@ def test_a_new_user_sets_a_password_and_an_app_through_the_emailed_link(head_cli
     assert message.subject == "Set up your sign-in to Anytown Virtual School"
     assert "choose a password" in message.body
     link = _path(re.search(r"https://\S+", message.body).group())
-    assert "Link given" in head_client.get(response.url).content.decode()
+    page = head_client.get(response.url).content.decode()
+    expires = EnrolmentLink.objects.get(user=sam).expires_at
+    assert "Link given" in page
+    assert f"The link works until {govuk_date(timezone.localtime(expires), 'time')}" in page
 
     sam_client = Client()
     page = sam_client.get(link).content.decode()
