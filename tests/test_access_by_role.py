@@ -30,6 +30,9 @@ EXPECTED = {
     "accounts:account": (ALL, ALL),
     "accounts:password_change": (ALL, ALL),
     "accounts:audit": (HEADS, HEADS),
+    "accounts:users": ({Role.HEAD}, {Role.HEAD}),
+    "accounts:user_add": ({Role.HEAD}, {Role.HEAD}),
+    "accounts:user": ({Role.HEAD}, {Role.HEAD}),
     "cohort:children": (ALL - {Role.GOVERNOR}, ALL - {Role.GOVERNOR}),
     "cohort:child_add": (STAFF, STAFF),
     "cohort:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
@@ -73,14 +76,19 @@ EXPECTED = {
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
-# Pages with their own tests: sign-in/out, the two-factor flow and POST-only endpoints
-# (the PEP draft autosave: vschool/peps/tests/test_autosave.py).
+# Pages with their own tests: sign-in/out, the two-factor flow and enrolment links
+# (vschool/accounts/tests/), the session keep-alive and POST-only endpoints (the PEP
+# draft autosave: vschool/peps/tests/test_autosave.py).
 FLOWS = {
     "accounts:login",
     "accounts:logout",
     "accounts:two_factor_setup",
     "accounts:two_factor_done",
     "accounts:two_factor_verify",
+    "accounts:enrol",
+    "accounts:keep_alive",
+    "accounts:user_link",
+    "accounts:user_access",
     "peps:autosave",
 }
 
@@ -150,6 +158,7 @@ def targets(roll):
             ).pk,
             ("exchange:run_errors", "pk"): import_run.pk,
             ("cohort:school", "pk"): school.pk,
+            ("accounts:user", "pk"): roll["other_dt"].pk,
         }
 
     return {

@@ -59,7 +59,7 @@ def _instance(cls, data, user):
         "DeadlineForm": {"window": (date(2025, 9, 3), date(2026, 1, 4))},
         "ExportForm": {"years": [2025, 2026]},
     }
-    if cls.__name__ == "GovukPasswordChangeForm":
+    if cls.__name__ in ("GovukPasswordChangeForm", "GovukSetPasswordForm"):
         return cls(user, data)
     if cls.__name__ == "SignInForm":
         return cls(RequestFactory().post("/sign-in/"), data)

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vschool.pages.context_processors.service",
+                "vschool.accounts.context_processors.session_timeout",
             ],
             "builtins": [
                 "vschool.kit.templatetags.govuk",
@@ -121,21 +122,27 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # zxcvbn's estimate refuses sequences, repeats and keyboard runs the list misses.
+    {"NAME": "vschool.accounts.passwords.StrengthValidator", "OPTIONS": {"min_score": 3}},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login throttling: lock an account-and-address pair after repeated failures.
+# Login throttling: an account, and an address, are each locked after repeated failures,
+# so one password tried across many accounts, or many addresses against one, is limited.
+# A success does not wipe the count: otherwise any valid sign-in would reset its address.
 AXES_FAILURE_LIMIT = env_int("VSCHOOL_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("VSCHOOL_LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "vschool.accounts.views.locked_out"
 AXES_VERBOSE = False
 
-# Sessions end after a period of inactivity and when the browser closes.
+# Sessions end after a period of inactivity and when the browser closes; a warning shows
+# this many minutes before, with a button to stay signed in (WCAG 2.2.1).
 SESSION_COOKIE_AGE = env_int("VSCHOOL_SESSION_MINUTES", 30) * 60
+VSCHOOL_SESSION_WARNING_SECONDS = env_int("VSCHOOL_SESSION_WARNING_MINUTES", 5) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -219,8 +226,10 @@ LOGGING = {
 # The authority this installation serves.
 VSCHOOL_AUTHORITY_NAME = env_str("VSCHOOL_AUTHORITY_NAME", "Anytown")
 VSCHOOL_LA_CODE = env_str("VSCHOOL_LA_CODE", "999")
-# TOTP two-factor is required for Virtual School staff unless turned off; off by default in demo mode.
+# TOTP two-factor is required for every user unless turned off; off by default in demo mode.
 VSCHOOL_REQUIRE_2FA = env_bool("VSCHOOL_REQUIRE_2FA", not DEMO_MODE)
+# A link to set up two-factor (and a new user's password) works once, within this many days.
+VSCHOOL_ENROLMENT_LINK_DAYS = env_int("VSCHOOL_ENROLMENT_LINK_DAYS", 7)
 VSCHOOL_DEMO_PASSWORD = env_str("VSCHOOL_DEMO_PASSWORD", "demo")
 # Aggregates under this size show as "fewer than N" to roles without child-level access.
 VSCHOOL_SUPPRESS_BELOW = env_int("VSCHOOL_SUPPRESS_BELOW", 5)

@@ -19,6 +19,8 @@ PAGES = [
     "/audit/",
     "/calendar/term-dates/",
     "/imports/",
+    "/users/",
+    "/users/add/",
 ]
 
 

@@ -1,11 +1,15 @@
-"""Sign-in, two-factor, password and audit-log filter forms in GOV.UK style."""
+"""Sign-in, two-factor, password, user and audit-log filter forms in GOV.UK style."""
 
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
+from vschool.accounts.demo_accounts import demo_password_refused, is_demo_username
+from vschool.accounts.models import Role
+from vschool.accounts.selectors import username_taken
 from vschool.audit.models import AuditEntry
 from vschool.kit.forms import GovukDateField, GovukForm
 
@@ -27,6 +31,8 @@ class SignInForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password",
         "inactive": "Enter a correct username and password",
+        "demo_refused": "Demonstration sign-ins are turned off. Sign in with your own "
+        "username and password",
     }
 
     def __init__(self, *args, **kwargs):
@@ -40,6 +46,12 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
         _style_password(self.fields["password"], "current-password")
+
+    def confirm_login_allowed(self, user) -> None:
+        """Refuse the public demo password (so every demo user) outside demo mode."""
+        super().confirm_login_allowed(user)
+        if demo_password_refused(self.cleaned_data.get("password") or ""):
+            raise forms.ValidationError(self.error_messages["demo_refused"], code="demo_refused")
 
     def clean_username(self) -> str:
         """A username longer than any account's is simply wrong: refuse it before it reaches
@@ -58,37 +70,106 @@ def minimum_password_length() -> int | None:
     return None
 
 
-class GovukPasswordChangeForm(PasswordChangeForm):
-    """Django's password change, with GOV.UK wording and the rules' errors on the new password."""
+class _GovukNewPassword:
+    """A new password and its confirmation, in GOV.UK wording, with the rules' errors on the
+    new password rather than on its confirmation as in Django."""
 
     error_messages = {
         "password_incorrect": "Your current password is not correct",
         "password_mismatch": "The passwords do not match",
     }
+    fields: dict[str, forms.Field]
+    user: object
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         labels = {
-            "old_password": ("Current password", "current-password", "Enter your current password"),
-            "new_password1": ("New password", "new-password", "Enter a new password"),
-            "new_password2": ("Confirm new password", "new-password", "Confirm your new password"),
+            "new_password1": ("New password", "Enter a new password"),
+            "new_password2": ("Confirm new password", "Confirm your new password"),
         }
-        for name, (label, autocomplete, required) in labels.items():
+        for name, (label, required) in labels.items():
             field = self.fields[name]
             field.label = label
             field.help_text = ""
             field.error_messages["required"] = required
-            _style_password(field, autocomplete)
+            _style_password(field, "new-password")
         length = minimum_password_length()
         self.fields["new_password1"].help_text = (
             f"Must be at least {length} characters. " if length else ""
-        ) + "Do not use your name or a common password."
+        ) + "Use 3 or more random words, not your name or a common password."
 
     def clean(self):
-        # Rule failures belong to the new password, not to its confirmation as in Django.
         self.validate_passwords("new_password1", "new_password2")
         self.validate_password_for_user(self.user, "new_password1")
         return forms.Form.clean(self)
+
+
+class GovukSetPasswordForm(_GovukNewPassword, SetPasswordForm):
+    """A new user's first password, chosen through their enrolment link."""
+
+
+class GovukPasswordChangeForm(_GovukNewPassword, PasswordChangeForm):
+    """Django's password change, with GOV.UK wording."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["old_password"]
+        field.label = "Current password"
+        field.error_messages["required"] = "Enter your current password"
+        _style_password(field, "current-password")
+
+
+class EnrolPasswordForm(GovukForm):
+    """An existing user's password, asked for before they set up a new authenticator app."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style_password(self.fields["password"], "current-password")
+
+
+class UserForm(GovukForm):
+    """A new user: who they are, how to reach them and their role."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(
+        label="Email address",
+        help_text="Their sign-in link and PEP notifications go here",
+        max_length=254,
+        # EmailValidator's own message would show otherwise: the field has no "invalid" of its own.
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    username = forms.CharField(
+        label="Username",
+        help_text="What they will type to sign in, for example their email address",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices, widget=forms.RadioSelect)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if not re.fullmatch(r"[\w.@+-]+", username):
+            raise forms.ValidationError(
+                "Username must only include letters, numbers and the characters . @ + - _"
+            )
+        if not settings.DEMO_MODE and is_demo_username(username):
+            raise forms.ValidationError(
+                "This username is kept for the demonstration. Choose another username"
+            )
+        if username_taken(username):
+            raise forms.ValidationError("There is already a user with this username")
+        return username
 
 
 class TotpCodeForm(GovukForm):

@@ -1,4 +1,5 @@
-"""Ask for a TOTP code once per sign-in from staff, and from anyone who has set up an app."""
+"""Ask for a TOTP code once per sign-in from everyone where two-factor is required, and from
+anyone who has set up an app."""
 
 from urllib.parse import urlencode
 
@@ -12,13 +13,16 @@ from vschool.accounts import two_factor
 class TwoFactorRequiredMiddleware:
     """Send users who have not passed a TOTP check this session to set up or enter their code.
 
-    Virtual School staff must use an app when `VSCHOOL_REQUIRE_2FA` is on. Anyone else who
-    chose to set one up is asked for its code too, or setting it up would protect nothing.
+    Every user must use an app when `VSCHOOL_REQUIRE_2FA` is on (the default outside demo
+    mode); setting one up then needs an enrolment link (`accounts.views.enrol`). Where it
+    is off, anyone who chose to set one up is asked for its code too, or setting it up
+    would protect nothing.
     Pages marked with `login_not_required`, the two-factor pages themselves and sign-out
     stay reachable, so a user can never be trapped.
     """
 
-    exempt_url_names = {"login", "logout", "two_factor_setup", "two_factor_verify"}
+    # keep_alive too: "Stay signed in" during set-up must not be taken for an ended session.
+    exempt_url_names = {"login", "logout", "two_factor_setup", "two_factor_verify", "keep_alive"}
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,7 +39,7 @@ class TwoFactorRequiredMiddleware:
             return None
         if not getattr(view_func, "login_required", True):
             return None
-        if settings.VSCHOOL_REQUIRE_2FA and user.is_virtual_school_staff:
+        if settings.VSCHOOL_REQUIRE_2FA:
             has_app = two_factor.has_app(user)
         elif request.session.get(two_factor.HAS_APP_SESSION_KEY):
             has_app = True

@@ -48,3 +48,30 @@ class User(AbstractUser):
     def sees_children(self) -> bool:
         """Governors see aggregates only; every other role sees some children."""
         return self.role != Role.GOVERNOR
+
+    @property
+    def may_manage_users(self) -> bool:
+        """The head adds users and gives them links to set up their sign-in."""
+        return self.role == Role.HEAD or self.is_superuser
+
+
+class EnrolmentLink(models.Model):
+    """A single-use, expiring link to set up two-factor authentication (and a first password).
+
+    The address carries a signed token naming the link; the row makes it single-use,
+    lets a newer link replace it and records who gave it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Enrolment link for {self.user}"

@@ -26,6 +26,8 @@ from vschool.audit.services import audit_record
 
 RECOVERY_CODE_COUNT = 10
 HAS_APP_SESSION_KEY = "two_factor_has_app"
+# Set when the session was opened through an enrolment link (accounts.views.enrol).
+ENROLLING_SESSION_KEY = "two_factor_enrolling"
 WRONG_CODE = "The code is not correct or has expired"
 WRONG_RECOVERY_CODE = "The recovery code is not correct or has already been used"
 
@@ -53,6 +55,15 @@ def has_app(user: User) -> bool:
 def remember_app_at_sign_in(request: HttpRequest) -> None:
     """Note in the session whether the user has an app, so pages need not query it each time."""
     request.session[HAS_APP_SESSION_KEY] = has_app(request.user)
+
+
+def start_enrolment(request: HttpRequest) -> None:
+    """Let this session set up an app: it came through an enrolment link and a password."""
+    request.session[ENROLLING_SESSION_KEY] = True
+
+
+def enrolling(request: HttpRequest) -> bool:
+    return bool(request.session.get(ENROLLING_SESSION_KEY))
 
 
 def pending_app(user: User) -> TOTPDevice:
@@ -98,6 +109,7 @@ def confirm_app(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         StaticDevice.objects.filter(user=user).delete()
         codes = _new_recovery_codes(user)
+        request.session.pop(ENROLLING_SESSION_KEY, None)
         audit_record(
             user=user,
             action=AuditEntry.Action.PERMISSION_CHANGED,

@@ -1,17 +1,18 @@
-"""Sign in and out, two-factor authentication, the user's account and the audit log."""
+"""Sign in and out, two-factor authentication and enrolment links, the user's account, the
+head's user management and the audit log."""
 
 from urllib.parse import urlencode
 
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView, PasswordChangeView
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,13 +20,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vschool.accounts import two_factor
+from vschool.accounts.demo_accounts import demo_password_refused
 from vschool.accounts.exports import audit_csv
 from vschool.accounts.forms import (
     AuditFilterForm,
+    EnrolPasswordForm,
     GovukPasswordChangeForm,
+    GovukSetPasswordForm,
     RecoveryCodeForm,
     SignInForm,
     TotpCodeForm,
+    UserForm,
 )
 from vschool.accounts.models import Role
 from vschool.accounts.presenters import (
@@ -33,7 +38,15 @@ from vschool.accounts.presenters import (
     audit_filters,
     wait_text,
 )
-from vschool.accounts.selectors import audit_entries_filtered
+from vschool.accounts.selectors import audit_entries_filtered, users_for_management
+from vschool.accounts.services import (
+    enrolment_link_create,
+    enrolment_link_open,
+    enrolment_link_send,
+    enrolment_link_use,
+    user_create,
+    user_set_active,
+)
 from vschool.audit.models import AuditEntry
 from vschool.audit.services import audit_record
 from vschool.kit.pagination import pagination
@@ -55,12 +68,33 @@ class SignInView(LoginView):
         two_factor.remember_app_at_sign_in(self.request)
         return response
 
+    def form_invalid(self, form):
+        if form.has_error(NON_FIELD_ERRORS, "demo_refused"):
+            audit_record(
+                user=form.get_user(),
+                action=AuditEntry.Action.SIGN_IN_FAILED,
+                request=self.request,
+                summary="Refused a demonstration sign-in outside demo mode",
+            )
+        return super().form_invalid(form)
+
 
 @login_not_required
 @require_POST
 def sign_out(request):
-    """Sign out by POST only, so a link or prefetch cannot end someone's session."""
+    """Sign out by POST only, so a link or prefetch cannot end someone's session.
+
+    The timeout warning posts `timed_out` when nobody answered it; the sign-in page says why.
+    """
     logout(request)
+    if request.POST.get("timed_out"):
+        minutes = settings.SESSION_COOKIE_AGE // 60
+        messages.info(
+            request,
+            f"You were signed out because you had not done anything for {minutes} "
+            f"minute{'' if minutes == 1 else 's'}. "
+            "Sign in again to continue",
+        )
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
@@ -89,11 +123,23 @@ def _with_next(url_name: str, next_url: str) -> str:
 
 @never_cache
 def two_factor_setup(request):
-    """Confirm a new authenticator app, then show the recovery codes once."""
+    """Confirm a new authenticator app, then show the recovery codes once.
+
+    Setting up needs the current app, or an enrolment link followed this session: a stolen
+    password alone must not be enough to add or replace an app. Where two-factor is not
+    required, the password alone already opens everything, so it may set one up too.
+    """
     user = request.user
-    if two_factor.has_app(user) and not user.is_verified():
-        # Replacing the app must need the old one, or a stolen password would be enough.
-        return redirect(_with_next("accounts:two_factor_verify", request.get_full_path()))
+    if not (user.is_verified() or two_factor.enrolling(request)):
+        if two_factor.has_app(user):
+            return redirect(_with_next("accounts:two_factor_verify", request.get_full_path()))
+        if settings.VSCHOOL_REQUIRE_2FA:
+            return render(
+                request,
+                "accounts/two_factor_needs_link.html",
+                {"link_days": settings.VSCHOOL_ENROLMENT_LINK_DAYS},
+                status=403,
+            )
     device = two_factor.pending_app(user)
     form = TotpCodeForm(request.POST or None)
     if form.is_valid():
@@ -172,8 +218,128 @@ def two_factor_verify(request):
     )
 
 
+@login_not_required
+@never_cache
+def enrol(request, token):
+    """Follow an enrolment link: enter your password (or choose a first one), then set up an app.
+
+    The link is used up once the password step succeeds; the session then may set up an app.
+    A wrong password counts towards the sign-in lockout like any other.
+    """
+    link = enrolment_link_open(token)
+    if link is None:
+        return render(request, "accounts/enrol_invalid.html", status=410)
+    user = link.user
+    first_password = not user.has_usable_password()
+    data = request.POST if request.method == "POST" else None
+    form = GovukSetPasswordForm(user, data) if first_password else EnrolPasswordForm(data)
+    if form.is_valid():
+        signed_in = user if first_password else _check_password(request, form, user)
+        if signed_in is not None:
+            if not enrolment_link_use(link):
+                return render(request, "accounts/enrol_invalid.html", status=410)
+            if first_password:
+                form.save()
+            login(request, signed_in, backend="django.contrib.auth.backends.ModelBackend")
+            two_factor.remember_app_at_sign_in(request)
+            two_factor.start_enrolment(request)
+            return redirect("accounts:two_factor_setup")
+    return render(
+        request,
+        "accounts/enrol.html",
+        {"form": form, "enrolling_user": user, "first_password": first_password},
+    )
+
+
+def _check_password(request, form, user):
+    """Authenticate through the backends (so django-axes counts a wrong password)."""
+    password = form.cleaned_data["password"]
+    signed_in = authenticate(request, username=user.get_username(), password=password)
+    if signed_in is None or signed_in.pk != user.pk:
+        form.add_error("password", "Your password is not correct")
+        return None
+    if demo_password_refused(password):
+        form.add_error("password", SignInForm.error_messages["demo_refused"])
+        return None
+    return signed_in
+
+
+@never_cache
+def keep_alive(request):
+    """Answer "Stay signed in": any request restarts the session's clock (SESSION_SAVE_EVERY_REQUEST)."""
+    return HttpResponse(status=204)
+
+
 def account(request):
     return render(request, "accounts/account.html", {"two_factor": two_factor.status(request.user)})
+
+
+def _managed_user(request, pk):
+    if not request.user.may_manage_users:
+        raise Http404
+    return get_object_or_404(users_for_management(), pk=pk)
+
+
+def users(request):
+    """Everyone who may sign in, with whether they have set up two-factor authentication."""
+    if not request.user.may_manage_users:
+        raise Http404
+    return render(request, "accounts/users.html", {"users": users_for_management()})
+
+
+def user_add(request):
+    """Add a user; they set their own password and app through an enrolment link."""
+    if not request.user.may_manage_users:
+        raise Http404
+    form = UserForm(request.POST or None)
+    if form.is_valid():
+        user = user_create(by=request.user, request=request, **form.cleaned_data)
+        messages.success(
+            request, f"{user} has been added. Now give them a link to set up their sign-in"
+        )
+        return redirect("accounts:user", pk=user.pk)
+    return render(request, "accounts/user_add.html", {"form": form})
+
+
+def user_detail(request, pk):
+    managed = _managed_user(request, pk)
+    return render(
+        request,
+        "accounts/user.html",
+        {"managed": managed, "link_days": settings.VSCHOOL_ENROLMENT_LINK_DAYS},
+    )
+
+
+@require_POST
+@never_cache
+def user_link(request, pk):
+    """Give a user a new enrolment link: e-mailed to them, or shown once to hand over."""
+    managed = _managed_user(request, pk)
+    if request.POST.get("how") == "email" and managed.email:
+        enrolment_link_send(by=request.user, request=request, user=managed)
+        messages.success(
+            request, f"A link to set up their sign-in has been sent to {managed.email}"
+        )
+        return redirect("accounts:user", pk=managed.pk)
+    address = enrolment_link_create(by=request.user, request=request, user=managed)
+    return render(
+        request,
+        "accounts/user_link.html",
+        {"managed": managed, "address": address, "link_days": settings.VSCHOOL_ENROLMENT_LINK_DAYS},
+    )
+
+
+@require_POST
+def user_access(request, pk):
+    """Deactivate a user (a leaver, or a demo user outside demo mode) or reactivate them."""
+    managed = _managed_user(request, pk)
+    if managed.pk == request.user.pk:
+        raise Http404
+    active = not managed.is_active
+    user_set_active(by=request.user, request=request, user=managed, active=active)
+    state = "reactivated: they can sign in again" if active else "deactivated: they cannot sign in"
+    messages.success(request, f"{managed} has been {state}")
+    return redirect("accounts:user", pk=managed.pk)
 
 
 class PasswordChange(PasswordChangeView):

@@ -13,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 
+from vschool.accounts.demo_accounts import demo_users
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.services import analyze_tables, children_refresh_current
 from vschool.demo.care import CareHistories
@@ -23,7 +24,7 @@ from vschool.demo.moderation import build_moderation
 from vschool.demo.peps import build_peps, clear_this_terms_peps
 from vschool.demo.places import FAR, NEAR, areas_for
 from vschool.demo.schools import SchoolIndex, make_schools
-from vschool.demo.users import demo_users, users_create
+from vschool.demo.users import users_create
 from vschool.peps.models import Pep
 
 COHORT_SHARES = {

@@ -38,13 +38,29 @@ def app_for(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
 
 
-def test_a_head_is_sent_to_set_up_and_then_reaches_home(client, personas, require_2fa):
-    head = personas[Role.HEAD]
-    assert sign_in(client, "head").url == "/"
+@pytest.mark.parametrize("role", list(Role))
+def test_where_required_every_role_without_an_app_needs_an_enrolment_link(
+    client, personas, require_2fa, role
+):
+    """A password alone must not be enough to add an app: whoever stole it would add theirs."""
+    assert sign_in(client, role.value).url == "/"
     response = client.get("/")
     assert response.url == f"{SET_UP}?next=%2F"
-
     response = client.get(response.url)
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "<title>You need a link to set up two-factor authentication – " in page
+    assert "ask the Virtual School head for a new one" in page
+    assert "<svg" not in page
+    assert not TOTPDevice.objects.exists()
+    assert client.post(SET_UP, {"code": "123456"}).status_code == 403
+    assert not TOTPDevice.objects.exists()
+
+
+def test_set_up_confirms_the_app_and_shows_the_recovery_codes_once(client, personas, login):
+    head = personas[Role.HEAD]
+    login(head)
+    response = client.get(f"{SET_UP}?next=%2F")
     page = response.content.decode()
     device = TOTPDevice.objects.get(user=head, confirmed=False)
     assert "<title>Set up two-factor authentication – " in page
@@ -77,16 +93,13 @@ def test_a_head_is_sent_to_set_up_and_then_reaches_home(client, personas, requir
     assert client.get("/").status_code == 200
 
 
-def test_set_up_keeps_the_next_page_through_to_the_continue_link(
-    client, personas, login, require_2fa
-):
+def test_set_up_keeps_the_next_page_through_to_the_continue_link(client, personas, login):
     login(personas[Role.HEAD])
-    response = client.get(reverse("accounts:audit") + "?action=viewed&user=head")
-    assert response.url == f"{SET_UP}?next=%2Faudit%2F%3Faction%3Dviewed%26user%3Dhead"
-    client.get(response.url)
+    url = f"{SET_UP}?next=%2Faudit%2F%3Faction%3Dviewed%26user%3Dhead"
+    client.get(url)
     device = TOTPDevice.objects.get(user=personas[Role.HEAD])
     response = client.post(
-        response.url, {"code": code_for(device), "next": "/audit/?action=viewed&user=head"}
+        url, {"code": code_for(device), "next": "/audit/?action=viewed&user=head"}
     )
     done = client.get(response.context["continue_url"])
     assert done.context["next"] == "/audit/?action=viewed&user=head"
@@ -100,7 +113,7 @@ def test_reloading_set_up_keeps_the_same_secret(client, personas, login):
     assert TOTPDevice.objects.filter(user=personas[Role.OFFICER]).count() == 1
 
 
-def test_a_wrong_code_at_set_up_shows_the_error(client, personas, login, require_2fa):
+def test_a_wrong_code_at_set_up_shows_the_error(client, personas, login):
     login(personas[Role.HEAD])
     client.get(SET_UP)
     device = TOTPDevice.objects.get(user=personas[Role.HEAD])
@@ -200,7 +213,18 @@ def test_a_recovery_code_works_once(client, personas, require_2fa):
     assert client.get("/").url.startswith(VERIFY)
 
 
-def test_a_designated_teacher_is_not_forced_to_set_up(client, personas, require_2fa):
+@pytest.mark.parametrize("role", [Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER, Role.GOVERNOR])
+def test_where_required_every_role_with_an_app_is_asked_for_its_code(
+    client, personas, require_2fa, role
+):
+    device = app_for(personas[role])
+    sign_in(client, role.value)
+    assert client.get("/").url == f"{VERIFY}?next=%2F"
+    client.post(VERIFY, {"code": code_for(device), "next": "/"})
+    assert client.get("/").status_code == 200
+
+
+def test_where_not_required_a_designated_teacher_may_sign_in_without_an_app(client, personas):
     sign_in(client, "dt")
     assert client.get("/").status_code == 200
     assert client.get(SET_UP).status_code == 200
@@ -256,3 +280,10 @@ def test_the_account_page_says_whether_two_factor_is_set_up(client, personas, lo
     page = client.get(reverse("accounts:account")).content.decode()
     assert '<strong class="govuk-tag govuk-tag--green">On</strong>' in page
     assert "Recovery codes left" in page
+
+
+def test_stay_signed_in_works_before_the_code_is_entered(client, personas, require_2fa):
+    """The timeout warning shows on the set-up and code pages too."""
+    sign_in(client, "social")
+    assert client.get(reverse("accounts:keep_alive")).status_code == 204
+    assert client.get("/").url == f"{SET_UP}?next=%2F"

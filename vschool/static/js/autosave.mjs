@@ -25,6 +25,8 @@ export function initAutosave (form) {
         credentials: 'same-origin',
         headers: { Accept: 'application/json' }
       })
+      // The request restarted the session's clock: the timeout warning counts from now.
+      document.dispatchEvent(new CustomEvent('app:session-extended'))
       const result = await response.json()
       if (result.version) version.value = result.version
       if (result.stop) stopped = true
