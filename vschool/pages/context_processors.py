@@ -26,6 +26,7 @@ _MANAGE = [
     ("Imports", "exchange:imports", {Role.HEAD, Role.DEPUTY}),
     ("Term dates", "calendar:term_dates", _STAFF),
     ("PEP deadlines", "peps:deadlines", _STAFF),
+    ("Users", "accounts:users", {Role.HEAD}),
 ]
 
 

@@ -30,7 +30,7 @@ def test_each_role_has_its_navigation(personas, role, items):
 @pytest.mark.parametrize(
     ("role", "links"),
     [
-        (Role.HEAD, ["Schools", "Imports", "Term dates", "PEP deadlines"]),
+        (Role.HEAD, ["Schools", "Imports", "Term dates", "PEP deadlines", "Users"]),
         (Role.OFFICER, ["Schools", "Term dates", "PEP deadlines"]),
         (Role.DESIGNATED_TEACHER, []),
         (Role.GOVERNOR, []),
