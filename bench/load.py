@@ -43,6 +43,7 @@ def main() -> None:
     parser.add_argument(
         "--warm-up", type=int, default=30, help="seconds of load first, not counted"
     )
+    parser.add_argument("--server-pid", type=int, help="gunicorn's master, to count its CPU time")
     parser.add_argument("--min-wait", type=float, default=1.0)
     parser.add_argument("--max-wait", type=float, default=5.0)
     args = parser.parse_args()
@@ -93,6 +94,7 @@ def serve_and_load(args: argparse.Namespace) -> None:
             try:
                 _wait_for(f"http://127.0.0.1:{port}/healthz", server)
                 load = [sys.executable, __file__, "--host", f"http://127.0.0.1:{port}"]
+                load += ["--server-pid", str(server.pid)]
                 for option in (
                     "users",
                     "spawn_rate",
@@ -176,9 +178,20 @@ def run_load(args: argparse.Namespace) -> None:
     # Count only once everyone has signed in and every worker has served a few pages.
     gevent.sleep(args.warm_up)
     environment.stats.reset_all()
+    cpu_before = _server_cpu(args.server_pid)
     gevent.spawn_later(args.duration, runner.quit)
     runner.greenlet.join()
     table = _table(environment.stats, args)
+    if args.server_pid:
+        cpu = _server_cpu(args.server_pid) - cpu_before
+        requests = environment.stats.total.num_requests
+        table += (
+            f"\nThe gunicorn workers' CPU time: {cpu:.0f} s, "
+            f"{1000 * cpu / max(requests, 1):.0f} ms a request (PostgreSQL's not counted)."
+        )
+    table += "\nLoad average at the end (1, 5, 15 min): {:.1f}, {:.1f}, {:.1f}.".format(
+        *os.getloadavg()
+    )
     print(table)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "load.md").write_text(table + "\n")
@@ -208,6 +221,15 @@ def _table(stats, args: argparse.Namespace) -> str:
     lines.append("")
     lines.append(f"Throughput: {stats.total.total_rps:.1f} requests a second.")
     return "\n".join(lines)
+
+
+def _server_cpu(pid: int | None) -> float:
+    """CPU seconds, user and system, used so far by gunicorn's workers."""
+    if not pid:
+        return 0.0
+    import psutil
+
+    return sum(sum(child.cpu_times()[:2]) for child in psutil.Process(pid).children())
 
 
 def _free_port() -> int:

@@ -21,6 +21,6 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, **options):
         try:
             backup(connection, file)
-        except BackupError as error:
+        except (BackupError, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Backed up the {connection.vendor} database to {file}.")

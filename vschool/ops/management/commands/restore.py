@@ -28,6 +28,6 @@ class Command(BaseCommand):
             raise CommandError(f"No backup at {file}.")
         try:
             restore(connection, file, force=force)
-        except BackupError as error:
+        except (BackupError, OSError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Restored {file} into the {connection.vendor} database.")
