@@ -63,7 +63,11 @@ def serve_and_load(args: argparse.Namespace) -> None:
     port = _free_port()
     static = tempfile.mkdtemp(prefix="vschool-load-static-")
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("VSCHOOL_", "DEBUG"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("VSCHOOL_", "DEBUG", "DJANGO_"))
+        },
         "DATABASE_URL": url,
         "VSCHOOL_DEMO": "1",
         "SECRET_KEY": "load-test-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz",

@@ -40,7 +40,11 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     port = _free_port()
     env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("VSCHOOL_", "DEBUG"))},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("VSCHOOL_", "DEBUG", "DJANGO_"))
+        },
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "SECRET_KEY": "a-test-key-long-and-random-enough-for-the-checks-0123456789",
         "ALLOWED_HOSTS": HOST,
