@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "vschool.kit",
+    "vschool.ops",
     "vschool.audit",
     "vschool.calendar",
     "vschool.accounts",
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: headers on every response, and /healthz before host checks and redirects.
+    "vschool.ops.middleware.ResponseHeadersMiddleware",
+    "vschool.ops.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,6 +159,11 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("VSCHOOL_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# The preload list is for a whole registrable domain; the service runs on a council's
+# subdomain, so preloading is the council's decision (VSCHOOL_HSTS_PRELOAD=1).
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("VSCHOOL_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -182,13 +191,18 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "vschool" / "static"]
-# Only for `collectstatic` behind a web server; whitenoise serves from the apps otherwise.
+# Production sets STATIC_ROOT and runs `collectstatic`: WhiteNoise then serves compressed
+# files with hashed names, cached for a year. Without it, WhiteNoise serves from the apps.
 STATIC_ROOT = env_str("STATIC_ROOT", "") or None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_ROOT
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_ROOT
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Background work (large imports) goes to a queue in the database; `vschool db_worker` runs
