@@ -6,6 +6,7 @@ its count is one query, whatever the size of the roll. Every row says whose turn
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -164,7 +165,7 @@ class Row:
             )
         )
 
-    @property
+    @cached_property
     def overdue_by(self) -> int:
         """Working days past the due date, as deadlines are reported (screens 1.4)."""
         return working_days_between(self.due, self.today) if self.due < self.today else 0

@@ -1,6 +1,8 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vschool.calendar import rules
 from vschool.calendar.rules import Phase, SchoolCalendar, Term, TermPeriod
@@ -276,6 +278,21 @@ def test_within_n_working_days_of_d_is_the_nth_working_day_after_d(start, n, due
 def test_working_days_between_counts_after_start_up_to_and_including_end(start, end, count):
     """Working days in (start, end]; negative when end precedes start."""
     assert rules.working_days_between(start, end) == count
+
+
+@given(
+    start=st.dates(min_value=D(2019, 1, 1), max_value=D(2030, 12, 31)),
+    days=st.integers(min_value=-800, max_value=800),
+)
+def test_working_days_between_agrees_with_counting_each_day(start, days):
+    """Counting by weeks and bank holidays gives what testing every day gives, across
+    Christmas, Easter, leap days and year ends, in both directions."""
+    end = start + timedelta(days=days)
+    low, high = min(start, end), max(start, end)
+    each_day = sum(
+        rules.is_working_day(low + timedelta(days=i)) for i in range(1, (high - low).days + 1)
+    )
+    assert rules.working_days_between(start, end) == (each_day if end >= start else -each_day)
 
 
 def test_add_working_days_refuses_a_negative_count():
