@@ -117,11 +117,7 @@ def _still_running(run: ImportRun) -> bool:
 
     Whoever stops a stalled run waits for this lock, then finds the run ended.
     """
-    return (
-        ImportRun.objects.select_for_update()
-        .filter(pk=run.pk, status__in=ImportRun.RUNNING)
-        .exists()
-    )
+    return ImportRun.objects.select_for_update().running().filter(pk=run.pk).exists()
 
 
 def import_progress(run: ImportRun | None) -> Progress:
@@ -129,15 +125,17 @@ def import_progress(run: ImportRun | None) -> Progress:
     if run is None:
         return None
     import_status_set(run, ImportRun.Status.CHECKING)
-    return lambda rows: ImportRun.objects.filter(pk=run.pk, status__in=ImportRun.RUNNING).update(
-        rows_read=rows, heartbeat_at=timezone.now()
+    return lambda rows: (
+        ImportRun.objects.running()
+        .filter(pk=run.pk)
+        .update(rows_read=rows, heartbeat_at=timezone.now())
     )
 
 
 def import_status_set(run: ImportRun | None, status: str) -> None:
     """Show what a kept run is doing, and that it is alive; a stopped run stays stopped."""
     if run is not None:
-        ImportRun.objects.filter(pk=run.pk, status__in=ImportRun.RUNNING).update(
+        ImportRun.objects.running().filter(pk=run.pk).update(
             status=status, heartbeat_at=timezone.now()
         )
 

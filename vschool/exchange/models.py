@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from vschool.calendar.rules import financial_year_label
+from vschool.exchange.querysets import ImportRunQuerySet
 
 
 class ImportRun(models.Model):
@@ -59,6 +60,8 @@ class ImportRun(models.Model):
     year_stated = models.BooleanField(default=False)
     # Impossible states found after the import ("looked after past 18: check the return").
     warnings = models.JSONField(default=list, blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -183,9 +183,8 @@ def import_run_stop(
     audit it, in one transaction. Only a running run is ended, and with `stalled_before`
     only one silent since then; return whether it was."""
     with transaction.atomic():
-        runs = ImportRun.objects.filter(pk=run_id, status__in=ImportRun.RUNNING)
-        if stalled_before is not None:
-            runs = runs.filter(heartbeat_at__lt=stalled_before)
+        runs = ImportRun.objects.filter(pk=run_id)
+        runs = runs.running() if stalled_before is None else runs.stalled(stalled_before)
         if not runs.update(status=status, needs_confirmation=False, summary=summary):
             return False
         run = ImportRun.objects.get(pk=run_id)
@@ -206,7 +205,7 @@ def import_runs_stop_stalled(*, user: User | None = None, request=None) -> int:
     stopped, so that nobody waits for it; return how many. Nothing of theirs had changed:
     an import's changes commit with its result."""
     before = import_stalled_before()
-    stalled = ImportRun.objects.filter(status__in=ImportRun.RUNNING, heartbeat_at__lt=before)
+    stalled = ImportRun.objects.stalled(before)
     return sum(
         import_run_stop(
             pk,
