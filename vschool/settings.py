@@ -216,6 +216,10 @@ TASKS = {
 }
 # Uploads larger than this many bytes are imported in the background, with progress shown.
 VSCHOOL_BACKGROUND_IMPORT_BYTES = env_int("VSCHOOL_BACKGROUND_IMPORT_BYTES", 1_000_000)
+# A running import silent for this long has lost its worker: it is shown as stopped.
+VSCHOOL_IMPORT_STALLED_MINUTES = env_int("VSCHOOL_IMPORT_STALLED_MINUTES", 10)
+# Uploads larger than this are refused unread (docs/imports.md: sized for the largest returns).
+VSCHOOL_MAX_UPLOAD_BYTES = env_int("VSCHOOL_MAX_UPLOAD_BYTES", 20_000_000)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "virtual.school@example.org")

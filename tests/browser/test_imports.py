@@ -1,9 +1,12 @@
 """The data officer uploads returns through /imports/: each is checked first, then
-confirmed or cancelled; last year's return after this year's rolls nothing back."""
+confirmed or cancelled; last year's return after this year's rolls nothing back; an import
+whose worker died stops being waited for."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from vschool.accounts.models import Role
@@ -82,3 +85,25 @@ def test_an_upload_checked_then_cancelled_changes_nothing(
     assert not Child.objects.exists() and not CareEpisode.objects.exists()
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.CANCELLED and not run.uploads.exists()
+
+
+def test_the_page_of_an_import_whose_worker_died_stops_waiting_and_cancels_it(
+    page, personas, sign_in_with_cookie, assert_accessible
+):
+    run = ImportRun.objects.create(
+        kind="ssda903", status=ImportRun.Status.IMPORTING, files="header.csv", rows_total=9
+    )
+    sign_in_with_cookie(personas[Role.DATA_OFFICER])
+    page.goto(f"/imports/{run.pk}/")
+    expect(page.get_by_text("Checked 0 rows. Updating the roll.")).to_be_visible()
+
+    # The worker dies: no sign of life for longer than VSCHOOL_IMPORT_STALLED_MINUTES
+    ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=11))
+    expect(page.get_by_text("Stopped – the import did not finish")).to_be_visible()
+    expect(page.get_by_text("Updating the roll")).to_have_count(0)  # no longer polled
+    assert_accessible(page)
+    page.get_by_role("button", name="Cancel the import").click()
+    expect(page.get_by_text(ImportRun.STOPPED_SUMMARY)).to_be_visible()
+    expect(page.get_by_role("button", name="Cancel the import")).to_have_count(0)
+    run.refresh_from_db()
+    assert run.status == ImportRun.Status.STOPPED and not Child.objects.exists()

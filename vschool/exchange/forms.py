@@ -4,6 +4,7 @@ year."""
 from datetime import date
 
 from django import forms
+from django.conf import settings
 
 from vschool.calendar.rules import financial_year_label
 from vschool.exchange.models import ImportRun
@@ -52,10 +53,32 @@ class UploadForm(GovukForm):
 
     def __init__(self, *args, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["files"].help_text += f" Up to {megabytes(settings.VSCHOOL_MAX_UPLOAD_BYTES)}."
         latest = collection_year_on(today or date.today()) + 1
         self.fields["collection_year"].choices = [("", "Read it from the episodes")] + [
             (year, collection_year_text(year)) for year in range(latest, latest - 12, -1)
         ]
+
+    def clean_files(self):
+        """Refuse files over the limit by the size the upload gives, before they are read:
+        the page reads an upload whole, and the import needs many times its size."""
+        files = self.cleaned_data["files"]
+        limit = settings.VSCHOOL_MAX_UPLOAD_BYTES
+        for upload in files:
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    f"{upload.name} must be smaller than {megabytes(limit)}"
+                )
+        if sum(upload.size for upload in files) > limit:
+            raise forms.ValidationError(
+                f"The files must be smaller than {megabytes(limit)} together"
+            )
+        return files
+
+
+def megabytes(size: int) -> str:
+    """ "20 MB" for 20,000,000 bytes."""
+    return f"{size / 1_000_000:g} MB"
 
 
 def collection_year_text(year: int) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from django.db import transaction
+from django.utils import timezone
 
 from vschool.accounts.models import User
 from vschool.audit.models import AuditEntry
@@ -61,45 +62,62 @@ def run_import(
     """
     parsed = parse(files, import_progress(run))
     rejects = sorted(parsed.rejects)
-    warnings: list[str] = []
-    if parsed.file_rejected or (rejects and not skip_invalid):
-        counts: dict[str, int] = {}
-        status = ImportRun.Status.REJECTED
-        summary = rejected_summary(rejects)
-    else:
+    rejected = parsed.file_rejected or bool(rejects and not skip_invalid)
+    if not rejected:
         import_status_set(
             run, ImportRun.Status.CHECKING if check_only else ImportRun.Status.IMPORTING
         )
-        with transaction.atomic():
-            changes = apply(parsed)
-            warnings = warn(parsed) if warn is not None else []
-            if check_only:
-                transaction.set_rollback(True)  # a dry run: count, then undo
-        counts = {key: changes[key] for key in labels if changes[key]}
-        if check_only and counts:
-            status = ImportRun.Status.CHECKED
-            summary = checked_summary(counts, rejects, labels=labels)
+    # The changes, the run's result and its audit entry commit together or not at all: a
+    # worker killed part way leaves the run running (then stalled), and nothing changed.
+    with transaction.atomic():
+        if run is not None and not _still_running(run):
+            run.refresh_from_db()  # stopped or cancelled while it was checked
+            run.reject_list = []
+            return run
+        warnings: list[str] = []
+        counts: dict[str, int] = {}
+        if rejected:
+            status = ImportRun.Status.REJECTED
+            summary = rejected_summary(rejects)
         else:
-            status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
-            summary = summary_of(counts, rejects, labels=labels, unchanged=unchanged)
-    return import_run_record(
-        kind,
-        status,
-        files,
-        parsed.rows_read,
-        counts,
-        summary,
-        rejects,
-        user,
-        request,
-        run=run,
-        extra={
-            "warnings": warnings,
-            "collection_year": getattr(parsed, "collection_year", None),
-            "year_stated": getattr(parsed, "year_stated", False),
-            "needs_confirmation": status == ImportRun.Status.CHECKED,
-        },
-    )
+            with transaction.atomic():  # a savepoint, for the dry run to undo
+                changes = apply(parsed)
+                warnings = warn(parsed) if warn is not None else []
+                if check_only:
+                    transaction.set_rollback(True)
+            counts = {key: changes[key] for key in labels if changes[key]}
+            if check_only and counts:
+                status = ImportRun.Status.CHECKED
+                summary = checked_summary(counts, rejects, labels=labels)
+            else:
+                status = ImportRun.Status.IMPORTED if counts else ImportRun.Status.UNCHANGED
+                summary = summary_of(counts, rejects, labels=labels, unchanged=unchanged)
+        return import_run_record(
+            kind,
+            status,
+            files,
+            parsed.rows_read,
+            counts,
+            summary,
+            rejects,
+            user,
+            request,
+            run=run,
+            extra={
+                "warnings": warnings,
+                "collection_year": getattr(parsed, "collection_year", None),
+                "year_stated": getattr(parsed, "year_stated", False),
+                "needs_confirmation": status == ImportRun.Status.CHECKED,
+            },
+        )
+
+
+def _still_running(run: ImportRun) -> bool:
+    """Lock a kept run for the end of its import, if nobody has stopped it meanwhile.
+
+    Whoever stops a stalled run waits for this lock, then finds the run ended.
+    """
+    return ImportRun.objects.select_for_update().running().filter(pk=run.pk).exists()
 
 
 def import_progress(run: ImportRun | None) -> Progress:
@@ -107,12 +125,19 @@ def import_progress(run: ImportRun | None) -> Progress:
     if run is None:
         return None
     import_status_set(run, ImportRun.Status.CHECKING)
-    return lambda rows: ImportRun.objects.filter(pk=run.pk).update(rows_read=rows)
+    return lambda rows: (
+        ImportRun.objects.running()
+        .filter(pk=run.pk)
+        .update(rows_read=rows, heartbeat_at=timezone.now())
+    )
 
 
 def import_status_set(run: ImportRun | None, status: str) -> None:
+    """Show what a kept run is doing, and that it is alive; a stopped run stays stopped."""
     if run is not None:
-        ImportRun.objects.filter(pk=run.pk).update(status=status)
+        ImportRun.objects.running().filter(pk=run.pk).update(
+            status=status, heartbeat_at=timezone.now()
+        )
 
 
 def _rows(n: int) -> str:
@@ -169,7 +194,10 @@ def import_run_record(
     run: ImportRun | None = None,
     extra: dict | None = None,
 ) -> ImportRun:
-    """Save a run's result and rejected rows (filling in a queued run) and audit it."""
+    """Save a run's result and rejected rows (filling in a queued run) and audit it.
+
+    Called inside the import's transaction: the result commits with the changes.
+    """
     fields = {
         **(extra or {}),
         "kind": kind,
@@ -187,6 +215,8 @@ def import_run_record(
             setattr(run, name, value)
         run.save(update_fields=list(fields))
         run.rejects.all().delete()  # a confirmed check lists its rejects again
+        if not run.awaiting_confirmation:
+            run.uploads.all().delete()  # kept only until imported
     ImportReject.objects.bulk_create(
         [
             ImportReject(

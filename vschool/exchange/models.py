@@ -1,9 +1,13 @@
 """A record of every import: what was read, what changed and which rows were rejected."""
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from vschool.calendar.rules import financial_year_label
+from vschool.exchange.querysets import ImportRunQuerySet
 
 
 class ImportRun(models.Model):
@@ -22,6 +26,15 @@ class ImportRun(models.Model):
         IMPORTED = "imported", "Imported"
         UNCHANGED = "unchanged", "Nothing to change"
         REJECTED = "rejected", "Rejected"
+        # Its worker died: nothing changed, since the import commits in one transaction.
+        STOPPED = "stopped", "Stopped – the import did not finish"
+
+    # A worker is on these; the run page polls them until they end.
+    RUNNING = (Status.QUEUED, Status.CHECKING, Status.IMPORTING)
+    STOPPED_SUMMARY = (
+        "The import stopped before it finished: nothing changed. "
+        "Upload the files again to import them."
+    )
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices)
@@ -30,6 +43,10 @@ class ImportRun(models.Model):
     )
     files = models.CharField(max_length=1000)
     started_at = models.DateTimeField(auto_now_add=True)
+    # The last sign of life from whoever runs it (queued, each batch of rows checked, the
+    # start of the changes): a running run silent for VSCHOOL_IMPORT_STALLED_MINUTES has
+    # lost its worker.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
     rows_read = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     skip_invalid = models.BooleanField(default=False)
@@ -44,6 +61,8 @@ class ImportRun(models.Model):
     # Impossible states found after the import ("looked after past 18: check the return").
     warnings = models.JSONField(default=list, blank=True)
 
+    objects = ImportRunQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_at", "-id"]
 
@@ -52,7 +71,18 @@ class ImportRun(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING)
+        """Running and alive: the page shows its progress and polls it."""
+        return self.status in self.RUNNING and not self.stalled
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but its worker has said nothing for too long: it died."""
+        return self.status in self.RUNNING and self.heartbeat_at < import_stalled_before()
+
+    @property
+    def status_label(self) -> str:
+        """What the run's tag says: a stalled run is as good as stopped."""
+        return self.Status.STOPPED.label if self.stalled else self.get_status_display()
 
     @property
     def awaiting_confirmation(self) -> bool:
@@ -63,6 +93,11 @@ class ImportRun(models.Model):
         """ "2025-26" for the collection year ending 31 March 2026."""
         year = self.collection_year
         return financial_year_label(year - 1) if year else ""
+
+
+def import_stalled_before() -> datetime:
+    """A running run with no sign of life since this moment has lost its worker."""
+    return timezone.now() - timedelta(minutes=settings.VSCHOOL_IMPORT_STALLED_MINUTES)
 
 
 class ImportFile(models.Model):

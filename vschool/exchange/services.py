@@ -1,17 +1,22 @@
-"""The SSDA903 import, finding files by name, and queueing big uploads for the worker.
+"""The SSDA903 import, finding files by name, queueing big uploads for the worker, and
+ending runs whose worker died.
 
 The checking, transaction, run record and audit are the importer skeleton's
 (vschool/exchange/importer.py).
 """
 
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from django.db import transaction
 from django.utils import timezone
 
 from vschool.accounts.models import User
+from vschool.audit.models import AuditEntry
+from vschool.audit.services import audit_record
 from vschool.exchange.importer import run_import
-from vschool.exchange.models import ImportFile, ImportRun
+from vschool.exchange.models import ImportFile, ImportRun, import_stalled_before
 from vschool.exchange.problems import Reject
 from vschool.exchange.reading import CsvTable, parse_date, read_table
 from vschool.exchange.ssda903.apply import (
@@ -140,18 +145,19 @@ def import_run_queue(
     """
     from vschool.exchange.tasks import import_run_task
 
-    run = ImportRun.objects.create(
-        kind=kind,
-        status=ImportRun.Status.QUEUED,
-        user=user,
-        skip_invalid=skip_invalid,
-        files=", ".join(sorted(files))[:1000],
-        rows_total=sum(max(data.count(b"\n") - 1, 0) for data in files.values()),
-        needs_confirmation=check_first,
-        collection_year=collection_year,
-        year_stated=collection_year is not None,
-    )
-    import_files_keep(run, files)
+    with transaction.atomic():  # never a queued run without its files
+        run = ImportRun.objects.create(
+            kind=kind,
+            status=ImportRun.Status.QUEUED,
+            user=user,
+            skip_invalid=skip_invalid,
+            files=", ".join(sorted(files))[:1000],
+            rows_total=sum(max(data.count(b"\n") - 1, 0) for data in files.values()),
+            needs_confirmation=check_first,
+            collection_year=collection_year,
+            year_stated=collection_year is not None,
+        )
+        import_files_keep(run, files)
     import_run_task.enqueue(run.pk)
     run.refresh_from_db()
     return run
@@ -161,4 +167,53 @@ def import_files_keep(run: ImportRun, files: dict[str, bytes]) -> None:
     """Keep a run's uploaded files until it is imported or cancelled."""
     ImportFile.objects.bulk_create(
         ImportFile(run=run, name=name, data=data) for name, data in files.items()
+    )
+
+
+def import_run_stop(
+    run_id: int,
+    *,
+    status: str,
+    summary: str,
+    user: User | None = None,
+    request=None,
+    stalled_before: datetime | None = None,
+) -> bool:
+    """End a run that did not finish (its worker failed or died): delete its files and
+    audit it, in one transaction. Only a running run is ended, and with `stalled_before`
+    only one silent since then; return whether it was."""
+    with transaction.atomic():
+        runs = ImportRun.objects.filter(pk=run_id)
+        runs = runs.running() if stalled_before is None else runs.stalled(stalled_before)
+        if not runs.update(status=status, needs_confirmation=False, summary=summary):
+            return False
+        run = ImportRun.objects.get(pk=run_id)
+        run.uploads.all().delete()
+        audit_record(
+            user=user,
+            action=AuditEntry.Action.IMPORTED,
+            obj=run,
+            request=request,
+            summary=f"{run.get_kind_display()}: {summary}",
+            username="the service",
+        )
+    return True
+
+
+def import_runs_stop_stalled(*, user: User | None = None, request=None) -> int:
+    """Mark every run whose worker died (silent for VSCHOOL_IMPORT_STALLED_MINUTES) as
+    stopped, so that nobody waits for it; return how many. Nothing of theirs had changed:
+    an import's changes commit with its result."""
+    before = import_stalled_before()
+    stalled = ImportRun.objects.stalled(before)
+    return sum(
+        import_run_stop(
+            pk,
+            status=ImportRun.Status.STOPPED,
+            summary=ImportRun.STOPPED_SUMMARY,
+            user=user,
+            request=request,
+            stalled_before=before,
+        )
+        for pk in stalled.values_list("pk", flat=True)
     )

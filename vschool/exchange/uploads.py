@@ -3,17 +3,20 @@
 The check is the import itself run as a dry run (vschool/exchange/importer.py,
 `check_only`): the run shows what would change and the files wait with it. Confirming
 imports them through the same skeleton; cancelling deletes them. Uploads too big for a
-request are checked, and later imported, by the worker.
+request are checked, and later imported, by the worker; one whose worker died can be
+cancelled.
 """
 
 from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
 
 from vschool.accounts.models import User
 from vschool.audit.models import AuditEntry
 from vschool.audit.services import audit_record
 from vschool.exchange.importers import IMPORTERS
-from vschool.exchange.models import ImportRun
-from vschool.exchange.services import import_files_keep, import_run_queue
+from vschool.exchange.models import ImportRun, import_stalled_before
+from vschool.exchange.services import import_files_keep, import_run_queue, import_run_stop
 from vschool.exchange.tasks import import_run_execute, import_run_task
 
 
@@ -38,16 +41,17 @@ def upload_check(
             collection_year=year,
         )
     options = {"collection_year": year} if year else {}
-    run = IMPORTERS[kind](
-        files=files,
-        user=user,
-        skip_invalid=skip_invalid,
-        request=request,
-        check_only=True,
-        **options,
-    )
-    if run.awaiting_confirmation:
-        import_files_keep(run, files)
+    with transaction.atomic():  # never a run waiting for confirmation without its files
+        run = IMPORTERS[kind](
+            files=files,
+            user=user,
+            skip_invalid=skip_invalid,
+            request=request,
+            check_only=True,
+            **options,
+        )
+        if run.awaiting_confirmation:
+            import_files_keep(run, files)
     return run
 
 
@@ -64,6 +68,7 @@ def upload_confirm(run: ImportRun, *, user: User, request=None) -> ImportRun:
         needs_confirmation=False,
         user=user,
         rows_read=0,
+        heartbeat_at=timezone.now(),  # it was checked a while ago: it runs from now
     )
     if taken:
         if background:
@@ -75,19 +80,32 @@ def upload_confirm(run: ImportRun, *, user: User, request=None) -> ImportRun:
 
 
 def upload_cancel(run: ImportRun, *, user: User, request=None) -> ImportRun:
-    """Drop a checked upload: its files are deleted and nothing is imported."""
-    summary = "Cancelled after the check: nothing was imported."
-    taken = ImportRun.objects.filter(
-        pk=run.pk, status=ImportRun.Status.CHECKED, needs_confirmation=True
-    ).update(status=ImportRun.Status.CANCELLED, needs_confirmation=False, summary=summary)
-    if taken:
-        run.uploads.all().delete()
-        audit_record(
+    """Drop a checked upload, or one whose worker died: its files are deleted and nothing
+    is imported."""
+    if run.stalled:
+        import_run_stop(
+            run.pk,
+            status=ImportRun.Status.STOPPED,
+            summary=ImportRun.STOPPED_SUMMARY,
             user=user,
-            action=AuditEntry.Action.IMPORTED,
-            obj=run,
             request=request,
-            summary=f"{run.get_kind_display()}: {summary}",
+            stalled_before=import_stalled_before(),
         )
+        run.refresh_from_db()
+        return run
+    summary = "Cancelled after the check: nothing was imported."
+    with transaction.atomic():
+        taken = ImportRun.objects.filter(
+            pk=run.pk, status=ImportRun.Status.CHECKED, needs_confirmation=True
+        ).update(status=ImportRun.Status.CANCELLED, needs_confirmation=False, summary=summary)
+        if taken:
+            run.uploads.all().delete()
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.IMPORTED,
+                obj=run,
+                request=request,
+                summary=f"{run.get_kind_display()}: {summary}",
+            )
     run.refresh_from_db()
     return run

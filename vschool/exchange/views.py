@@ -53,9 +53,11 @@ def imports(request):
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def run_detail(request, pk: int):
-    """The run's result; while it runs, its progress, which htmx polls until it ends (286).
+    """The run's result; while it runs, its progress, which htmx polls until it ends or its
+    worker is found dead (286).
 
-    A checked run waiting for confirmation takes the decision as a POST: confirm or cancel.
+    A checked run waiting for confirmation takes the decision as a POST: confirm or cancel;
+    a run whose worker died, cancel.
     """
     _require_importer(request.user)
     run = import_run_get(pk)

@@ -73,3 +73,13 @@ def test_an_apply_step_that_fails_half_way_leaves_nothing_behind():
     with pytest.raises(RuntimeError):
         _run(Parsed(), apply=fail)
     assert not School.objects.exists()
+
+
+def test_the_changes_commit_only_with_the_run_and_its_audit_entry(monkeypatch):
+    def audit_fails(**entry):
+        raise RuntimeError("the audit log is full")
+
+    monkeypatch.setattr("vschool.exchange.importer.audit_record", audit_fails)
+    with pytest.raises(RuntimeError):
+        _run(Parsed())
+    assert not School.objects.exists() and not ImportRun.objects.exists()

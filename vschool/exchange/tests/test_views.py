@@ -239,3 +239,32 @@ def test_the_errors_download_is_audited(login, personas):
     assert AuditEntry.objects.filter(
         action=AuditEntry.Action.EXPORTED, summary__contains="rejected rows"
     ).exists()
+
+
+def test_an_upload_over_the_size_limit_is_refused_unread_and_no_run_is_made(
+    login, personas, settings
+):
+    client = login(personas[Role.DATA_OFFICER])
+    assert "Up to 20 MB." in client.get("/imports/").content.decode()
+    settings.VSCHOOL_MAX_UPLOAD_BYTES = 1_000_000
+    row = b"C1,01/09/2025,S,C2,N1,U1,PR1,,,,,LS1,\n"
+    page = _upload(client, episodes=EPISODES + row * 30_000).content.decode()  # 1.1 MB
+    assert "episodes.csv must be smaller than 1 MB" in page and "<title>Error: " in page
+    header = HEADER + b"C2,F,01/02/2012,WBRI,UN2,,\n" * 20_000  # 0.55 MB
+    page = client.post(
+        "/imports/",
+        {
+            "kind": "ssda903",
+            "files": [
+                SimpleUploadedFile("header.csv", header),
+                SimpleUploadedFile("episodes.csv", EPISODES + row * 14_000),  # 0.53 MB
+            ],
+        },
+    ).content.decode()
+    assert "The files must be smaller than 1 MB together" in page
+    assert not ImportRun.objects.exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.IMPORTED).exists()
+
+    settings.VSCHOOL_MAX_UPLOAD_BYTES = len(HEADER) + len(EPISODES)
+    _upload(client)  # exactly the limit: checked
+    assert ImportRun.objects.get().status == ImportRun.Status.CHECKED
