@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "vschool.accounts.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "vschool.audit.seen.SeenMiddleware",  # records what each response shows (docs/audit.md)
 ]
 
 ROOT_URLCONF = "vschool.urls"

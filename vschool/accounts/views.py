@@ -48,8 +48,9 @@ from vschool.accounts.services import (
     user_set_active,
 )
 from vschool.audit.models import AuditEntry
+from vschool.audit.seen import shows
 from vschool.audit.services import audit_record
-from vschool.kit.pagination import pagination
+from vschool.kit.pagination import page_extent, pagination
 
 AUDIT_PAGE_SIZE = 50
 
@@ -371,16 +372,20 @@ def audit_log(request):
     params.pop("page", None)
     params.pop("format", None)
     if request.GET.get("format") == "csv":
-        audit_record(
-            user=request.user,
+        shows(
+            request,
+            f"Downloaded the audit log (CSV) with filters: {params.urlencode() or 'none'}",
             action=AuditEntry.Action.EXPORTED,
-            request=request,
-            summary=f"Downloaded the audit log (CSV) with filters: {params.urlencode() or 'none'}",
         )
         return audit_csv(entries, f"audit-log-{timezone.localdate().isoformat()}")
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     csv_params = params.copy()
     csv_params["format"] = "csv"
+    # The log names children by reference and says who looked at them: reading it is recorded.
+    shows(
+        request,
+        f"The audit log: {page_extent(page, 'entries')}, filters: {params.urlencode() or 'none'}",
+    )
     return render(
         request,
         "accounts/audit_log.html",

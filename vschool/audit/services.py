@@ -23,8 +23,11 @@ def audit_record(
     summary: str = "",
     request: HttpRequest | None = None,
     username: str = "",
+    ip_address: str | None = None,
 ) -> AuditEntry:
-    """Record one action by `user` on `obj` (and the child it concerns)."""
+    """Record one action by `user` on `obj` (and the child it concerns), from the
+    request's address; work done later without a request (a background import) passes
+    the `ip_address` it was asked from."""
     if obj is not None and child_id is None:
         child_id = _child_id_of(obj)
     return AuditEntry.objects.create(
@@ -37,7 +40,7 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None else "",
         child_id=child_id,
         summary=summary[:500],
-        ip_address=client_ip(request),
+        ip_address=client_ip(request) or ip_address,
     )
 
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.http import HttpRequest
 
 from vschool.audit.models import AuditEntry
 from vschool.audit.services import audit_record
@@ -21,6 +22,7 @@ def term_dates_set(
     half_term_start: date,
     half_term_end: date,
     user,
+    request: HttpRequest | None = None,
 ) -> TermDates:
     """Set the LA's dates for one term, creating or replacing them; a repeated call changes nothing.
 
@@ -41,5 +43,6 @@ def term_dates_set(
         action=AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
         obj=term_dates,
         summary=f"Set {term} term {academic_year} dates: {start} to {end}",
+        request=request,
     )
     return term_dates

@@ -63,7 +63,11 @@ def term_dates_edit(request, year: int, term: str):
     if request.method == "POST" and form.is_valid():
         try:
             services.term_dates_set(
-                academic_year=year, term=term, user=request.user, **form.cleaned_data
+                academic_year=year,
+                term=term,
+                user=request.user,
+                request=request,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -13,7 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from vschool.accounts.models import Role
 from vschool.audit.models import AuditEntry
-from vschool.audit.services import audit_record
+from vschool.audit.seen import shows
 from vschool.cohort import services
 from vschool.cohort.exports import roll_csv, roll_xlsx
 from vschool.cohort.forms import CareEpisodeForm, ChildForm, RollFilterForm, SchoolPlacementForm
@@ -28,7 +28,7 @@ from vschool.cohort.selectors import (
     roll_for,
 )
 from vschool.kit.filters import selected_filters
-from vschool.kit.pagination import pagination
+from vschool.kit.pagination import page_extent, pagination
 
 
 def _today():
@@ -58,18 +58,21 @@ def children(request):
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         count = roll.count()
-        audit_record(
-            user=user,
-            action=AuditEntry.Action.EXPORTED,
-            request=request,
-            summary=f"Downloaded the roll ({count} children, {export.upper()}) "
+        shows(
+            request,
+            f"Downloaded the roll ({count} children, {export.upper()}) "
             f"with filters: {request.GET.urlencode() or 'none'}",
+            action=AuditEntry.Action.EXPORTED,
         )
         name = f"children-{today.isoformat()}"
         return roll_csv(roll, today, name) if export == "csv" else roll_xlsx(roll, today, name)
     page = Paginator(roll, settings.VSCHOOL_ROLL_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    shows(
+        request,
+        f"The roll: {page_extent(page, 'children')}, filters: {params.urlencode() or 'none'}",
+    )
     context = {
         "form": form,
         "page": page,
@@ -90,21 +93,17 @@ CHILD_TABS = [
     ("education", "Education", "cohort:child_education"),
     ("peps", "PEPs", "peps:child"),
 ]
+TAB_LABELS = {tab: label for tab, label, _url in CHILD_TABS}
 
 
 def child_page(request, pk: int, tab: str, extra=None, template: str = ""):
-    """Render one tab of the child record, after scoping and auditing the view.
+    """Render one tab of the child record, after scoping, noting it for the audit.
 
-    Other apps' tabs (PEPs...) call it too, with their own template.
+    Other apps' tabs (PEPs...) call it too, with their own template; a page about one of
+    the child's records (a PEP) names it with its own `shows` in `extra`.
     """
     child = get_child_for_user(request.user, pk)
-    audit_record(
-        user=request.user,
-        action=AuditEntry.Action.VIEWED,
-        obj=child,
-        request=request,
-        summary=f"Viewed {tab}",
-    )
+    shows(request, f"Child record: {TAB_LABELS[tab]}", obj=child)
     today = _today()
     context = {
         "child": child,
@@ -183,6 +182,9 @@ def school_detail(request, pk: int):
         .order_by("last_name", "first_name")
     )
     rows = [ChildPresenter(child, today) for child in on_roll]
+    # One entry for the list, not one per child: the school and the number shown (who was
+    # on a school's roll on a day can be read back from the dated placements).
+    shows(request, f"The school's children: {len(rows)} on its roll", obj=school)
     return render(request, "cohort/school_detail.html", {"school": school, "rows": rows})
 
 
@@ -222,6 +224,7 @@ def child_edit(request, pk: int):
         else:
             messages.success(request, "The child's details were saved")
             return redirect("cohort:child", pk=pk)
+    shows(request, "Form to change the child's details", obj=child)
     return render(
         request,
         "cohort/child_form.html",
@@ -249,6 +252,10 @@ def _child_item_edit(request, pk, item_pk, *, model, form_class, save, tab, noun
         else:
             messages.success(request, f"The {noun} was saved")
             return redirect(f"cohort:child_{tab}", pk=pk)
+    if item.pk:
+        shows(request, f"Form to change a {noun}", obj=item)
+    else:
+        shows(request, f"Form to add a {noun}", obj=child)
     return render(
         request,
         f"cohort/{model._meta.model_name}_form.html",

@@ -9,7 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from vschool.accounts.models import Role
 from vschool.audit.models import AuditEntry
-from vschool.audit.services import audit_record
+from vschool.audit.seen import shows
 from vschool.calendar.rules import financial_year_label
 from vschool.exchange.forms import ExportForm, UploadForm
 from vschool.exchange.gias import CHANGE_LABELS as GIAS_LABELS
@@ -18,7 +18,7 @@ from vschool.exchange.selectors import import_run_get, import_runs_recent, ssda9
 from vschool.exchange.ssda903.apply import CHANGE_LABELS as SSDA903_LABELS
 from vschool.exchange.ssda903.export import ssda903_export_zip
 from vschool.exchange.uploads import upload_cancel, upload_check, upload_confirm
-from vschool.kit.pagination import pagination
+from vschool.kit.pagination import page_extent, pagination
 from vschool.kit.spreadsheets import csv_response
 
 IMPORTING_ROLES = {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}
@@ -77,15 +77,12 @@ def run_detail(request, pk: int):
     page = Paginator(run.rejects.all(), 50).get_page(request.GET.get("page"))
     labels = {**SSDA903_LABELS, **GIAS_LABELS, **PEP_LABELS}
     counts = [(labels[key][value != 1], value) for key, value in run.counts.items()]
-    if page.paginator.count or run.warnings:  # rows naming children
-        audit_record(
-            user=request.user,
-            action=AuditEntry.Action.VIEWED,
-            obj=run,
-            request=request,
-            summary=f"Viewed import {run.pk}: {len(run.warnings)} warnings, "
-            f"{page.paginator.count} rejected rows",
-        )
+    # Its rejected rows and warnings name children.
+    shows(
+        request,
+        f"Import {run.pk}: {len(run.warnings)} warnings, {page_extent(page, 'rejected rows')}",
+        obj=run,
+    )
     return render(
         request,
         "exchange/run.html",
@@ -102,12 +99,11 @@ def run_errors_csv(request, pk: int):
     """The run's rejected rows as CSV; their values come from the file, so from anyone."""
     _require_importer(request.user)
     run = import_run_get(pk)
-    audit_record(
-        user=request.user,
-        action=AuditEntry.Action.EXPORTED,
+    shows(
+        request,
+        f"Downloaded the rejected rows of import {run.pk} (CSV)",
         obj=run,
-        request=request,
-        summary=f"Downloaded the rejected rows of import {run.pk} (CSV)",
+        action=AuditEntry.Action.EXPORTED,
     )
     rows = ([r.file, r.line, r.column, r.value, r.reason] for r in run.rejects.iterator(2000))
     header = ["file", "line", "column", "value", "reason"]
@@ -123,12 +119,11 @@ def export_ssda903(request):
         year = form.cleaned_data["year"]
         data, counts = ssda903_export_zip(year=year)
         label = financial_year_label(year - 1)
-        audit_record(
-            user=request.user,
-            action=AuditEntry.Action.EXPORTED,
-            request=request,
-            summary=f"Downloaded the SSDA903 return {label} (ZIP): "
+        shows(
+            request,
+            f"Downloaded the SSDA903 return {label} (ZIP): "
             + ", ".join(f"{name}.csv {count:,}" for name, count in counts.items()),
+            action=AuditEntry.Action.EXPORTED,
         )
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="ssda903-{label}.zip"'

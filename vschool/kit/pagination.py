@@ -23,3 +23,10 @@ def pagination(page: Page, params: QueryDict) -> dict:
         "previous": href(page.previous_page_number()) if page.has_previous() else "",
         "next": href(page.next_page_number()) if page.has_next() else "",
     }
+
+
+def page_extent(page: Page, noun: str) -> str:
+    """ "children 1 to 50 of 600": which rows of a list a page shows, for the audit log."""
+    if not page.paginator.count:
+        return f"no {noun}"
+    return f"{noun} {page.start_index()} to {page.end_index()} of {page.paginator.count}"

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -52,7 +52,9 @@ class DeadlineForm(GovukForm):
 
 
 @transaction.atomic
-def deadline_set(*, academic_year: int, term: str, deadline: date, user) -> PepTermDeadline:
+def deadline_set(
+    *, academic_year: int, term: str, deadline: date, user, request: HttpRequest | None = None
+) -> PepTermDeadline:
     """Set one term's PEP deadline, audited; the reports and due dates follow it at once."""
     row, created = PepTermDeadline.objects.update_or_create(
         academic_year=academic_year, term=term, defaults={"deadline": deadline}
@@ -62,6 +64,7 @@ def deadline_set(*, academic_year: int, term: str, deadline: date, user) -> PepT
         action=AuditEntry.Action.CREATED if created else AuditEntry.Action.CHANGED,
         obj=row,
         summary=f"Set the {term} term {academic_year} PEP deadline: {deadline}",
+        request=request,
     )
     return row
 
@@ -104,7 +107,11 @@ def deadline_edit(request, year: int, term: str):
     back = f"{reverse('peps:deadlines')}?year={year}"
     if request.method == "POST" and form.is_valid():
         deadline_set(
-            academic_year=year, term=term, deadline=form.cleaned_data["deadline"], user=request.user
+            academic_year=year,
+            term=term,
+            deadline=form.cleaned_data["deadline"],
+            user=request.user,
+            request=request,
         )
         messages.success(
             request, f"{term.title()} term {academic_year_label(year)} PEP deadline saved"

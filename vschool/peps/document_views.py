@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from vschool.audit.models import AuditEntry
-from vschool.audit.services import audit_record
+from vschool.audit.seen import shows
 from vschool.cohort.scoping import get_child_for_user
 from vschool.peps.document import blank_pep_pdf, pdf_filename, pep_pdf, views_sheet_pdf
 from vschool.peps.selectors import pep_for_child
@@ -25,18 +25,8 @@ def pep_document(request, pk: int, pep_id: int, kind: str = "pep"):
     pep = pep_for_child(child, pep_id)
     render, suffix, summary = _DOCUMENTS[kind]
     pdf = render(pep, today=timezone.localdate(), made_by=request.user)
-    return _download(request, pep, pdf, pdf_filename(pep, suffix), summary)
-
-
-def _download(request, pep, pdf: bytes, filename: str, summary: str) -> HttpResponse:
-    audit_record(
-        user=request.user,
-        action=AuditEntry.Action.EXPORTED,
-        obj=pep,
-        summary=summary,
-        request=request,
-    )
+    shows(request, f"{summary}: {pep.label}", obj=pep, action=AuditEntry.Action.EXPORTED)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(pep, suffix)}"'
     response["Cache-Control"] = "no-store"
     return response

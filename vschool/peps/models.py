@@ -71,6 +71,11 @@ class Pep(models.Model):
         """ "Spring term 2025/26", as every page and document names a PEP's term."""
         return f"{self.get_term_display()} term {academic_year_label(self.academic_year)}"
 
+    @property
+    def label(self) -> str:
+        """ "Termly PEP, Autumn term 2025/26 (draft)": which PEP, in the audit log's words."""
+        return f"{self.get_kind_display()}, {self.term_label} ({self.get_status_display().lower()})"
+
 
 class PepStatusChange(models.Model):
     """Append-only: who moved a PEP to which status, when, and why."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
+from django.http import HttpRequest
 from django.utils import timezone
 
 from vschool.accounts.models import User
@@ -200,7 +201,11 @@ def moderation_status(row: PepModeration) -> str:
 
 
 def second_grade(
-    moderation: PepModeration, user: User, grade: str, note: str = ""
+    moderation: PepModeration,
+    user: User,
+    grade: str,
+    note: str = "",
+    request: HttpRequest | None = None,
 ) -> PepModeration:
     """Record the blind second grade, if `user` may give it (staff, not the first grader)."""
     if not user.is_virtual_school_staff:
@@ -221,11 +226,14 @@ def second_grade(
             action=AuditEntry.Action.CHANGED,
             obj=moderation.pep,
             summary="PEP moderated (second grade)",
+            request=request,
         )
     return moderation
 
 
-def agree_grade(moderation: PepModeration, user: User, grade: str) -> PepModeration:
+def agree_grade(
+    moderation: PepModeration, user: User, grade: str, request: HttpRequest | None = None
+) -> PepModeration:
     """Record the grade the two markers agreed, once both grades are known."""
     if not user.is_virtual_school_staff:
         raise PepError("Only Virtual School staff can moderate PEPs")
@@ -241,5 +249,6 @@ def agree_grade(moderation: PepModeration, user: User, grade: str) -> PepModerat
             action=AuditEntry.Action.CHANGED,
             obj=moderation.pep,
             summary=f"PEP moderation: agreed grade {grade}",
+            request=request,
         )
     return moderation

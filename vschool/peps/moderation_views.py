@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vschool.accounts.models import Role
+from vschool.audit.seen import shows
 from vschool.calendar.models import TermDates
 from vschool.calendar.rules import parse_year
 from vschool.calendar.selectors import term_on
@@ -97,6 +98,8 @@ def moderation(request):
     for row in rows:
         row.status_label = mod.moderation_status(row)
         row.phase_label = mod.PHASE_LABELS.get(row.phase, row.phase)
+    term_label = f"{dict(TERMS)[term]} term {year}/{str(year + 1)[2:]}"
+    shows(request, f"Moderation sample, {term_label}: {len(rows)} PEPs")
     return render(
         request,
         "peps/moderation.html",
@@ -105,7 +108,7 @@ def moderation(request):
             "tables": mod.agreement(rows),
             "year": year,
             "term": term,
-            "term_label": f"{dict(TERMS)[term]} term {year}/{str(year + 1)[2:]}",
+            "term_label": term_label,
             "years": [(y, f"{y}/{str(y + 1)[2:]}") for y in years],
             "terms": TERMS,
             "may_draw": _may_draw(request.user),
@@ -137,11 +140,17 @@ def moderation_grade(request, moderation_id: int):
         if form.is_valid():
             try:
                 if graded:
-                    mod.agree_grade(row, request.user, form.cleaned_data["agreed_grade"])
+                    mod.agree_grade(
+                        row, request.user, form.cleaned_data["agreed_grade"], request=request
+                    )
                     done = "Agreed grade recorded"
                 else:
                     mod.second_grade(
-                        row, request.user, form.cleaned_data["grade"], form.cleaned_data["note"]
+                        row,
+                        request.user,
+                        form.cleaned_data["grade"],
+                        form.cleaned_data["note"],
+                        request=request,
                     )
                     done = "Second grade recorded: both grades are shown below"
             except PepError as error:
@@ -149,6 +158,7 @@ def moderation_grade(request, moderation_id: int):
             else:
                 messages.success(request, done)
                 return redirect("peps:moderation_grade", row.pk)
+    shows(request, f"PEP moderation: {pep.label}", obj=pep)
     return render(
         request,
         "peps/moderation_grade.html",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.urls import reverse
 
 from vschool.accounts.models import Role, User
@@ -36,7 +37,7 @@ class StaleVersion(PepError):
     """Someone else changed the record since the user loaded it; nothing was saved."""
 
 
-def pep_start(*, child: Child, user: User, today: date) -> Pep:
+def pep_start(*, child: Child, user: User, today: date, request: HttpRequest | None = None) -> Pep:
     """Create the PEP due now and move it to draft, carrying forward what lasts from the
     last PEP (sections.py says what) as sections in progress for their owners to check."""
     due = pep_due_now(child, today)
@@ -58,6 +59,7 @@ def pep_start(*, child: Child, user: User, today: date) -> Pep:
             action=AuditEntry.Action.CREATED,
             obj=pep,
             summary=f"{PEP_TYPE_LABELS[pep.pep_type]} created",
+            request=request,
         )
         if previous is not None:
             carried = (
@@ -68,7 +70,9 @@ def pep_start(*, child: Child, user: User, today: date) -> Pep:
                 for key, data in carried
                 if data is not None
             )
-        return pep_transition(pep=pep, user=user, action="start", version=pep.version)
+        return pep_transition(
+            pep=pep, user=user, action="start", version=pep.version, request=request
+        )
 
 
 def pep_transition(
@@ -81,11 +85,13 @@ def pep_transition(
     grade: str = "",
     today: date | None = None,
     review: dict | None = None,
+    request: HttpRequest | None = None,
 ) -> Pep:
     """Make one workflow move, if `user` may and nobody changed the PEP since `version`.
 
     Writes the status row, the QA review when one is given (criteria and section
-    comments, on approve or return) and the audit entry, then e-mails whoever acts next.
+    comments, on approve or return) and the audit entry (from the `request`'s address),
+    then e-mails whoever acts next.
     """
     move = TRANSITIONS.get(action)
     if move is None or pep.status != move.source:
@@ -161,6 +167,7 @@ def pep_transition(
             action=AuditEntry.Action.CHANGED,
             obj=pep,
             summary=summary + (f" ({grade})" if grade else ""),
+            request=request,
         )
     if notify:
         _notify(pep, notify, move.summary, mailed, by=user)
@@ -181,6 +188,7 @@ def pep_section_save(
     completed: bool,
     version: int,
     not_available: str = "",
+    request: HttpRequest | None = None,
 ) -> PepSection:
     """Save a section's answers, if the PEP is open and `user` owns the section.
 
@@ -218,6 +226,7 @@ def pep_section_save(
             action=AuditEntry.Action.CHANGED,
             obj=pep,
             summary=f"PEP section saved: {section.title}",
+            request=request,
         )
         if not_available and not_available != previous_reason:
             audit_record(
@@ -225,12 +234,20 @@ def pep_section_save(
                 action=AuditEntry.Action.CHANGED,
                 obj=pep,
                 summary=f"PEP section recorded as not available: {section.title}",
+                request=request,
             )
     return row
 
 
 def pep_meeting_save(
-    *, pep: Pep, user: User, data: dict, completed: bool, version: int, not_available: str = ""
+    *,
+    pep: Pep,
+    user: User,
+    data: dict,
+    completed: bool,
+    version: int,
+    not_available: str = "",
+    request: HttpRequest | None = None,
 ) -> PepSection:
     """Save the meeting section and copy its date to the PEP, which reports count by.
 
@@ -245,6 +262,7 @@ def pep_meeting_save(
             completed=completed,
             version=version,
             not_available=not_available,
+            request=request,
         )
         meeting = data.get("meeting_date") or None
         meeting = date.fromisoformat(meeting) if isinstance(meeting, str) else meeting

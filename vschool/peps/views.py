@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from vschool.audit.seen import shows
 from vschool.calendar.rules import PHASES
 from vschool.cohort.scoping import get_child_for_user
 from vschool.cohort.selectors import officers_with_caseload
 from vschool.cohort.views import child_page
-from vschool.kit.pagination import pagination
+from vschool.kit.pagination import page_extent, pagination
 from vschool.peps import quality, services, work_queue
 from vschool.peps.forms import CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep
@@ -62,13 +63,14 @@ def pep_start(request, pk: int):
     today = timezone.localdate()
     if request.method == "POST":
         try:
-            pep = services.pep_start(child=child, user=request.user, today=today)
+            pep = services.pep_start(child=child, user=request.user, today=today, request=request)
         except services.PepError as error:
             messages.error(request, str(error))
             return redirect("peps:child", pk)
         messages.success(request, "PEP started")
         # Straight on to the user's first section, as the task list's "Continue" would.
         return _continue(request, child, pep, "")
+    shows(request, "Start a PEP", obj=child)
     return render(
         request, "peps/pep_start.html", {"child": child, "due": pep_due_now(child, today)}
     )
@@ -84,7 +86,11 @@ def pep_detail(request, pk: int, pep_id: int):
         action = request.POST.get("action", "")
         try:
             services.pep_transition(
-                pep=pep, user=request.user, action=action, version=_int(request.POST.get("version"))
+                pep=pep,
+                user=request.user,
+                action=action,
+                version=_int(request.POST.get("version")),
+                request=request,
             )
         except services.PepError as error:
             messages.error(request, str(error))
@@ -96,6 +102,7 @@ def pep_detail(request, pk: int, pep_id: int):
 
     def extra(child, today):
         pep = pep_for_child(child, pep_id)
+        shows(request, f"PEP task list: {pep.label}", obj=pep)
         return {"pep": PepPresenter(pep, parts_for(request.user, child), today)}
 
     return child_page(request, pk, "peps", extra, template="peps/pep_detail.html")
@@ -124,7 +131,7 @@ def _section_forms(spec, presented: PepPresenter, row, data, completing: bool):
     return form, done
 
 
-def _section_save(pep, spec, user, form, completed: bool, version: int, not_available: str = ""):
+def _section_save(request, pep, spec, form, completed: bool, version: int, not_available=""):
     answers = formset_data(form) if spec.formset is not None else form.answers()
     save = (
         services.pep_meeting_save
@@ -133,11 +140,12 @@ def _section_save(pep, spec, user, form, completed: bool, version: int, not_avai
     )
     return answers, save(
         pep=pep,
-        user=user,
+        user=request.user,
         data=answers,
         completed=completed,
         version=version,
         not_available=not_available,
+        request=request,
     )
 
 
@@ -201,6 +209,7 @@ def pep_section(request, pk: int, pep_id: int, section: str):
                     completed=done.outcome[0],
                     version=_int(request.POST.get("version")),
                     not_available=done.outcome[1],
+                    request=request,
                 )
             except services.PepError as error:
                 done.add_error(None, str(error))
@@ -210,9 +219,9 @@ def pep_section(request, pk: int, pep_id: int, section: str):
     elif data is not None and form.is_valid() and done.is_valid():
         try:
             answers, _ = _section_save(
+                request,
                 pep,
                 spec,
-                request.user,
                 form,
                 done.outcome[0],
                 _int(request.POST.get("version")),
@@ -232,6 +241,7 @@ def pep_section(request, pk: int, pep_id: int, section: str):
         else:
             messages.success(request, f"{spec.title} saved")
             return _continue(request, child, pep, spec.key)
+    shows(request, f'PEP section "{spec.title}": {pep.label}', obj=pep)
     return render(
         request,
         "peps/pep_section.html",
@@ -329,6 +339,7 @@ def _item_page(request, pk: int, pep_id: int, section: str):
 
 def _item_locked(request, child, pep, spec):
     """A target (or action) page the user may not change now: say so, with the way back."""
+    shows(request, f'PEP section "{spec.title}" (closed to changes): {pep.label}', obj=pep)
     return render(
         request,
         "peps/pep_item.html",
@@ -372,6 +383,7 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
                 completed=done.outcome[0] if finishing else bool(row and row.completed),
                 version=_int(request.POST.get("version")),
                 not_available="" if finishing or not row else row.not_available,
+                request=request,
             )
         except services.PepError as error:
             form.add_error(None, str(error))
@@ -383,6 +395,8 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
             if finishing:
                 return _continue(request, child, pep, spec.key)
             return redirect("peps:section", pk, pep.pk, section)
+    number = (n if n is not None else len(items)) + 1
+    shows(request, f'PEP section "{spec.title}", {name} {number}: {pep.label}', obj=pep)
     return render(
         request,
         "peps/pep_item.html",
@@ -393,7 +407,7 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
             "form": form,
             "done": done,
             "n": n,
-            "number": (n if n is not None else len(items)) + 1,
+            "number": number,
             "item_name": name,
             "version": row.version if row else 1,
         },
@@ -422,6 +436,7 @@ def pep_section_item_remove(request, pk: int, pep_id: int, section: str, n: int)
                 completed=bool(row.completed and items),
                 version=_int(request.POST.get("version")),
                 not_available=row.not_available,
+                request=request,
             )
         except services.PepError as problem:
             error = str(problem)
@@ -430,6 +445,7 @@ def pep_section_item_remove(request, pk: int, pep_id: int, section: str, n: int)
             messages.success(request, f"{name.capitalize()} {n + 1} removed")
             return redirect("peps:section", pk, pep.pk, section)
     item = items[n]
+    shows(request, f'PEP section "{spec.title}", remove {name} {n + 1}: {pep.label}', obj=pep)
     return render(
         request,
         "peps/pep_item_remove.html",
@@ -479,9 +495,9 @@ def pep_section_autosave(request, pk: int, pep_id: int, section: str):
     reason = request.POST.get("not_available", "") if request.POST.get("completed") == "na" else ""
     try:
         _, saved = _section_save(
+            request,
             pep,
             spec,
-            request.user,
             form,
             completing,
             _int(request.POST.get("version")),
@@ -529,6 +545,7 @@ def pep_check(request, pk: int, pep_id: int):
                     user=request.user,
                     action=action,
                     version=_int(request.POST.get("version")),
+                    request=request,
                 )
             except services.PepError as error:
                 form.add_error(None, str(error))
@@ -536,6 +553,7 @@ def pep_check(request, pk: int, pep_id: int):
                 return redirect("peps:submitted", pk, pep.pk)
     elif request.method == "POST" and presented.missing:
         blocked = True
+    shows(request, f"PEP check answers: {pep.label}", obj=pep)
     return render(
         request,
         "peps/pep_check.html",
@@ -557,6 +575,7 @@ def pep_submitted(request, pk: int, pep_id: int):
     submitted = None
     if pep.status == Pep.Status.SUBMITTED:
         submitted = pep.status_changes.filter(status=Pep.Status.SUBMITTED).last()
+    shows(request, f"PEP submitted: {pep.label}", obj=pep)
     return render(
         request,
         "peps/pep_submitted.html",
@@ -604,6 +623,7 @@ def pep_qa(request, pk: int, pep_id: int):
                 grade=form.cleaned_data["grade"] if decision == "approve" else "",
                 today=timezone.localdate(),
                 review=form.review,
+                request=request,
             )
         except services.PepError as error:
             form.add_error(None, str(error))
@@ -615,6 +635,7 @@ def pep_qa(request, pk: int, pep_id: int):
                 else f"PEP returned to the {parts_label(resubmitters(named), ' and ')}",
             )
             return redirect("peps:detail", pk, pep.pk)
+    shows(request, f"PEP quality assurance: {pep.label}", obj=pep)
     return render(
         request,
         "peps/pep_qa.html",
@@ -661,13 +682,19 @@ def queue(request):
     params["view"] = view
     filters = params.copy()
     filters.pop("view")
+    view_label = dict(work_queue.VIEWS)[view]
+    shows(
+        request,
+        f"Work queue, {view_label}: {page_extent(page, 'children')}, "
+        f"filters: {filters.urlencode() or 'none'}",
+    )
     return render(
         request,
         "peps/queue.html",
         {
             "views": [(key, label, counts[key]) for key, label in work_queue.VIEWS],
             "view": view,
-            "view_label": dict(work_queue.VIEWS)[view],
+            "view_label": view_label,
             "rows": work_queue.rows(view, list(page.object_list), today),
             "page": page,
             "pagination": pagination(page, params),

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from vschool.audit.models import AuditEntry
-from vschool.audit.services import audit_record
+from vschool.audit.seen import shows
 from vschool.calendar.rules import financial_year_label
 from vschool.cohort.scoping import children_for_aggregates
 from vschool.kit.spreadsheets import csv_response
@@ -116,11 +116,10 @@ def care_year(request):
     suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
     rows = measures(report, suppress_below)
     if request.GET.get("format") == "csv":
-        audit_record(
-            user=user,
+        shows(
+            request,
+            f"Downloaded the SSDA903 year figures {report.label} (CSV)",
             action=AuditEntry.Action.EXPORTED,
-            request=request,
-            summary=f"Downloaded the SSDA903 year figures {report.label} (CSV)",
         )
         return _csv(report, rows, suppress_below)
     for row in rows:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from vschool.accounts.models import Role
 from vschool.audit.models import AuditEntry
-from vschool.audit.services import audit_record
+from vschool.audit.seen import shows
 from vschool.calendar.rules import (
     academic_year_label,
     academic_year_slug,
@@ -20,7 +20,7 @@ from vschool.calendar.rules import (
 )
 from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.cohort.scoping import children_for_aggregates, children_for_user
-from vschool.kit.pagination import pagination
+from vschool.kit.pagination import page_extent, pagination
 from vschool.kit.spreadsheets import csv_response
 from vschool.peps.selectors import term_deadlines
 from vschool.reports import outstanding
@@ -121,11 +121,10 @@ def peps(request):
     suppress_below = None if user.sees_children else settings.VSCHOOL_SUPPRESS_BELOW
     cells = compliance_cells(report, suppress_below)
     if csv_wanted:
-        audit_record(
-            user=user,
+        shows(
+            request,
+            f"Downloaded the PEP compliance report {academic_year_label(year)} (CSV)",
             action=AuditEntry.Action.EXPORTED,
-            request=request,
-            summary=f"Downloaded the PEP compliance report {academic_year_label(year)} (CSV)",
         )
         return _csv(report, cells, suppress_below)
     tables = [
@@ -214,12 +213,11 @@ def outstanding_peps(request):
     overdue = today > deadline
     if request.GET.get("format") == "csv":
         which = "initial PEPs" if request.GET.get("list") == "initial" else "PEPs"
-        audit_record(
-            user=user,
-            action=AuditEntry.Action.EXPORTED,
-            request=request,
-            summary=f"Downloaded outstanding {which}, {term.term.value.title()} term "
+        shows(
+            request,
+            f"Downloaded outstanding {which}, {term.term.value.title()} term "
             f"{academic_year_label(year)} (CSV)",
+            action=AuditEntry.Action.EXPORTED,
         )
         label = f"{academic_year_slug(year)}-{term.term.value}"
         if request.GET.get("list") == "initial":
@@ -230,6 +228,13 @@ def outstanding_peps(request):
     params.pop("page", None)
     if year_error:  # the downloads and filters carry the year shown
         params["year"] = academic_year_slug(year)
+    initial_total = initial.count()
+    shows(
+        request,
+        f"Outstanding PEPs, {term.term.value.title()} term {academic_year_label(year)}: "
+        f"{page_extent(page, 'children')}; initial PEPs: {min(initial_total, INITIAL_SHOWN)} "
+        f"of {initial_total}; filters: {params.urlencode() or 'none'}",
+    )
     return render(
         request,
         "reports/outstanding.html",
@@ -238,7 +243,7 @@ def outstanding_peps(request):
                 (ep, outstanding.state_label(ep.pep_state, ep.overdue))
                 for ep in initial[:INITIAL_SHOWN]
             ],
-            "initial_total": initial.count(),
+            "initial_total": initial_total,
             "initial_days": settings.VSCHOOL_INITIAL_PEP_DAYS,
             "initial_unit": settings.VSCHOOL_INITIAL_PEP_UNIT.replace("_", " "),
             "page": page,

@@ -192,8 +192,9 @@ def test_it_pages_fifty_at_a_time_and_keeps_the_filters(client, head):
     assert '<nav class="govuk-pagination" aria-label="Pagination">' in page
     assert 'href="?action=viewed&amp;page=2" rel="next"' in page
     assert 'aria-label="Page 25"' in page
+    # Reading the log is recorded in it too: the head's first page is entry 1,205.
     response = client.get(URL, {"action": "viewed", "page": "25"})
-    assert "Showing 1,201 to 1,204 of 1,204 entries" in response.content.decode()
+    assert "Showing 1,201 to 1,205 of 1,205 entries" in response.content.decode()
 
 
 def test_the_page_runs_the_same_queries_for_3_or_30_entries(client, head, personas, roll):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vschool.accounts.models import Role
+from vschool.audit.seen import shows
 from vschool.calendar.rules import academic_year_label, academic_year_start
 from vschool.cohort.presenters import ChildPresenter
 from vschool.cohort.scoping import children_for_aggregates, children_for_user, schools_for_user
@@ -54,7 +55,20 @@ def home(request):
     else:  # the head, deputy, coordinator and officers: the team's view
         template, context = team_home(user, today)
     context.update(today=today, manage=manage_links(user), marker=MARKER)
+    if named := named_children(context):
+        shows(request, named)
     return render(request, f"pages/home/{template}.html", context)
+
+
+def named_children(context: dict) -> str:
+    """What a Home shows of children by name, for the audit log; "" when it names none
+    (the team's, governors' and data officers' Homes show counts only)."""
+    shown = []
+    if context.get("children"):
+        shown.append(f"{len(context['children'])} of {context['children_total']} of your children")
+    if context.get("waiting"):
+        shown.append(f"{len(context['waiting'])} of {context['waiting_total']} PEPs waiting")
+    return "Home: " + "; ".join(shown) if shown else ""
 
 
 def team_home(user, today: date) -> tuple[str, dict]:

@@ -109,7 +109,7 @@ def test_a_download_is_audited(login, people, make_pep):
         "peps.Pep",
         str(pep.pk),
         pep.child_id,
-        "PEP downloaded as PDF",
+        "PEP downloaded as PDF: Termly PEP, Spring term 2025/26 (submitted)",
     )
 
 
