@@ -328,11 +328,6 @@ def test_every_change_made_through_the_web_records_its_ip_address(login, persona
     assert [(e.summary, e.ip_address) for e in changes if e.ip_address is None] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue #11: the import run is to keep the uploader's address for the worker "
-    "(exchange uploads.py, importer.py; docs/audit.md)",
-)
 def test_an_import_run_in_the_background_records_the_uploaders_address(login, personas, settings):
     settings.VSCHOOL_BACKGROUND_IMPORT_BYTES = 10
     client = login(personas[Role.DATA_OFFICER])

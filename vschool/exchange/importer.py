@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from vschool.accounts.models import User
 from vschool.audit.models import AuditEntry
-from vschool.audit.services import audit_record
+from vschool.audit.services import audit_record, client_ip
 from vschool.exchange.models import ImportReject, ImportRun
 from vschool.exchange.problems import Reject
 
@@ -208,6 +208,8 @@ def import_run_record(
         "counts": counts,
         "summary": summary[:500],
     }
+    if request is not None:
+        fields["ip_address"] = client_ip(request)
     if run is None:
         run = ImportRun.objects.create(**fields)
     else:
@@ -239,5 +241,6 @@ def import_run_record(
         request=request,
         summary=f"{run.get_kind_display()}: {summary}",
         username="command line",
+        ip_address=run.ip_address,  # the uploader's, for an import the worker ran
     )
     return run

@@ -47,6 +47,9 @@ class ImportRun(models.Model):
     # start of the changes): a running run silent for VSCHOOL_IMPORT_STALLED_MINUTES has
     # lost its worker.
     heartbeat_at = models.DateTimeField(default=timezone.now)
+    # Where the upload (or its confirmation) came from: the worker that imports it later has
+    # no request, and its audit entry records this address.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
     rows_read = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
     skip_invalid = models.BooleanField(default=False)

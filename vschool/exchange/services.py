@@ -138,6 +138,7 @@ def import_run_queue(
     skip_invalid: bool,
     check_first: bool = False,
     collection_year: int | None = None,
+    ip_address: str | None = None,
 ) -> ImportRun:
     """Keep uploaded files and queue their import, for files too big to check in a request.
 
@@ -156,6 +157,7 @@ def import_run_queue(
             needs_confirmation=check_first,
             collection_year=collection_year,
             year_stated=collection_year is not None,
+            ip_address=ip_address,
         )
         import_files_keep(run, files)
     import_run_task.enqueue(run.pk)

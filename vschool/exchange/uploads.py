@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from vschool.accounts.models import User
 from vschool.audit.models import AuditEntry
-from vschool.audit.services import audit_record
+from vschool.audit.services import audit_record, client_ip
 from vschool.exchange.importers import IMPORTERS
 from vschool.exchange.models import ImportRun, import_stalled_before
 from vschool.exchange.services import import_files_keep, import_run_queue, import_run_stop
@@ -39,6 +39,7 @@ def upload_check(
             skip_invalid=skip_invalid,
             check_first=True,
             collection_year=year,
+            ip_address=client_ip(request),
         )
     options = {"collection_year": year} if year else {}
     with transaction.atomic():  # never a run waiting for confirmation without its files
@@ -69,6 +70,7 @@ def upload_confirm(run: ImportRun, *, user: User, request=None) -> ImportRun:
         user=user,
         rows_read=0,
         heartbeat_at=timezone.now(),  # it was checked a while ago: it runs from now
+        ip_address=client_ip(request),  # whoever confirms it imports it
     )
     if taken:
         if background:
