@@ -68,8 +68,9 @@ def children(request):
             f"with filters: {request.GET.urlencode() or 'none'}",
         )
         name = f"children-{today.isoformat()}"
-        download = roll_csv if export == "csv" else roll_xlsx
-        return download(roll, today, name, fields)
+        if export == "csv":
+            return roll_csv(roll, today, name, fields)
+        return roll_xlsx(roll, today, name, fields)
     page = Paginator(roll, settings.VSCHOOL_ROLL_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
