@@ -14,7 +14,7 @@ from vschool.cohort.fields import Field
 from vschool.cohort.models import Child
 from vschool.cohort.rules import year_group
 
-_COHORT_TAG_COLOURS = {
+_COHORT_TAG_COLOURS: dict[str, str] = {
     Child.CohortType.LOOKED_AFTER: "govuk-tag--blue",
     Child.CohortType.OTHER_LA: "govuk-tag--purple",
     Child.CohortType.PREVIOUSLY_LOOKED_AFTER: "govuk-tag--green",
