@@ -36,7 +36,8 @@ EXPECTED = {
     "cohort:children": (ALL - {Role.GOVERNOR}, ALL - {Role.GOVERNOR}),
     "cohort:child_add": (STAFF, STAFF),
     "cohort:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
-    "cohort:child_care": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    # The care history is not the school's (docs/roles-and-fields.md).
+    "cohort:child_care": (STAFF | {Role.SOCIAL_WORKER}, STAFF),
     "cohort:child_education": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "cohort:child_edit": (STAFF, STAFF),
     "peps:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),

@@ -99,3 +99,15 @@ def test_the_add_child_form_shows_an_error_summary_that_passes_axe(
     expect(page).to_have_title(re.compile("^Error: "))
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert_accessible(page)
+
+
+def test_a_designated_teacher_opens_a_child_without_its_care_history(
+    page, personas, roll, sign_in_with_cookie, assert_accessible
+):
+    """The record's field limits (docs/roles-and-fields.md) as a teacher meets them."""
+    sign_in_with_cookie(personas[Role.DESIGNATED_TEACHER])
+    page.goto(f"/children/{roll['at_a'].pk}/")
+    expect(page.get_by_text("are not shown to schools")).to_be_visible()
+    tabs = page.get_by_role("navigation", name="Sections of the child's record")
+    expect(tabs.get_by_role("link")).to_have_text(["Overview", "Education", "PEPs"])
+    assert_accessible(page)

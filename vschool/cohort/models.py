@@ -211,8 +211,8 @@ class CareEpisode(models.Model):
     reason_place_change = models.CharField(
         max_length=6, blank=True, choices=choices("ssda903_reason_place_change")
     )
-    home_post = models.CharField("home postcode district", max_length=10, blank=True)
-    pl_post = models.CharField("placement postcode district", max_length=10, blank=True)
+    home_post = models.CharField("home postcode (HOME_POST)", max_length=10, blank=True)
+    pl_post = models.CharField("placement postcode (PL_POST)", max_length=10, blank=True)
     placement_la = models.CharField("placement authority", max_length=3, blank=True)
     urn = models.CharField("placement URN", max_length=10, blank=True)
 

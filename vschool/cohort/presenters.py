@@ -1,4 +1,8 @@
-"""Display values for children on the roll and the record; no queries, fields only."""
+"""Display values for children on the roll and the record; no queries, fields only.
+
+Each value the reader's role may not see (cohort.fields) is blank, so the roll, the record
+and the downloads never hold it.
+"""
 
 from datetime import date
 
@@ -6,10 +10,11 @@ from django.conf import settings
 
 from vschool.calendar.rules import academic_year_start, age_on, key_stage, nc_year_label, nc_year_on
 from vschool.codes import label
+from vschool.cohort.fields import Field
 from vschool.cohort.models import Child
 from vschool.cohort.rules import year_group
 
-_COHORT_TAG_COLOURS = {
+_COHORT_TAG_COLOURS: dict[str, str] = {
     Child.CohortType.LOOKED_AFTER: "govuk-tag--blue",
     Child.CohortType.OTHER_LA: "govuk-tag--purple",
     Child.CohortType.PREVIOUSLY_LOOKED_AFTER: "govuk-tag--green",
@@ -46,11 +51,13 @@ def la_name(code: str) -> str:
 
 
 class ChildPresenter:
-    """What the roll and the record show about one child on `today`."""
+    """What the roll and the record show about one child on `today` to a reader who may
+    see `fields` (cohort.fields.visible_fields)."""
 
-    def __init__(self, child: Child, today: date):
+    def __init__(self, child: Child, today: date, fields: frozenset[Field]):
         self.child = child
         self.today = today
+        self.fields = fields
 
     @property
     def age(self) -> int:
@@ -82,26 +89,28 @@ class ChildPresenter:
 
     @property
     def legal_status(self) -> str:
+        if Field.LEGAL_STATUS not in self.fields:
+            return ""
         return label("ssda903_legal_status", self.child.current_legal_status)
 
     @property
     def legal_status_short(self) -> str:
+        if Field.LEGAL_STATUS not in self.fields:
+            return ""
         code = self.child.current_legal_status
         return _LEGAL_STATUS_SHORT.get(code, code)
 
     @property
     def placement_type(self) -> str:
+        if Field.PLACEMENT_TYPE not in self.fields:
+            return ""
         return label("ssda903_place", self.child.current_placement_type)
 
     @property
     def placement_area(self) -> str:
+        if Field.PLACEMENT_AREA not in self.fields:
+            return ""
         return la_name(self.child.current_placement_la)
-
-    @property
-    def in_borough(self) -> bool | None:
-        if not self.child.current_placement_la:
-            return None
-        return self.child.current_placement_la == settings.VSCHOOL_LA_CODE
 
     @property
     def responsible_authority(self) -> str:
@@ -109,6 +118,8 @@ class ChildPresenter:
 
     @property
     def sen(self) -> str:
+        if Field.SEN not in self.fields:
+            return ""
         return {"N": "None", "K": "SEN support", "E": "EHC plan"}.get(
             self.child.sen_provision, self.child.sen_provision
         )
@@ -119,4 +130,11 @@ class ChildPresenter:
 
     @property
     def ethnicity(self) -> str:
+        if Field.ETHNICITY not in self.fields:
+            return ""
         return label("ssda903_ethnic", self.child.ethnicity)
+
+    @property
+    def uasc(self) -> bool | None:
+        """Whether the child is an unaccompanied asylum-seeking child; None when hidden."""
+        return self.child.uasc if Field.UASC in self.fields else None

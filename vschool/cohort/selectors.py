@@ -20,7 +20,9 @@ from vschool.calendar.rules import (
     nc_year_label,
     nc_years_for_phase,
 )
+from vschool.cohort.fields import Field, postcode_district
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
+from vschool.cohort.presenters import la_name
 from vschool.cohort.querysets import COHORTS, ChildQuerySet, cohort_q, nc_years_q
 from vschool.cohort.rules import (
     looked_after_on,
@@ -107,53 +109,108 @@ def _year_group_counts(children: QuerySet[Child], year: int) -> Counter[int]:
     return years
 
 
+@dataclass(frozen=True)
+class EpisodeShown:
+    """A care episode as pages show it: labels, postcodes cut to their districts, and blank
+    wherever the reader may not see the field (cohort.fields)."""
+
+    pk: int
+    decom: date | None  # the dates too are care history
+    dec: date | None
+    placement: str
+    legal_status: str
+    started_because: str
+    category_of_need: str
+    provider: str
+    placement_area: str
+    placement_district: str
+    home_district: str
+    ended_because: str
+
+
+def episode_shown(episode: CareEpisode, fields: frozenset[Field]) -> EpisodeShown:
+    """What `fields` allow of `episode`; the reasons and the other care facts need the care
+    history, the postcodes and provider their own fields."""
+
+    def shown(field: Field, value: str) -> str:
+        return value if field in fields else ""
+
+    started = episode.get_rne_display()
+    if episode.reason_place_change:
+        started += f" ({episode.get_reason_place_change_display()})"
+    history = Field.CARE_HISTORY in fields
+    return EpisodeShown(
+        pk=episode.pk,
+        decom=episode.decom if history else None,
+        dec=episode.dec if history else None,
+        placement=shown(Field.PLACEMENT_TYPE, episode.get_place_display()),
+        legal_status=shown(Field.LEGAL_STATUS, episode.get_ls_display()),
+        started_because=shown(Field.CARE_HISTORY, started),
+        category_of_need=shown(Field.CATEGORY_OF_NEED, episode.get_cin_display()),
+        provider=shown(Field.PLACEMENT_PROVIDER, episode.get_place_provider_display()),
+        placement_area=shown(Field.PLACEMENT_AREA, la_name(episode.placement_la)),
+        placement_district=shown(Field.PLACEMENT_POSTCODE, postcode_district(episode.pl_post)),
+        home_district=shown(Field.HOME_POSTCODE, postcode_district(episode.home_post)),
+        ended_because=shown(Field.CARE_HISTORY, episode.get_rec_display()),
+    )
+
+
 @dataclass
 class CarePeriodView:
     """A period of care for the timeline: its episodes newest first, and how it ended."""
 
     start: date
     end: date | None
-    episodes: list[CareEpisode]
+    episodes: list[EpisodeShown]
 
     @property
     def ended_by(self) -> str:
-        return self.episodes[0].get_rec_display() if self.end else ""
+        return self.episodes[0].ended_because if self.end else ""
 
 
-def care_timeline(child: Child) -> list[CarePeriodView]:
-    """Group the child's episodes into periods of care, newest period first (one query)."""
+def care_timeline(child: Child, fields: frozenset[Field]) -> list[CarePeriodView]:
+    """Group the child's episodes into periods of care, newest period first (one query);
+    nothing for a reader who may not see the care history."""
+    if Field.CARE_HISTORY not in fields:
+        return []
     episodes = list(child.episodes.order_by("decom"))
     periods = periods_of_care(episodes)
     starts = [period.start for period in periods]
-    grouped: list[list[CareEpisode]] = [[] for _ in periods]
+    grouped: list[list[EpisodeShown]] = [[] for _ in periods]
     for episode in episodes:
-        grouped[bisect_right(starts, episode.decom) - 1].insert(0, episode)
+        grouped[bisect_right(starts, episode.decom) - 1].insert(0, episode_shown(episode, fields))
     views = [CarePeriodView(p.start, p.end, eps) for p, eps in zip(periods, grouped, strict=True)]
     return list(reversed(views))
 
 
 @dataclass
 class OverviewFacts:
-    current_episode: CareEpisode | None
+    current_episode: EpisodeShown | None
     current_placement: SchoolPlacement | None
-    placement_moves: int
+    in_care_since: date | None  # the start of the period of care open today
+    placement_moves: int | None  # None when the reader may not see the care history
     school_moves: int
     looked_after_today: bool
     academic_year_label: str
 
 
-def child_overview_facts(child: Child, today: date) -> dict:
-    """The facts the overview shows: current care and education, moves this academic year."""
+def child_overview_facts(child: Child, today: date, fields: frozenset[Field]) -> dict:
+    """The facts the overview shows: current care and education, moves this academic year,
+    each only as far as `fields` allow."""
     episodes = list(child.episodes.all())
     placements = list(child.school_placements.select_related("school"))
     first, last = academic_year_bounds(academic_year_start(today))
     open_episodes = [ep for ep in episodes if ep.dec is None]
     open_placements = [p for p in placements if p.end is None or p.end >= today]
+    current = max(open_episodes, key=lambda ep: ep.decom, default=None)
+    history = Field.CARE_HISTORY in fields
+    period = next((p for p in periods_of_care(episodes) if p.end is None), None)
     return {
         "facts": OverviewFacts(
-            current_episode=max(open_episodes, key=lambda ep: ep.decom, default=None),
+            current_episode=episode_shown(current, fields) if current else None,
             current_placement=max(open_placements, key=lambda p: p.start, default=None),
-            placement_moves=placement_moves(episodes, first, last),
+            in_care_since=period.start if period and Field.CARE_STATUS in fields else None,
+            placement_moves=placement_moves(episodes, first, last) if history else None,
             school_moves=school_moves(placements, first, last),
             looked_after_today=looked_after_on(episodes, today),
             academic_year_label=academic_year_label(academic_year_start(today)),
@@ -176,9 +233,25 @@ ROLL_SORTS = {
 }
 
 
-def roll_for(children: ChildQuerySet, filters: dict, sort: str, today: date) -> ChildQuerySet:
-    """Apply the roll's filters, search and sort to a scoped queryset of children."""
+# The filters and sorts that read a field other than the child's identity and school: a
+# reader who may not see the field cannot sift or order the roll by it either.
+ROLL_FIELDS = {
+    "area": Field.PLACEMENT_AREA,
+    "legal_status": Field.LEGAL_STATUS,
+    "sen": Field.SEN,
+    "uasc": Field.UASC,
+}
+
+
+def roll_for(
+    children: ChildQuerySet, filters: dict, sort: str, today: date, fields: frozenset[Field]
+) -> ChildQuerySet:
+    """Apply the roll's filters, search and sort to a scoped queryset of children, leaving
+    out those on fields the reader may not see. Search matches names and identifiers only."""
     year = academic_year_start(today)
+    filters = {k: v for k, v in filters.items() if ROLL_FIELDS.get(k, Field.IDENTITY) in fields}
+    if ROLL_FIELDS.get(sort.lstrip("-"), Field.IDENTITY) not in fields:
+        sort = "name"
     if text := (filters.get("q") or "").strip():
         every_word = Q()
         for word in text.split():

@@ -16,6 +16,7 @@ from vschool.audit.models import AuditEntry
 from vschool.audit.seen import shows
 from vschool.cohort import services
 from vschool.cohort.exports import roll_csv, roll_xlsx
+from vschool.cohort.fields import Field, visible_fields
 from vschool.cohort.forms import CareEpisodeForm, ChildForm, RollFilterForm, SchoolPlacementForm
 from vschool.cohort.models import CareEpisode, SchoolPlacement
 from vschool.cohort.presenters import ChildPresenter
@@ -54,7 +55,8 @@ def children(request):
     form = RollFilterForm(request.GET or None, show_officer=user.is_virtual_school_staff)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = request.GET.get("sort", "name")
-    roll = roll_for(children_for_user(user), filters, sort, today)
+    fields = visible_fields(user)
+    roll = roll_for(children_for_user(user), filters, sort, today, fields)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         count = roll.count()
@@ -65,7 +67,9 @@ def children(request):
             action=AuditEntry.Action.EXPORTED,
         )
         name = f"children-{today.isoformat()}"
-        return roll_csv(roll, today, name) if export == "csv" else roll_xlsx(roll, today, name)
+        if export == "csv":
+            return roll_csv(roll, today, name, fields)
+        return roll_xlsx(roll, today, name, fields)
     page = Paginator(roll, settings.VSCHOOL_ROLL_PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -77,7 +81,7 @@ def children(request):
         "form": form,
         "page": page,
         "pagination": pagination(page, params),
-        "rows": [ChildPresenter(child, today) for child in page.object_list],
+        "rows": [ChildPresenter(child, today, fields) for child in page.object_list],
         "sort": sort,
         "querystring": params,
         "active_filters": selected_filters(form, params),
@@ -86,33 +90,39 @@ def children(request):
     return render(request, template, context)
 
 
-# The record's sub navigation: (tab, label, URL name).
+# The record's sub navigation: (tab, label, URL name, the field a reader needs to see it).
 CHILD_TABS = [
-    ("overview", "Overview", "cohort:child"),
-    ("care", "Care", "cohort:child_care"),
-    ("education", "Education", "cohort:child_education"),
-    ("peps", "PEPs", "peps:child"),
+    ("overview", "Overview", "cohort:child", Field.IDENTITY),
+    ("care", "Care", "cohort:child_care", Field.CARE_HISTORY),
+    ("education", "Education", "cohort:child_education", Field.SCHOOLS),
+    ("peps", "PEPs", "peps:child", Field.PEPS),
 ]
-TAB_LABELS = {tab: label for tab, label, _url in CHILD_TABS}
+TAB_LABELS = {tab: label for tab, label, _url, _field in CHILD_TABS}
 
 
 def child_page(request, pk: int, tab: str, extra=None, template: str = ""):
     """Render one tab of the child record, after scoping, noting it for the audit.
 
     Other apps' tabs (PEPs...) call it too, with their own template; a page about one of
-    the child's records (a PEP) names it with its own `shows` in `extra`.
+    the child's records (a PEP) names it with its own `shows` in `extra`. A tab whose field
+    the reader may not see (cohort.fields) is not found, as a feature the role lacks.
     """
     child = get_child_for_user(request.user, pk)
+    fields = visible_fields(request.user)
+    tabs = [(key, label, name) for key, label, name, field in CHILD_TABS if field in fields]
+    if tab not in {key for key, _label, _name in tabs}:
+        raise Http404
     shows(request, f"Child record: {TAB_LABELS[tab]}", obj=child)
     today = _today()
     context = {
         "child": child,
-        "shown": ChildPresenter(child, today),
+        "shown": ChildPresenter(child, today, fields),
+        "fields": fields,
         "tab": tab,
         "today": today,
-        "child_tabs": CHILD_TABS,
+        "child_tabs": tabs,
     }
-    context.update(extra(child, today) if extra else {})
+    context.update(extra(child, today, fields) if extra else {})
     return render(request, template or f"cohort/child_{tab}.html", context)
 
 
@@ -123,9 +133,12 @@ OVERVIEW_CARDS: list = []
 
 
 def child_overview(request, pk: int):
-    def extra(child, today):
+    def extra(child, today, fields):
         cards = [hook(request.user, child, today) for hook in OVERVIEW_CARDS]
-        return {**child_overview_facts(child, today), "cards": [card for card in cards if card]}
+        return {
+            **child_overview_facts(child, today, fields),
+            "cards": [card for card in cards if card],
+        }
 
     return child_page(request, pk, "overview", extra)
 
@@ -135,8 +148,8 @@ def child_care(request, pk: int):
         request,
         pk,
         "care",
-        lambda child, today: {
-            "periods": care_timeline(child),
+        lambda child, today, fields: {
+            "periods": care_timeline(child, fields),
             "reviews": list(child.reviews.all()[:20]),
             "missing": list(child.missing_episodes.all()[:20]),
         },
@@ -148,7 +161,7 @@ def child_education(request, pk: int):
         request,
         pk,
         "education",
-        lambda child, today: {"placements": child_school_placements(child)},
+        lambda child, today, fields: {"placements": child_school_placements(child)},
     )
 
 
@@ -181,7 +194,7 @@ def school_detail(request, pk: int):
         .select_related("education_officer")
         .order_by("last_name", "first_name")
     )
-    rows = [ChildPresenter(child, today) for child in on_roll]
+    rows = [ChildPresenter(child, today, visible_fields(request.user)) for child in on_roll]
     # One entry for the list, not one per child: the school and the number shown (who was
     # on a school's roll on a day can be read back from the dated placements).
     shows(request, f"The school's children: {len(rows)} on its roll", obj=school)

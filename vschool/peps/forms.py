@@ -387,7 +387,8 @@ class CareSectionForm(SectionForm):
     placement = forms.CharField(
         label="Care and placement context",
         help_text="What the placement and legal status above do not say: who the child "
-        "lives with, how settled they are, contact that affects school",
+        "lives with, how settled they are, contact that affects school. The school reads "
+        "the PEP: give no address or postcode",
         **_TEXT,
     )
     changes = forms.CharField(

@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils.formats import date_format
 
 from vschool.calendar.rules import academic_year_start, nc_year_label
+from vschool.cohort.fields import FOR_SCHOOLS
 from vschool.cohort.rules import year_group
+from vschool.cohort.selectors import episode_shown
 from vschool.kit.forms import GovukDateField
 from vschool.peps.forms import OUTCOMES, plain
 from vschool.peps.models import Pep, PepReview, PepSection
@@ -361,7 +363,8 @@ class PepPresenter:
         return []
 
     def _care_facts(self) -> list[dict]:
-        """The placement and legal status from the child's care episode open now."""
+        """The placement and legal status from the child's care episode open now, as far as
+        the school may see them (cohort.fields): everyone at the PEP meeting reads the PEP."""
         episodes = [ep for ep in self.pep.child.episodes.all() if ep.decom <= self.today]
         open_now = [ep for ep in episodes if ep.dec is None or ep.dec >= self.today]
         episode = max(open_now, key=lambda ep: ep.decom, default=None)
@@ -371,10 +374,11 @@ class PepPresenter:
                 {"label": "Placement", "value": none, "source": "Care episodes (SSDA903)"},
                 {"label": "Legal status", "value": none, "source": "Care episodes (SSDA903)"},
             ]
-        source = f"Care episode (SSDA903) from {_long_date(episode.decom)}"
+        source = "Care episode open today (SSDA903)"
+        shown = episode_shown(episode, FOR_SCHOOLS)
         return [
-            {"label": "Placement", "value": episode.get_place_display(), "source": source},
-            {"label": "Legal status", "value": episode.get_ls_display(), "source": source},
+            {"label": "Placement", "value": shown.placement, "source": source},
+            {"label": "Legal status", "value": shown.legal_status, "source": source},
         ]
 
     # Answers for reading, checking and QA.

@@ -36,7 +36,7 @@ from vschool.peps.workflow import EDITABLE, TRANSITIONS, Part, parts_for
 
 
 def child_peps(request, pk: int):
-    def extra(child, today):
+    def extra(child, today, fields):
         schedule = pep_schedule(child, today)
         return {
             "schedule": schedule,
@@ -100,7 +100,7 @@ def pep_detail(request, pk: int, pep_id: int):
                 return _continue(request, child, pep, "")
         return redirect("peps:detail", pk, pep.pk)
 
-    def extra(child, today):
+    def extra(child, today, fields):
         pep = pep_for_child(child, pep_id)
         shows(request, f"PEP task list: {pep.label}", obj=pep)
         return {"pep": PepPresenter(pep, parts_for(request.user, child), today)}

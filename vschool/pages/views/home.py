@@ -17,6 +17,7 @@ from django.utils import timezone
 from vschool.accounts.models import Role
 from vschool.audit.seen import shows
 from vschool.calendar.rules import academic_year_label, academic_year_start
+from vschool.cohort.fields import visible_fields
 from vschool.cohort.presenters import ChildPresenter
 from vschool.cohort.scoping import children_for_aggregates, children_for_user, schools_for_user
 from vschool.cohort.selectors import dashboard_for, school_rolls
@@ -160,7 +161,9 @@ def social_worker_home(user, today: date) -> tuple[str, dict]:
     listed = children.select_related("current_school").order_by("last_name", "first_name", "pk")
     return "social_worker", {
         "heading": "Your children and their PEPs",
-        "children": [ChildPresenter(child, today) for child in listed[:CHILDREN_SHOWN]],
+        "children": [
+            ChildPresenter(child, today, visible_fields(user)) for child in listed[:CHILDREN_SHOWN]
+        ],
         "children_total": children.count(),
         **_waiting(user, today),
     }

@@ -246,7 +246,7 @@ def test_the_care_section_shows_the_placement_and_legal_status_held(login, peopl
     pep = make_pep(S.DRAFT)
     text = login(people["social"]).get(_url(pep, "care/")).text
     assert "What we already hold" in text and "Legal status" in text
-    assert "Source: Care episode (SSDA903) from" in text
+    assert "Source: Care episode open today (SSDA903)" in text
     school = login(people["dt"]).get(_url(pep, "school/")).text
     assert "Not held in the system yet" in school
 
