@@ -21,6 +21,24 @@ from vschool.cohort.tests.factories import (
 PASSWORD = "correct-horse-battery"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    request, tmp_path_factory, django_db_modify_db_settings_parallel_suffix
+):
+    """With browser tests in the run, SQLite's test database is a file, not shared memory:
+    the live server answers requests on several threads (a PEP's autosave beside its Save
+    and continue), and shared-memory SQLite refuses a second writer at once ("database
+    table is locked") where a file's writer waits its turn, as in a real deployment."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    browser = any("tests/browser" in str(item.fspath) for item in request.session.items)
+    if browser and database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("db") / "test.sqlite3"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -65,7 +65,7 @@ def test_the_designated_teacher_submits_a_pep_in_few_clicks(
     page.context.clear_cookies()
     sign_in_with_cookie(personas[Role.SOCIAL_WORKER])
     page.goto(pep_url + "care/")
-    expect(page.get_by_text("Source: Care episode (SSDA903)")).to_have_count(2)
+    expect(page.get_by_text("Source: Care episode open today (SSDA903)")).to_have_count(2)
     page.get_by_label("Care and placement context").fill("Long-term foster care")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Save and continue").click()
