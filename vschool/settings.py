@@ -139,6 +139,11 @@ SESSION_COOKIE_AGE = env_int("VSCHOOL_SESSION_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# What one request may send besides its files (docs/security.md): the largest form, a QA
+# decision or 20 targets, is well inside both. More is refused with the 400 page.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
