@@ -6,15 +6,23 @@ First the cases issue #11 named, then a walk of every page with random values.
 
 import time
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.urls import reverse
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
+from tests import test_access_by_role
 from vschool.accounts.models import Role
 from vschool.cohort.tests.test_forms_and_services import NEW_CHILD
 from vschool.peps.models import Pep, PepSection
+from vschool.peps.sections import SECTIONS
 
 HUGE = "1" + "0" * 21
+EXPECTED, _patterns = test_access_by_role.EXPECTED, test_access_by_role._patterns
+targets = test_access_by_role.targets  # the records each page is walked on: a fixture
 
 
 @pytest.fixture
@@ -157,3 +165,231 @@ def test_an_autosaved_reason_is_held_to_the_limit_too(login, personas, pep):
     assert client.post(url, data).json()["saved"] is False
     assert client.post(url, data | {"not_available": "The school is shut"}).json()["saved"]
     assert PepSection.objects.get(pep=pep, key="school").not_available == "The school is shut"
+
+
+# --- Every page with random values --------------------------------------------------------
+
+# Values that broke pages before (issue #11), or might: huge, negative and non-ASCII
+# numbers, years that are no year, far too much text, nothing at all.
+NASTY = [
+    HUGE,
+    "9" * 400,
+    "²",
+    "-1",
+    "0000-01",
+    "9999-99",
+    "x" * 5001,
+    "",
+    "0",
+    "٢٠٢٥",
+    "1e400",
+    "NaN",
+    "0.001",
+    "2025-26",
+    "\x00",
+    "none",
+    "all",
+    "csv",
+    "<b>",
+    " ",
+]
+RANDOM = st.one_of(
+    st.sampled_from(NASTY),
+    st.sampled_from(NASTY),  # half the time
+    st.text(max_size=20),
+    st.integers(-(10**25), 10**25).map(str),
+)
+# Put in every field and parameter of a page at once, before the random walk.
+POISONS = [HUGE, "²", "-1"]
+# What any page might read from its query string, beyond what its own links and forms use.
+PARAMS = ["year", "term", "page", "officer", "format", "view", "phase", "list", "sort", "q"]
+# Ids in the path that no record has, or no database column holds.
+NO_SUCH_IDS = [0, 2**31, 2**63, 10**21]
+# Who walks each page: each of these the page is for (the PEP's owners see its forms).
+WALKERS = (Role.HEAD, Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER, Role.GOVERNOR)
+# The PEP's status for a page, where a draft would show no form.
+PEP_STATUS = {"peps:qa": Pep.Status.SUBMITTED}
+# PDF pages take a second each: fewer examples.
+EXAMPLES, PDF_EXAMPLES = 20, 3
+PDFS = {"peps:document", "peps:blank_document", "peps:views_sheet"}
+
+
+class _Page(HTMLParser):
+    """A page's forms, each with its method, its action and its fields: the values the page
+    offers for each and the one it would send; and the query parameters of its own links."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.params: dict[str, set[str]] = {}
+        self._form: dict | None = None
+        self._select = self._textarea = ""
+        self.feed(html)
+
+    def params_known(self) -> dict[str, set[str]]:
+        """The query parameters the page's links and filter forms use, and PARAMS."""
+        known = {**{param: set() for param in PARAMS}, **self.params}
+        for form in self.forms:
+            if form["method"] == "get":
+                known.update(form["offered"])
+        return known
+
+    def posted(self) -> list[dict]:
+        """The forms that post, but signing out."""
+        logout = reverse("accounts:logout")
+        return [f for f in self.forms if f["method"] == "post" and f["action"] != logout]
+
+    def _field(self, name: str, value: str, sent: bool) -> None:
+        if self._form is not None and name:
+            self._form["offered"].setdefault(name, set()).add(value)
+            if sent:
+                self._form["sent"][name] = value
+
+    def handle_starttag(self, tag, attrs):
+        a = {key: value or "" for key, value in attrs}
+        name, value = a.get("name", ""), a.get("value", "")
+        if tag == "form":
+            self._form = {
+                "method": a.get("method", "get").lower(),
+                "action": a.get("action", ""),
+                "autosave": a.get("data-autosave-url", ""),
+                "offered": {},
+                "sent": {},
+            }
+            self.forms.append(self._form)
+        elif tag == "input":
+            choosing = a.get("type") in ("radio", "checkbox")
+            self._field(name, value, not choosing or "checked" in a)
+        elif tag == "button":
+            self._field(name, value, False)
+        elif tag == "textarea":
+            self._textarea = name
+            self._field(name, "", True)
+        elif tag == "select":
+            self._select = name
+        elif tag == "option":
+            self._field(self._select, value, "selected" in a)
+        elif tag == "a" and a.get("href", "").startswith("?"):
+            for pair in a["href"][1:].split("&"):
+                key, _, given = pair.partition("=")
+                self.params.setdefault(key, set()).add(given)
+
+    def handle_data(self, data):
+        if self._textarea and self._form is not None:
+            self._form["sent"][self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = ""
+
+
+def _cases():
+    """Every page, by url name and the path values that differ from the targets': each
+    PEP section, and the pages of targets and of actions, walked on their own."""
+    for name in sorted(EXPECTED):
+        if name == "peps:section":
+            keys = list(SECTIONS)
+        elif name in ("peps:item_add", "peps:item", "peps:item_remove"):
+            keys = ["targets", "actions"]
+        else:
+            yield pytest.param(name, {}, id=name)
+            continue
+        for key in keys:
+            yield pytest.param(name, {"section": key}, id=f"{name}:{key}")
+
+
+def _path(name: str, pattern, target: dict, given: dict) -> str:
+    kwargs = {
+        key: given.get(key, target.get((name, key), target.get(key)))
+        for key in pattern.pattern.converters
+    }
+    return reverse(name, kwargs=kwargs)
+
+
+def _read(response) -> int:
+    """The status, after reading a streamed download through (its errors come late)."""
+    if isinstance(response, StreamingHttpResponse):
+        b"".join(response.streaming_content)
+    return response.status_code
+
+
+def _mutated(data, values: dict[str, str], offered: dict[str, set[str]]) -> dict[str, str]:
+    """`values` with one to three of the `offered` names left out or changed: to another
+    value offered, or to a random one. The rest stay as sent, so a form gets past its
+    checks often enough for what follows them to be reached."""
+    names = sorted(offered)
+    if not names:
+        return dict(values)
+    changed = data.draw(st.lists(st.sampled_from(names), min_size=1, max_size=3, unique=True))
+    values = dict(values)
+    for name in changed:
+        choices = [st.none(), RANDOM] + (
+            [st.sampled_from(sorted(offered[name]))] if offered[name] else []
+        )
+        values[name] = data.draw(st.one_of(choices), label=name)
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("name, given_path", list(_cases()))
+def test_no_page_gives_a_server_error(login, personas, targets, name, given_path):
+    """Every page, for each role it is for: GET with random query parameters (its own and
+    common ones), sometimes with an id no record has; then POST one of its forms as the
+    page would send it, with one to three fields left out or changed."""
+    pattern = dict(_patterns())[name]
+    target = targets["a"]
+    Pep.objects.filter(pk=target["pep_id"]).update(status=PEP_STATUS.get(name, Pep.Status.DRAFT))
+    for key, item in (
+        ("targets", {"area": "Reading", "target": "Read"}),
+        ("actions", {"action": "Coat", "owner": "Carer"}),
+    ):
+        PepSection.objects.create(pep_id=target["pep_id"], key=key, data=[item])
+    url = _path(name, pattern, target, given_path)
+    ids = [
+        key for key, converter in pattern.pattern.converters.items() if converter.regex == "[0-9]+"
+    ]
+    roles = [role for role in WALKERS if role in EXPECTED[name][0]] or sorted(EXPECTED[name][0])
+    pages = {}
+    for role in roles:
+        response = login(personas[role]).get(url)
+        assert _read(response) == 200, f"{name} as {role}"
+        html = response.get("Content-Type", "").startswith("text/html")
+        pages[role] = _Page(response.content.decode() if html and not response.streaming else "")
+
+    for role, page in pages.items():
+        client = login(personas[role])
+        for poison in POISONS:
+            assert _read(client.get(url, dict.fromkeys(page.params_known(), poison))) < 500
+            for form in page.posted():
+                sent = {**form["sent"], **dict.fromkeys(form["offered"], poison)}
+                assert _read(client.post(form["action"] or url, sent)) < 500
+
+    @settings(
+        max_examples=PDF_EXAMPLES if name in PDFS else EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],  # the labelled draws say what broke
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.data())
+    def walk(data):
+        role = data.draw(st.sampled_from(roles), label="role")
+        client, page = login(personas[role]), pages[role]
+        path = url
+        no_such = data.draw(st.sampled_from([None] * 8 + NO_SUCH_IDS), label="id")
+        if no_such is not None and ids:
+            key = data.draw(st.sampled_from(ids), label="in")
+            path = _path(name, pattern, target, {**given_path, key: no_such})
+        assert _read(client.get(path, _mutated(data, {}, page.params_known()))) < 500
+        forms = page.posted()
+        if forms:
+            form = data.draw(st.sampled_from(forms), label="form")
+            actions = [form["action"] or url] + ([form["autosave"]] if form["autosave"] else [])
+            action = data.draw(st.sampled_from(actions), label="to")
+            sent = _mutated(data, form["sent"], form["offered"])
+            assert _read(client.post(action, sent)) < 500
+
+    walk()
