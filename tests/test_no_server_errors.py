@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from tests import test_access_by_role
 from vschool.accounts.models import Role
 from vschool.cohort.tests.test_forms_and_services import NEW_CHILD
+from vschool.exchange.ssda903.parse import _check_cell
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.sections import SECTIONS
 
@@ -415,3 +416,11 @@ def test_no_page_gives_a_server_error(client, login, personas, targets, name, gi
             assert _read(client.post(action, sent)) < 500
 
     walk()
+
+
+@pytest.mark.parametrize("score", ["²", "٣", HUGE])
+def test_an_sdq_score_that_is_no_number_in_a_return_is_a_reject(score):
+    assert _check_cell("SDQ_SCORE", score) == (
+        score,
+        "SDQ_SCORE must be a whole number from 0 to 40",
+    )
