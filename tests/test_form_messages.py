@@ -44,7 +44,8 @@ def _django_message_patterns() -> list[re.Pattern]:
         if isinstance(validator, type) and hasattr(validator, "message"):
             texts.add(str(validator.message))
     texts.add("This field is required.")
-    patterns = []
+    # Django's validators' messages in any plural ("at most 200 characters (it has 201)").
+    patterns = [re.compile(r"^Ensure (this value|that there are)")]
     for text in texts:
         pattern = re.escape(text)
         pattern = re.sub(r"%\\\(\w+\\\)[sd]", ".*", pattern)

@@ -151,6 +151,11 @@ VSCHOOL_SESSION_WARNING_SECONDS = env_int("VSCHOOL_SESSION_WARNING_MINUTES", 5) 
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# What one request may send besides its files (docs/security.md): the largest form, a QA
+# decision or 20 targets, is well inside both. More is refused with the 400 page.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 

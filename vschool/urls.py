@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", include("vschool.reports.urls")),
 ]
 
+handler400 = "vschool.pages.views.errors.bad_request"
 handler404 = "vschool.pages.views.errors.page_not_found"
 handler500 = "vschool.pages.views.errors.server_error"
 handler403 = "vschool.pages.views.errors.page_not_found"

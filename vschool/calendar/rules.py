@@ -34,7 +34,7 @@ def academic_year_label(start: int) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-_YEAR_PARAM = re.compile(r"(\d{4})(?:[-/](\d{2}))?")
+_YEAR_PARAM = re.compile(r"([0-9]{4})(?:[-/]([0-9]{2}))?")
 
 
 def parse_year(value: str | int | None) -> int | None:

@@ -30,6 +30,7 @@ from vschool.cohort.selectors import (
 )
 from vschool.kit.filters import selected_filters
 from vschool.kit.pagination import page_extent, pagination
+from vschool.kit.params import int_param
 
 
 def _today():
@@ -221,7 +222,7 @@ def child_edit(request, pk: int):
     form = ChildForm(request.POST or None, instance=child, today=_today())
     conflict = False
     if request.method == "POST" and form.is_valid():
-        version = int(request.POST.get("version") or 0)
+        version = int_param(request.POST.get("version")) or 0  # none: a conflict
         fields = {name: form.cleaned_data[name] for name in ChildForm.Meta.fields}
         try:
             services.child_update(

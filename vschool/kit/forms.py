@@ -1,8 +1,10 @@
 """GOV.UK Design System form rendering: one field template, a date input, error summaries."""
 
 import datetime
+import re
 
 from django import forms
+from django.core import validators
 from django.forms.renderers import TemplatesSetting
 
 _INPUT_CLASSES = {
@@ -65,6 +67,25 @@ class GovukDateWidget(forms.MultiWidget):
         return context
 
 
+# The years a date may fall in: no record of a child, a term or a PEP is outside them, and
+# dates inside them can be added to without passing Python's year 9999.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2099
+_DAY_OR_MONTH = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def _real_date(day: str, month: str, year: str) -> datetime.date | None:
+    """The date the three boxes spell in ASCII digits (a four-digit year), else None."""
+    if not (_DAY_OR_MONTH.fullmatch(day) and _DAY_OR_MONTH.fullmatch(month)):
+        return None
+    if not _YEAR.fullmatch(year):
+        return None
+    try:
+        return datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 class GovukDateField(forms.Field):
     """A date entered in three boxes, with the GOV.UK error messages."""
 
@@ -85,14 +106,13 @@ class GovukDateField(forms.Field):
             raise forms.ValidationError(
                 f"{self.label} must include a {' and '.join(missing)}", code="incomplete"
             )
-        try:
-            parsed = datetime.date(int(year), int(month), int(day))
-        except (TypeError, ValueError):
+        parsed = _real_date(day, month, year)
+        if parsed is None:
+            raise forms.ValidationError(f"{self.label} must be a real date", code="invalid")
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
             raise forms.ValidationError(
-                f"{self.label} must be a real date", code="invalid"
-            ) from None
-        if parsed.year < 1900:
-            raise forms.ValidationError(f"{self.label} must be after 1900", code="invalid")
+                f"{self.label} must be between {EARLIEST_YEAR} and {LATEST_YEAR}", code="invalid"
+            )
         return parsed
 
 
@@ -135,6 +155,7 @@ class GovukModelForm(GovukFormMixin, forms.ModelForm):
 
 def _style_fields(form: forms.BaseForm) -> None:
     for name, field in form.fields.items():
+        _bounded_text(field)
         _own_messages(name, field)
         _no_dashes(field)
         widget = field.widget
@@ -145,6 +166,20 @@ def _style_fields(form: forms.BaseForm) -> None:
             css = "govuk-textarea"
         if css and "class" not in widget.attrs:
             widget.attrs["class"] = css
+
+
+# The longest answer a free-text field takes when its form sets no limit of its own: a
+# paragraph box (a textarea, with a GOV.UK character count) and a one-line box.
+LONG_TEXT = 5000
+SHORT_TEXT = 200
+
+
+def _bounded_text(field: forms.Field) -> None:
+    """Hold every free-text field to a length, so no answer is megabytes long."""
+    if not isinstance(field, forms.CharField) or field.max_length is not None:
+        return
+    field.max_length = LONG_TEXT if isinstance(field.widget, forms.Textarea) else SHORT_TEXT
+    field.validators.append(validators.MaxLengthValidator(field.max_length))
 
 
 def _mark_errors(form: forms.BaseForm) -> None:
@@ -185,12 +220,15 @@ def _own_messages(name: str, field: forms.Field) -> None:
     sets itself is kept."""
     label, lower = _label(name, field)
     number = "a whole number" if isinstance(field, forms.IntegerField) else "a number"
+    longest = getattr(field, "max_length", None)
     ours = {
         "required": f"Select {lower}" if _chooses(field) else f"Enter {lower}",
         "invalid_choice": f"Select {lower} from the choices given",
         "invalid_list": f"Select {lower} from the choices given",
         "invalid_pk_value": f"Select {lower} from the choices given",
-        "max_length": f"{label} must be %(limit_value)d characters or fewer",
+        "max_length": f"{label} must be {longest:,} characters or fewer"
+        if isinstance(longest, int)
+        else f"{label} must be %(limit_value)d characters or fewer",
         "min_length": f"{label} must be %(limit_value)d characters or more",
         "max_value": f"{label} must be %(limit_value)s or less",
         "min_value": f"{label} must be %(limit_value)s or more",
@@ -214,6 +252,9 @@ def _own_messages(name: str, field: forms.Field) -> None:
     elif not isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
         ours["invalid"] = f"Enter {lower} in the right format"
     defaults = _django_defaults(field)
+    for key in ("max_length", "min_length"):  # carried by a validator, not by the field
+        if getattr(field, key, None) is not None:
+            field.error_messages.setdefault(key, ours[key])
     for key, message in ours.items():
         if key in field.error_messages and field.error_messages[key] == defaults.get(key):
             field.error_messages[key] = message

@@ -15,6 +15,11 @@ _SHORT = {"widget": forms.Textarea(attrs={"rows": 2}), "required": False}
 
 OUTCOMES = [("met", "Met"), ("partly", "Partly met"), ("not", "Not met")]
 
+# The most a PEP may hold of targets or of actions, and the most a PP+ amount may be: far
+# above any real plan (PP+ is about £2,500 a child a year), far below what costs the server.
+MOST_ITEMS = 20
+MOST_POUNDS = Decimal("100000")
+
 # A short list of Education Endowment Foundation Teaching and Learning Toolkit strands.
 EEF_CATEGORIES = [
     ("", "Choose a category"),
@@ -316,7 +321,7 @@ class PpPlusSectionForm(SectionForm):
         label="Amount in pounds (£)",
         required=False,
         min_value=Decimal("0.01"),
-        max_digits=8,
+        max_value=MOST_POUNDS,
         decimal_places=2,
         widget=forms.TextInput(
             attrs={"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
@@ -324,6 +329,8 @@ class PpPlusSectionForm(SectionForm):
         error_messages={
             "invalid": "Amount must be a number, like 450",
             "min_value": "Amount must be more than £0",
+            "max_value": f"Amount must be £{MOST_POUNDS:,} or less",
+            "max_decimal_places": "Amount must be in pounds and pence, like 450.50",
         },
     )
     eef_category = forms.ChoiceField(
@@ -419,11 +426,40 @@ class TargetForm(GovukForm):
     who = forms.CharField(label="Who is responsible", required=False)
     support = forms.CharField(label="Support", required=False)
     cost = forms.DecimalField(
-        label="PP+ cost in pounds", required=False, min_value=0, decimal_places=2
+        label="PP+ cost in pounds",
+        required=False,
+        min_value=0,
+        max_value=MOST_POUNDS,
+        decimal_places=2,
+        error_messages={
+            "max_value": f"PP+ cost in pounds must be £{MOST_POUNDS:,} or less",
+            "max_decimal_places": "PP+ cost in pounds must be in pounds and pence, like 450.50",
+        },
     )
 
 
-TargetFormSet = forms.formset_factory(TargetForm, extra=1, can_delete=True)
+def _list_formset(form: type[forms.Form], noun: str) -> type[forms.BaseFormSet]:
+    """A list section's formset: at most MOST_ITEMS items, however many forms a page
+    says it sends, so a forged TOTAL_FORMS costs nothing."""
+    messages = {
+        "too_many_forms": f"You can add up to %(num)d {noun}s",
+        "missing_management_form": f"The {noun}s could not be read: reload the page and try again",
+    }
+    base = type(
+        f"{noun.title()}FormSetBase", (forms.BaseFormSet,), {"default_error_messages": messages}
+    )
+    return forms.formset_factory(
+        form,
+        formset=base,
+        extra=1,
+        can_delete=True,
+        max_num=MOST_ITEMS,
+        validate_max=True,
+        absolute_max=MOST_ITEMS,
+    )
+
+
+TargetFormSet = _list_formset(TargetForm, "target")
 
 
 class ActionForm(GovukForm):
@@ -432,7 +468,7 @@ class ActionForm(GovukForm):
     by_when = GovukDateField(label="By when", required=False)
 
 
-ActionFormSet = forms.formset_factory(ActionForm, extra=1, can_delete=True)
+ActionFormSet = _list_formset(ActionForm, "action")
 
 
 class CompletedForm(GovukForm):

@@ -18,8 +18,9 @@ from vschool.cohort.scoping import get_child_for_user
 from vschool.cohort.selectors import officers_with_caseload
 from vschool.cohort.views import child_page
 from vschool.kit.pagination import page_extent, pagination
+from vschool.kit.params import int_param
 from vschool.peps import quality, services, work_queue
-from vschool.peps.forms import CheckForm, CompletedForm, QaForm
+from vschool.peps.forms import MOST_ITEMS, CheckForm, CompletedForm, QaForm
 from vschool.peps.models import Pep
 from vschool.peps.presenters import PepPresenter, formset_data, item_data, section_initial
 from vschool.peps.rules import PEP_TYPE_LABELS, TARGET_RULES
@@ -89,7 +90,7 @@ def pep_detail(request, pk: int, pep_id: int):
                 pep=pep,
                 user=request.user,
                 action=action,
-                version=_int(request.POST.get("version")),
+                version=_version(request),
                 request=request,
             )
         except services.PepError as error:
@@ -207,7 +208,7 @@ def pep_section(request, pk: int, pep_id: int, section: str):
                     user=request.user,
                     data=items,
                     completed=done.outcome[0],
-                    version=_int(request.POST.get("version")),
+                    version=_version(request),
                     not_available=done.outcome[1],
                     request=request,
                 )
@@ -224,7 +225,7 @@ def pep_section(request, pk: int, pep_id: int, section: str):
                 spec,
                 form,
                 done.outcome[0],
-                _int(request.POST.get("version")),
+                _version(request),
                 done.outcome[1],
             )
         except services.StaleVersion as error:
@@ -241,6 +242,8 @@ def pep_section(request, pk: int, pep_id: int, section: str):
         else:
             messages.success(request, f"{spec.title} saved")
             return _continue(request, child, pep, spec.key)
+    elif data is not None and spec.formset is not None and form.non_form_errors():
+        done.add_error(None, form.non_form_errors())  # too many items: the page shows no formset
     shows(request, f'PEP section "{spec.title}": {pep.label}', obj=pep)
     return render(
         request,
@@ -360,6 +363,8 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
     initial = section_initial(row)[n] if n is not None and row else None
     form = spec.formset.form(request.POST or None, initial=initial)
     name = _ITEM[spec.key]
+    if n is None and len(items) >= MOST_ITEMS:
+        form.add_error(None, f"You can add up to {MOST_ITEMS} {name}s")
     # The section's "Have you completed this section?", optional here: answered, the
     # last target is saved and the section with it, and "Save and continue" goes on.
     done = CompletedForm(
@@ -381,7 +386,7 @@ def pep_section_item(request, pk: int, pep_id: int, section: str, n: int | None 
                 user=request.user,
                 data=items,
                 completed=done.outcome[0] if finishing else bool(row and row.completed),
-                version=_int(request.POST.get("version")),
+                version=_version(request),
                 not_available="" if finishing or not row else row.not_available,
                 request=request,
             )
@@ -434,7 +439,7 @@ def pep_section_item_remove(request, pk: int, pep_id: int, section: str, n: int)
                 user=request.user,
                 data=items,
                 completed=bool(row.completed and items),
-                version=_int(request.POST.get("version")),
+                version=_version(request),
                 not_available=row.not_available,
                 request=request,
             )
@@ -480,11 +485,11 @@ def pep_section_autosave(request, pk: int, pep_id: int, section: str):
             {"saved": False, "stop": True, "message": "This section cannot be changed now."}
         )
     completing = request.POST.get("completed") == "yes"
-    form, _ = _section_forms(spec, presented, row, request.POST, completing)
+    form, done = _section_forms(spec, presented, row, request.POST, completing)
     if completing and not form.is_valid():
         completing = False
-        form, _ = _section_forms(spec, presented, row, request.POST, completing)
-    if not form.is_valid():
+        form, done = _section_forms(spec, presented, row, request.POST, completing)
+    if not form.is_valid() or done.has_error("not_available", "max_length"):
         return JsonResponse(
             {
                 "saved": False,
@@ -500,7 +505,7 @@ def pep_section_autosave(request, pk: int, pep_id: int, section: str):
             spec,
             form,
             completing,
-            _int(request.POST.get("version")),
+            _version(request),
             reason if spec.key in REQUIRED_FOR_SUBMIT else "",
         )
     except services.StaleVersion:
@@ -544,7 +549,7 @@ def pep_check(request, pk: int, pep_id: int):
                     pep=pep,
                     user=request.user,
                     action=action,
-                    version=_int(request.POST.get("version")),
+                    version=_version(request),
                     request=request,
                 )
             except services.PepError as error:
@@ -618,7 +623,7 @@ def pep_qa(request, pk: int, pep_id: int):
                 pep=pep,
                 user=request.user,
                 action=decision,
-                version=_int(request.POST.get("version")),
+                version=_version(request),
                 note=form.cleaned_data["note"],
                 grade=form.cleaned_data["grade"] if decision == "approve" else "",
                 today=timezone.localdate(),
@@ -710,8 +715,6 @@ def queue(request):
     )
 
 
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+def _version(request) -> int:
+    """The version the page was loaded at; one that is no number matches none (a conflict)."""
+    return int_param(request.POST.get("version")) or 0

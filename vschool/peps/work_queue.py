@@ -25,6 +25,7 @@ from vschool.cohort.models import CareEpisode, Child
 from vschool.cohort.querysets import nc_years_q
 from vschool.cohort.rules import year_group
 from vschool.cohort.scoping import children_for_user
+from vschool.kit.params import int_param
 from vschool.peps.initial import care_starts, period_initial_peps
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.querysets import needs_pep_q
@@ -58,12 +59,13 @@ def whose_children(user, officer: str) -> tuple[QuerySet[Child], str]:
     children = children_for_user(user)
     if not user.is_virtual_school_staff:
         return children, ""
-    if officer not in ("mine", "all") and not officer.isdigit():
+    officer_id = int_param(officer)
+    if officer not in ("mine", "all") and officer_id is None:
         officer = "all" if user.role in (Role.HEAD, Role.DEPUTY) else "mine"
     if officer == "mine":
         children = children.filter(education_officer=user)
-    elif officer.isdigit():
-        children = children.filter(education_officer=int(officer))
+    elif officer_id is not None:
+        children = children.filter(education_officer=officer_id)
     return children, officer
 
 

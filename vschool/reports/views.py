@@ -21,6 +21,7 @@ from vschool.calendar.rules import (
 from vschool.calendar.selectors import term_dates_for_year, term_on
 from vschool.cohort.scoping import children_for_aggregates, children_for_user
 from vschool.kit.pagination import page_extent, pagination
+from vschool.kit.params import int_param
 from vschool.kit.spreadsheets import csv_response
 from vschool.peps.selectors import term_deadlines
 from vschool.reports import outstanding
@@ -277,10 +278,11 @@ def _chosen(request, rows, prefix: str = ""):
     """`rows` for the officer or school chosen on the page ("none": not allocated)."""
     for field in ("education_officer", "current_school"):
         chosen = request.GET.get(field, "")
+        chosen_id = int_param(chosen)
         if chosen == "none":
             rows = rows.filter(**{f"{prefix}{field}__isnull": True})
-        elif chosen.isdigit():
-            rows = rows.filter(**{f"{prefix}{field}": int(chosen)})
+        elif chosen_id is not None:
+            rows = rows.filter(**{f"{prefix}{field}": chosen_id})
     return rows
 
 

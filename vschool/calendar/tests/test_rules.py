@@ -60,6 +60,29 @@ def test_financial_year_runs_1_april_to_31_march(d, start, label, bounds):
 
 
 @pytest.mark.parametrize(
+    "given, start",
+    [
+        ("2025-26", 2025),
+        ("2025/26", 2025),
+        (" 2025 ", 2025),
+        (2025, 2025),
+        ("2099-00", 2099),
+        ("0000-01", None),
+        ("9999-99", None),
+        ("1999-00", None),
+        ("2025-27", None),
+        ("٢٠٢٥", None),
+        ("1" + "0" * 21, None),
+        ("x" * 100_000, None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_year_names_2000_to_2099_only(given, start):
+    assert rules.parse_year(given) == start
+
+
+@pytest.mark.parametrize(
     "dob, on, age",
     [
         (D(2015, 8, 31), D(2025, 8, 30), 9),

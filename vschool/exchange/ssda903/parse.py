@@ -151,7 +151,9 @@ def _check_cell(column: str, value: str) -> tuple[object, str | None]:
             return value, error.messages[0]
     if column in FLAGS and value not in ("0", "1"):
         return value, f"{column} must be 1 (yes) or 0 (no)"
-    if column == "SDQ_SCORE" and not (value.isdigit() and int(value) in SDQ_SCORES):
+    if column == "SDQ_SCORE" and not (
+        value.isascii() and value.isdigit() and int(value) in SDQ_SCORES
+    ):
         return value, "SDQ_SCORE must be a whole number from 0 to 40"
     if column == "LA_PERM" and value not in la_perm_codes():
         return value, "LA_PERM must be a 3-digit LA code or WAL, SCO, NIR, NUK or 999"

@@ -9,9 +9,13 @@ register = template.Library()
 
 
 @register.simple_tag
-def govuk_widget(field, **attrs):
-    """Render a field's widget with aria-describedby pointing at its hint and error."""
+def govuk_widget(field, counted=False, **attrs):
+    """Render a field's widget with aria-describedby pointing at its hint and error, and,
+    `counted`, at the GOV.UK character count's message."""
     described = []
+    if counted:
+        described.append(f"{field.auto_id}-info")
+        attrs["class"] = f"{field.field.widget.attrs.get('class', '')} govuk-js-character-count"
     if field.help_text:
         described.append(f"{field.auto_id}-hint")
     if field.errors:
