@@ -195,7 +195,8 @@ def school_detail(request, pk: int):
         .select_related("education_officer")
         .order_by("last_name", "first_name")
     )
-    rows = [ChildPresenter(child, today, visible_fields(request.user)) for child in on_roll]
+    fields = visible_fields(request.user)
+    rows = [ChildPresenter(child, today, fields) for child in on_roll]
     # One entry for the list, not one per child: the school and the number shown (who was
     # on a school's roll on a day can be read back from the dated placements).
     shows(request, f"The school's children: {len(rows)} on its roll", obj=school)

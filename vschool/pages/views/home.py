@@ -159,11 +159,10 @@ def social_worker_home(user, today: date) -> tuple[str, dict]:
     """The social worker's children and the PEPs waiting for the social worker's part."""
     children = children_for_user(user)
     listed = children.select_related("current_school").order_by("last_name", "first_name", "pk")
+    fields = visible_fields(user)
     return "social_worker", {
         "heading": "Your children and their PEPs",
-        "children": [
-            ChildPresenter(child, today, visible_fields(user)) for child in listed[:CHILDREN_SHOWN]
-        ],
+        "children": [ChildPresenter(child, today, fields) for child in listed[:CHILDREN_SHOWN]],
         "children_total": children.count(),
         **_waiting(user, today),
     }
