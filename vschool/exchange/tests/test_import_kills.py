@@ -68,9 +68,14 @@ class SqliteFiles:
         return self.url(name)
 
     def query(self, url: str, sql: str) -> list[tuple]:
+        return self.snapshot(url, [sql])[0]
+
+    def snapshot(self, url: str, statements: list[str]) -> list[list[tuple]]:
+        """Every statement's rows as one moment saw them (one read transaction)."""
         path = url.removeprefix("sqlite:///")
         with closing(sqlite3.connect(path, timeout=30)) as connection:
-            return connection.execute(sql).fetchall()
+            connection.execute("BEGIN")
+            return [connection.execute(sql).fetchall() for sql in statements]
 
     def drop_all(self) -> None:
         pass  # tmp_path goes with the test
@@ -102,6 +107,24 @@ class PostgresCopies:
 
         with psycopg.connect(url) as connection:
             return connection.execute(sql).fetchall()
+
+    def snapshot(self, url: str, statements: list[str]) -> list[list[tuple]]:
+        """Every statement's rows as one moment saw them, once the killed client's server
+        process has finished: PostgreSQL completes a COMMIT the client sent before it died,
+        so reading at once could see the children before the commit and the episodes after."""
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as connection:
+            others = (
+                "SELECT COUNT(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            deadline = time.monotonic() + 30
+            while connection.execute(others).fetchone()[0] and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with connection.transaction():
+                connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                return [connection.execute(sql).fetchall() for sql in statements]
 
     def drop_all(self) -> None:
         for name in set(self.made):
@@ -137,15 +160,16 @@ def _env(url: str) -> dict:
 
 def _state(databases, url: str) -> tuple:
     """(children, episodes, statuses of the runs, import audit entries)."""
-    count = "SELECT COUNT(*) FROM {}"
-    return (
-        databases.query(url, count.format("cohort_child"))[0][0],
-        databases.query(url, count.format("cohort_careepisode"))[0][0],
-        tuple(row[0] for row in databases.query(url, STATUS)),
-        databases.query(url, count.format("accounts_auditentry") + " WHERE action = 'imported'")[0][
-            0
+    children, episodes, runs, audited = databases.snapshot(
+        url,
+        [
+            "SELECT COUNT(*) FROM cohort_child",
+            "SELECT COUNT(*) FROM cohort_careepisode",
+            STATUS,
+            "SELECT COUNT(*) FROM accounts_auditentry WHERE action = 'imported'",
         ],
     )
+    return children[0][0], episodes[0][0], tuple(row[0] for row in runs), audited[0][0]
 
 
 def _watched(command: list[str], url: str, databases) -> tuple[float, float]:
