@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "vschool.cohort",
     "vschool.exchange",
     "vschool.peps",
+    "vschool.funding",
     "vschool.reports",
     "vschool.demo",
     "vschool.pages",
@@ -260,6 +261,9 @@ VSCHOOL_SUPPRESS_BELOW = env_int("VSCHOOL_SUPPRESS_BELOW", 5)
 VSCHOOL_ROLL_PAGE_SIZE = env_int("VSCHOOL_ROLL_PAGE_SIZE", 50)
 # The 12-month cohort (rules.md 2.1, UNCONFIRMED): does care ending on 31 March itself count?
 # Off: the project convention (not looked after on the end date); on: the 903 validator.
+# PP+ counts children aged 4 to 15 on a 31 August: the one inside the financial year
+# ("in_year", the 2014-15 wording) or the one before it ("before_year"); UNCONFIRMED.
+VSCHOOL_PP_PLUS_AGE_ON = env_str("VSCHOOL_PP_PLUS_AGE_ON", "in_year")
 VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool(
     "VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH", False
 )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("calendar/", include("vschool.calendar.urls")),
     path("imports/", include("vschool.exchange.urls")),
     path("reports/", include("vschool.reports.urls")),
+    path("funding/", include("vschool.funding.urls")),
 ]
 
 handler400 = "vschool.pages.views.errors.bad_request"

@@ -50,6 +50,17 @@ class User(AbstractUser):
         return self.role != Role.GOVERNOR
 
     @property
+    def may_manage_funding(self) -> bool:
+        """PP+: the head and deputy, and the data officer acting as the finance officer
+        (builds, confirms and cancels payment runs; records budgets and spending)."""
+        return self.role in (Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER)
+
+    @property
+    def may_set_funding_policy(self) -> bool:
+        """The head and deputy set PP+ policy and grants, and override the grade threshold."""
+        return self.role in (Role.HEAD, Role.DEPUTY)
+
+    @property
     def may_manage_users(self) -> bool:
         """The head adds users and gives them links to set up their sign-in."""
         return self.role == Role.HEAD or self.is_superuser
