@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
 from vschool.exchange.models import ImportRun
+from vschool.funding.models import BudgetLine
 from vschool.peps.models import Pep, PepModeration
 
 STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
@@ -74,6 +75,12 @@ EXPECTED = {
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:outstanding_peps": (STAFF, STAFF),
     "reports:care_year": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    # PP+: the grant, policy and budget are read by staff; forms on them as each says.
+    "funding:grant": (STAFF, STAFF),
+    "funding:grant_edit": (HEADS, HEADS),
+    "funding:policy": (STAFF, STAFF),
+    "funding:budget": (STAFF, STAFF),
+    "funding:budget_line": (STAFF, STAFF),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
@@ -120,6 +127,9 @@ def targets(roll):
     import_run = ImportRun.objects.create(
         kind="ssda903", status="rejected", files="x.csv", summary="Not imported"
     )
+    budget_line = BudgetLine.objects.create(
+        financial_year=2025, category="tuition", name="Tuition fund", budget_pence=100000
+    )
 
     def for_child(child, school):
         return {
@@ -160,6 +170,7 @@ def targets(roll):
             ("exchange:run_errors", "pk"): import_run.pk,
             ("cohort:school", "pk"): school.pk,
             ("accounts:user", "pk"): roll["other_dt"].pk,
+            "line_id": budget_line.pk,
         }
 
     return {

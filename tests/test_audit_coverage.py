@@ -106,6 +106,11 @@ SHOWS_NO_CHILD = {
     "reports:index": "the list of reports",
     "reports:peps": "counts",
     "reports:care_year": "counts",
+    "funding:grant": "the grant's figures and the eligible count by year group",
+    "funding:grant_edit": "the grant's figures",
+    "funding:policy": "the PP+ policy",
+    "funding:budget": "the budget lines: budget, spent, left",
+    "funding:budget_line": "a budget line and its spending",
 }
 # Files behind a page's address and a query: url name, query -> the entry each records.
 DOWNLOADS = {

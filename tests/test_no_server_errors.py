@@ -77,6 +77,10 @@ def test_a_tampered_version_on_the_child_form_is_a_conflict(login, personas, rol
         "/peps/moderation/",
         "/calendar/term-dates/",
         "/peps/deadlines/",
+        "/funding/grant/",
+        "/funding/grant/edit/",
+        "/funding/policy/",
+        "/funding/budget/",
     ],
 )
 def test_a_year_that_is_no_year_is_said_or_not_found(login, personas, roll, url, year):
