@@ -74,11 +74,20 @@ def file_rate(financial_year: int) -> FileRate:
 
 def grant_for(financial_year: int) -> Grant:
     """The grant of `financial_year`; the first time it is asked for, created with the
-    rate per child and the EYPP rate from the DfE rates file (blank when it has none)."""
+    rate per child and the EYPP rate from the DfE rates file (blank when it has none).
+    Until someone changes the grant, a blank rate is filled when the file gains it."""
     grant = Grant.objects.filter(financial_year=financial_year).first()
-    if grant is not None:
-        return grant
     seed = file_rate(financial_year)
+    if grant is not None:
+        # No one has changed it yet: blanks take rates the file has gained since.
+        if grant.updated_by_id is None and (
+            (grant.rate_pence is None and seed.rate_pence is not None)
+            or (grant.eypp_rate_pence is None and seed.eypp_rate_pence is not None)
+        ):
+            grant.rate_pence = grant.rate_pence or seed.rate_pence
+            grant.eypp_rate_pence = grant.eypp_rate_pence or seed.eypp_rate_pence
+            grant.save(update_fields=["rate_pence", "eypp_rate_pence", "updated_at"])
+        return grant
     grant, _created = Grant.objects.get_or_create(
         financial_year=financial_year,
         defaults={"rate_pence": seed.rate_pence, "eypp_rate_pence": seed.eypp_rate_pence},

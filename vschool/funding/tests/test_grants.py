@@ -369,3 +369,17 @@ def test_the_pages_show_no_child(login, personas):
         assert "Zebedee" not in body and child.reference not in body, url
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.VIEWED).exists()
     assert reverse("funding:grant") == GRANT
+
+
+def test_a_blank_rate_takes_the_files_rate_until_someone_changes_the_grant(personas, monkeypatch):
+    from vschool.funding import grants
+
+    grant = grant_for(2026)
+    assert grant.rate_pence is None
+    confirmed = grants.FileRate(rate_pence=270000, eypp_rate_pence=60000, confidence="confirmed")
+    monkeypatch.setattr(grants, "file_rate", lambda year: confirmed)
+    assert (grant_for(2026).rate_pence, grant_for(2026).eypp_rate_pence) == (270000, 60000)
+    # Once the head has changed the grant, its figures are theirs.
+    grant = grant_for(2026)
+    update_grant(grant, user=personas[Role.HEAD], **_figures(rate_pence=None, eypp_rate_pence=None))
+    assert grant_for(2026).rate_pence is None
