@@ -61,14 +61,15 @@ def update_policy(
     created = policy is None
     old = policy if policy is not None else policy_for(financial_year)
     changes = [
-        f"{label} {show(before)} -> {show(after)}"
-        for label, before, after, show in (
-            ("amount a term", old.per_term_pence, per_term_pence, _money),
-            ("yearly cap", old.yearly_cap_pence, yearly_cap_pence, _money),
-            ("threshold grade", old.threshold_grade, threshold_grade, str),
+        f"{label} {_money(before)} -> {_money(after)}"
+        for label, before, after in (
+            ("amount a term", old.per_term_pence, per_term_pence),
+            ("yearly cap", old.yearly_cap_pence, yearly_cap_pence),
         )
         if before != after
     ]
+    if old.threshold_grade != threshold_grade:
+        changes.append(f"threshold grade {old.threshold_grade} -> {threshold_grade}")
     if policy is None:
         policy = Policy(financial_year=financial_year)
     elif not changes:

@@ -227,8 +227,7 @@ def test_the_grant_page_shows_the_rate_the_count_and_how_it_was_counted(login, p
 def test_a_year_without_a_rate_says_so(login, personas):
     body = login(personas[Role.HEAD]).get(GRANT, {"year": "2026-27"}).content.decode()
     assert (
-        "No rate for 2026-27 in the DfE rates file: enter the rate when the DfE confirms it"
-        in body
+        "No rate for 2026-27 in the DfE rates file: enter the rate when the DfE confirms it" in body
     )
     assert "Not known until the rate is entered" in body
 
@@ -265,12 +264,10 @@ def test_the_default_policy_is_the_last_good_grade_and_no_limits(settings):
 
 def test_a_policy_change_is_audited_old_to_new(personas):
     head = personas[Role.HEAD]
-    update_policy(2025, user=head, per_term_pence=60000, yearly_cap_pence=None,
-                  threshold_grade="Green")  # fmt: skip
-    update_policy(2025, user=head, per_term_pence=60000, yearly_cap_pence=180000,
-                  threshold_grade="Amber")  # fmt: skip
-    update_policy(2025, user=head, per_term_pence=60000, yearly_cap_pence=180000,
-                  threshold_grade="Amber")  # fmt: skip  (no change: nothing recorded)
+    for cap, grade in ((None, "Green"), (180000, "Amber"), (180000, "Amber")):  # the last: same
+        update_policy(
+            2025, user=head, per_term_pence=60000, yearly_cap_pence=cap, threshold_grade=grade
+        )
     saved = Policy.objects.get(financial_year=2025)
     assert policy_for(2025) == saved
     assert (saved.per_term_pence, saved.yearly_cap_pence, saved.threshold_grade) == (
