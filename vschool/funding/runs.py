@@ -82,8 +82,9 @@ def _check_term(academic_year: int, term: str) -> None:
 def _lines(run: PaymentRun) -> list[PaymentLine]:
     """The lines `run` would pay now: one per payable allocation (with a school) and
     per payable correction, copying their amounts and years."""
+    rebuilding = run if run.pk else None
     allocations = (
-        payable_allocations(run.academic_year, run.term, exclude_run=run)
+        payable_allocations(run.academic_year, run.term, exclude_run=rebuilding)
         .filter(school__isnull=False)
         .select_for_update(of=("self",))
         .order_by("school_id", "academic_year", "term", "id")
@@ -104,7 +105,7 @@ def _lines(run: PaymentRun) -> list[PaymentLine]:
         for allocation in allocations
     ]
     adjustments = (
-        payable_adjustments(exclude_run=run)
+        payable_adjustments(exclude_run=rebuilding)
         .select_for_update(of=("self",))
         .order_by("school_id", "id")
     )

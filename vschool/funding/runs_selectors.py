@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.http import Http404
 
 from vschool.codes import label as code_label
@@ -117,6 +117,7 @@ class Remittance:
     """A school's remittance advice for a confirmed run: what is paid, child by reference."""
 
     authority: str
+    marking: str
     school: School
     run: PaymentRun
     lines: list[RemittanceLine]
@@ -142,12 +143,13 @@ def remittance(run: PaymentRun, school_id: int) -> Remittance:
     lines = list(
         PaymentLine.objects.filter(run=run, school_id=school_id)
         .select_related("school", "child", "allocation")
-        .order_by("child_id", "id")
+        .order_by(F("adjustment_id").asc(nulls_first=True), "child_id", "id")
     )
     if not lines:
         raise Http404
     return Remittance(
         authority=settings.VSCHOOL_AUTHORITY_NAME,
+        marking=settings.VSCHOOL_PROTECTIVE_MARKING,
         school=lines[0].school,
         run=run,
         lines=[
