@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
 from vschool.exchange.models import ImportRun
+from vschool.funding.models import PaymentLine, PaymentRun
 from vschool.peps.models import Pep, PepModeration
 
 STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
@@ -18,6 +19,7 @@ ALL = set(Role)
 HEADS = {Role.HEAD, Role.DEPUTY}
 IMPORTERS = HEADS | {Role.DATA_OFFICER}
 TEAM = STAFF - {Role.DATA_OFFICER}
+FINANCE = HEADS | {Role.DATA_OFFICER}  # user.may_manage_funding
 
 # url name -> (roles given 200 for the in-scope target, roles given 200 for the other target)
 # Targets: "a" is the child/school of the DT and social worker personas; "b" is neither's.
@@ -74,6 +76,14 @@ EXPECTED = {
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:outstanding_peps": (STAFF, STAFF),
     "reports:care_year": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    "funding:runs": (FINANCE, FINANCE),
+    "funding:run": (FINANCE, FINANCE),
+    "funding:run_confirm": (FINANCE, FINANCE),
+    "funding:run_cancel": (FINANCE, FINANCE),
+    "funding:run_correction": (FINANCE, FINANCE),
+    "funding:remittance_pdf": (FINANCE, FINANCE),
+    "funding:remittance_csv": (FINANCE, FINANCE),
+    "funding:finance_csv": (FINANCE, FINANCE),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
@@ -112,6 +122,26 @@ def _url(name, pattern, target):
     for key in pattern.pattern.converters:
         kwargs[key] = target[(name, key)] if (name, key) in target else target[key]
     return reverse(name, kwargs=kwargs)
+
+
+def _confirmed_run(child, school) -> PaymentRun:
+    """A confirmed payment run that paid `school` for `child`."""
+    run = PaymentRun.objects.create(
+        reference=f"PPP-TEST-{school.urn}",
+        financial_year=2025,
+        academic_year=2025,
+        term="autumn",
+        status=PaymentRun.Status.CONFIRMED,
+    )
+    PaymentLine.objects.create(
+        run=run,
+        school=school,
+        child=child,
+        financial_year=2025,
+        amount_pence=45000,
+        description="Autumn term 2025/26: One to one tuition",
+    )
+    return run
 
 
 @pytest.fixture
@@ -160,6 +190,8 @@ def targets(roll):
             ("exchange:run_errors", "pk"): import_run.pk,
             ("cohort:school", "pk"): school.pk,
             ("accounts:user", "pk"): roll["other_dt"].pk,
+            "run_id": _confirmed_run(child, school).pk,
+            "school_id": school.pk,
         }
 
     return {
