@@ -92,7 +92,7 @@ def _lines(run: PaymentRun) -> list[PaymentLine]:
     lines = [
         PaymentLine(
             run=run,
-            school_id=allocation.school_id,
+            school_id=allocation.school_id,  # type: ignore[misc]  # filtered: never None
             child_id=allocation.child_id,
             allocation=allocation,
             financial_year=allocation.financial_year,
@@ -180,13 +180,13 @@ def build_run(
 
 def _locked_draft(run: PaymentRun, doing: str) -> PaymentRun:
     locked = PaymentRun.objects.select_for_update().get(pk=run.pk)
-    if locked.status == PaymentRun.Status.CONFIRMED and doing == "cancel":
+    if locked.status == PaymentRun.Status.CONFIRMED and doing == "cancelled":
         raise FundingError(
             "A confirmed run cannot be cancelled: add a correction, which the next run pays"
         )
     if locked.status != PaymentRun.Status.DRAFT:
         raise FundingError(
-            f"Only a draft run can be {doing}ed: {locked.reference} is {locked.get_status_display().lower()}"
+            f"Only a draft run can be {doing}: {locked.reference} is {locked.get_status_display().lower()}"
         )
     return locked
 
@@ -195,7 +195,7 @@ def _locked_draft(run: PaymentRun, doing: str) -> PaymentRun:
 def recalculate_run(run: PaymentRun, *, user, request: HttpRequest | None = None) -> PaymentRun:
     """Rebuild a draft's lines from what is payable now (allocations approved or changed
     since it was built). FundingError when nothing is left to pay: the draft is kept."""
-    run = _locked_draft(run, "recalculat")
+    run = _locked_draft(run, "recalculated")
     lines = _lines(run)
     if not lines:
         raise _nothing_to_pay(run.academic_year, run.term)
@@ -228,7 +228,7 @@ def _stale_lines(run: PaymentRun) -> bool:
 @transaction.atomic
 def confirm_run(run: PaymentRun, *, user, request: HttpRequest | None = None) -> PaymentRun:
     """Confirm a draft: what it holds is paid (paid_run set), all at once, audited."""
-    run = _locked_draft(run, "confirm")
+    run = _locked_draft(run, "confirmed")
     if _stale_lines(run):
         raise FundingError(
             "Some allocations changed since the run was built: recalculate it, then confirm"
@@ -258,7 +258,7 @@ def cancel_run(
     """Cancel a draft, with a reason: its lines stay as history and what it held is free
     for the next run. FundingError for a confirmed run."""
     reason = (reason or "").strip()
-    run = _locked_draft(run, "cancel")
+    run = _locked_draft(run, "cancelled")
     if not reason:
         raise FundingError("Enter why the run is cancelled")
     run.status = PaymentRun.Status.CANCELLED

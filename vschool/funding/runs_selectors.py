@@ -21,7 +21,7 @@ from vschool.funding.runs import payable_allocations, term_label
 def runs_list() -> list[PaymentRun]:
     """Every run, newest first, each with `total_pence`, `schools` and `term_label`
     (one query)."""
-    runs = list(
+    runs: list[PaymentRun] = list(
         PaymentRun.objects.annotate(
             total_pence=Sum("lines__amount_pence"),
             schools=Count("lines__school", distinct=True),
