@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
 from vschool.exchange.models import ImportRun
-from vschool.funding.models import BudgetLine
+from vschool.funding.models import BudgetLine, PaymentLine, PaymentRun
 from vschool.peps.models import Pep, PepModeration
 
 STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
@@ -19,6 +19,7 @@ ALL = set(Role)
 HEADS = {Role.HEAD, Role.DEPUTY}
 IMPORTERS = HEADS | {Role.DATA_OFFICER}
 TEAM = STAFF - {Role.DATA_OFFICER}
+FINANCE = HEADS | {Role.DATA_OFFICER}  # user.may_manage_funding
 
 # url name -> (roles given 200 for the in-scope target, roles given 200 for the other target)
 # Targets: "a" is the child/school of the DT and social worker personas; "b" is neither's.
@@ -81,6 +82,14 @@ EXPECTED = {
     "funding:policy": (STAFF, STAFF),
     "funding:budget": (STAFF, STAFF),
     "funding:budget_line": (STAFF, STAFF),
+    "funding:runs": (FINANCE, FINANCE),
+    "funding:run": (FINANCE, FINANCE),
+    "funding:run_confirm": (FINANCE, FINANCE),
+    "funding:run_cancel": (FINANCE, FINANCE),
+    "funding:run_correction": (FINANCE, FINANCE),
+    "funding:remittance_pdf": (FINANCE, FINANCE),
+    "funding:remittance_csv": (FINANCE, FINANCE),
+    "funding:finance_csv": (FINANCE, FINANCE),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
@@ -119,6 +128,26 @@ def _url(name, pattern, target):
     for key in pattern.pattern.converters:
         kwargs[key] = target[(name, key)] if (name, key) in target else target[key]
     return reverse(name, kwargs=kwargs)
+
+
+def _confirmed_run(child, school) -> PaymentRun:
+    """A confirmed payment run that paid `school` for `child`."""
+    run = PaymentRun.objects.create(
+        reference=f"PPP-TEST-{school.urn}",
+        financial_year=2025,
+        academic_year=2025,
+        term="autumn",
+        status=PaymentRun.Status.CONFIRMED,
+    )
+    PaymentLine.objects.create(
+        run=run,
+        school=school,
+        child=child,
+        financial_year=2025,
+        amount_pence=45000,
+        description="Autumn term 2025/26: One to one tuition",
+    )
+    return run
 
 
 @pytest.fixture
@@ -171,6 +200,8 @@ def targets(roll):
             ("cohort:school", "pk"): school.pk,
             ("accounts:user", "pk"): roll["other_dt"].pk,
             "line_id": budget_line.pk,
+            "run_id": _confirmed_run(child, school).pk,
+            "school_id": school.pk,
         }
 
     return {

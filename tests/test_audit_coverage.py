@@ -83,6 +83,14 @@ SEEN = {
     # An import's rejected rows and warnings come from the file and name children.
     "exchange:run": Seen(VIEWED, "exchange.ImportRun", False, "Import "),
     "exchange:run_errors": Seen(EXPORTED, "exchange.ImportRun", False, "Downloaded the rejected"),
+    # A payment run's lines and remittances name children by reference.
+    "funding:run": Seen(VIEWED, "funding.PaymentRun", False, "Payment run PPP-TEST-"),
+    "funding:remittance_pdf": Seen(
+        EXPORTED, "funding.PaymentRun", False, "Remittance advice downloaded as PDF: PPP-TEST-"
+    ),
+    "funding:remittance_csv": Seen(
+        EXPORTED, "funding.PaymentRun", False, "Remittance advice downloaded as CSV: PPP-TEST-"
+    ),
 }
 # Pages that show no child's data, and what they show instead.
 SHOWS_NO_CHILD = {
@@ -111,6 +119,11 @@ SHOWS_NO_CHILD = {
     "funding:policy": "the PP+ policy",
     "funding:budget": "the budget lines: budget, spent, left",
     "funding:budget_line": "a budget line and its spending",
+    "funding:runs": "payment runs: references, terms, totals, how many schools",
+    "funding:run_confirm": "a run's totals by school",
+    "funding:run_cancel": "a run's total and how many schools",
+    "funding:run_correction": "a school and what a run paid it",
+    "funding:finance_csv": "what a run paid each school, for the finance system",
 }
 # Files behind a page's address and a query: url name, query -> the entry each records.
 DOWNLOADS = {

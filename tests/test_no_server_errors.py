@@ -217,7 +217,7 @@ WALKERS = (Role.HEAD, Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER, Role.GOVERNOR
 PEP_STATUS = {"peps:qa": Pep.Status.SUBMITTED}
 # PDF pages take a second each: fewer examples, one role.
 EXAMPLES, PDF_EXAMPLES = 15, 2
-PDFS = {"peps:document", "peps:blank_document", "peps:views_sheet"}
+PDFS = {"peps:document", "peps:blank_document", "peps:views_sheet", "funding:remittance_pdf"}
 
 
 class _Page(HTMLParser):

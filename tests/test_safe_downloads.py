@@ -26,6 +26,7 @@ from vschool.cohort.services import children_refresh_current
 from vschool.cohort.tests.factories import SchoolPlacementFactory
 from vschool.exchange.gias import gias_import
 from vschool.exchange.models import ImportReject, ImportRun
+from vschool.funding.models import PaymentLine, PaymentRun
 
 ROOT = Path(__file__).resolve().parent.parent
 VSCHOOL = ROOT / "vschool"
@@ -53,6 +54,8 @@ DOWNLOADS = {
     "reports:peps": Role.HEAD,
     "reports:outstanding_peps": Role.HEAD,
     "reports:care_year": Role.HEAD,
+    "funding:remittance_csv": Role.DATA_OFFICER,
+    "funding:finance_csv": Role.DATA_OFFICER,
 }
 
 
@@ -231,7 +234,29 @@ def seeded(login, personas, settings, time_machine):
             object_id=payload,
             summary=payload,
         )
-    return {"rejected": rejected, "children": list(Child.objects.order_by("pk"))}
+    # A confirmed payment run paying each school (named by a payload) with a correction
+    # whose reason is a payload too.
+    run = PaymentRun.objects.create(
+        reference="PPP-2025-26-AUT-1",
+        financial_year=2025,
+        academic_year=2025,
+        term="autumn",
+        status=PaymentRun.Status.CONFIRMED,
+    )
+    for child, school, payload in zip(children, schools, PAYLOADS, strict=True):
+        PaymentLine.objects.create(
+            run=run, school=school, child=child, financial_year=2025, amount_pence=45000,
+            description="Autumn term 2025/26: One to one tuition",
+        )  # fmt: skip
+        PaymentLine.objects.create(
+            run=run, school=school, financial_year=2025, amount_pence=-5000, description=payload
+        )
+    return {
+        "rejected": rejected,
+        "children": list(Child.objects.order_by("pk")),
+        "run": run,
+        "school": schools[0],
+    }
 
 
 def _csv_cells(data: bytes) -> list[str]:
@@ -245,11 +270,12 @@ def _unsafe_csv(cells: list[str]) -> list[str]:
 
 def _download(client, name: str, params: dict, seeded) -> list[tuple[str, list[str]]]:
     """The files of one download: (file name, CSV cells), the XLSX checked as it is opened."""
-    url = (
-        reverse(name, args=[seeded["rejected"].pk])
-        if name == "exchange:run_errors"
-        else reverse(name)
-    )
+    args = {
+        "exchange:run_errors": [seeded["rejected"].pk],
+        "funding:remittance_csv": [seeded["run"].pk, seeded["school"].pk],
+        "funding:finance_csv": [seeded["run"].pk],
+    }
+    url = reverse(name, args=args.get(name, []))
     response = client.get(url, params)
     assert response.status_code == 200, (name, params)
     assert response["Content-Disposition"].startswith("attachment;")
@@ -284,6 +310,8 @@ REQUESTS = [
         {"year": "2025-26", "term": "spring", "format": "csv", "list": "initial"},
     ),
     ("reports:care_year", {"year": "2025-26", "format": "csv"}),
+    ("funding:remittance_csv", {}),
+    ("funding:finance_csv", {}),
 ]
 
 
@@ -306,6 +334,8 @@ def test_no_download_hands_a_spreadsheet_a_formula(login, personas, seeded):
         "exchange:export": _quoted(c.la_child_id for c in children)
         | _quoted(p[:10] for p in PAYLOADS),
         "reports:outstanding_peps": names | _quoted(c.current_school.name for c in children),
+        "funding:remittance_csv": _quoted(PAYLOADS[:1]),
+        "funding:finance_csv": _quoted(c.current_school.name for c in children),
     }
     for name, params in REQUESTS:
         client = login(personas[DOWNLOADS[name]])

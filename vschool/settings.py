@@ -264,6 +264,8 @@ VSCHOOL_ROLL_PAGE_SIZE = env_int("VSCHOOL_ROLL_PAGE_SIZE", 50)
 # PP+ counts children aged 4 to 15 on a 31 August: the one inside the financial year
 # ("in_year", the 2014-15 wording) or the one before it ("before_year"); UNCONFIRMED.
 VSCHOOL_PP_PLUS_AGE_ON = env_str("VSCHOOL_PP_PLUS_AGE_ON", "in_year")
+# The authority's finance cost code for PP+ payments to schools, in the finance export.
+VSCHOOL_PP_PLUS_COST_CODE = env_str("VSCHOOL_PP_PLUS_COST_CODE", "PPPLUS")
 VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool(
     "VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH", False
 )

@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from vschool.funding import grant_views
+from vschool.funding import grant_views, run_views
 
 app_name = "funding"
 
@@ -14,4 +14,24 @@ urlpatterns: list = [
     path("budget/<int:line_id>/", grant_views.budget_line, name="budget_line"),
     # Allocations and direct spending on a child (allocation_views)
     # Payment runs, remittances and the finance export (run_views)
+    path("runs/", run_views.runs, name="runs"),
+    path("runs/<int:run_id>/", run_views.run, name="run"),
+    path("runs/<int:run_id>/confirm/", run_views.run_confirm, name="run_confirm"),
+    path("runs/<int:run_id>/cancel/", run_views.run_cancel, name="run_cancel"),
+    path(
+        "runs/<int:run_id>/schools/<int:school_id>/correction/",
+        run_views.run_correction,
+        name="run_correction",
+    ),
+    path(
+        "runs/<int:run_id>/schools/<int:school_id>/remittance.pdf",
+        run_views.remittance_pdf,
+        name="remittance_pdf",
+    ),
+    path(
+        "runs/<int:run_id>/schools/<int:school_id>/remittance.csv",
+        run_views.remittance_csv,
+        name="remittance_csv",
+    ),
+    path("runs/<int:run_id>/finance.csv", run_views.finance_csv, name="finance_csv"),
 ]

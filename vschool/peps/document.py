@@ -1,6 +1,6 @@
 """The PEP as a PDF, the official copy: A4, a running header and footer.
 
-WeasyPrint renders `peps/pep_document.html`; its print CSS is in the template, and only
+WeasyPrint (vschool.kit.pdf) renders `peps/pep_document.html`; its print CSS is in the template; only
 `file:` and `data:` URLs are fetched, so rendering never touches the network.
 
 For paper meetings the same page prints a blank PEP (`peps/pep_blank.html`: every section's
@@ -14,11 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db.models import Prefetch, prefetch_related_objects
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from vschool.kit.forms import GovukDateField
+from vschool.kit.pdf import render_pdf
 from vschool.peps.forms import OUTCOMES, ActionForm, TargetForm, VoiceSectionForm
 from vschool.peps.models import Pep, PepStatusChange
 from vschool.peps.presenters import PepPresenter
@@ -85,21 +85,8 @@ def pep_pdf(
     pep: Pep, presenter: PepPresenter | None = None, *, today: date | None = None, made_by=None
 ) -> bytes:
     """Render one PEP as an A4 PDF and return its bytes."""
-    return _render_pdf(
+    return render_pdf(
         "peps/pep_document.html", pep_document_context(pep, presenter, today=today, made_by=made_by)
-    )
-
-
-def _render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported here: it loads Pango, which only PDFs need
-    from weasyprint.urls import URLFetcher
-
-    html = render_to_string(template, context)
-    base_url = str(settings.BASE_DIR / "vschool" / "static") + "/"
-    fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    # PDF/UA: a tagged PDF (headings, tables and reading order) that screen readers can use.
-    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
-        pdf_variant="pdf/ua-1"
     )
 
 
@@ -236,12 +223,12 @@ def views_sheet_context(pep: Pep, *, today: date | None = None, made_by=None) ->
 
 def blank_pep_pdf(pep: Pep, *, today: date | None = None, made_by=None) -> bytes:
     """Render the blank PEP for a paper meeting as an A4 PDF."""
-    return _render_pdf("peps/pep_blank.html", blank_pep_context(pep, today=today, made_by=made_by))
+    return render_pdf("peps/pep_blank.html", blank_pep_context(pep, today=today, made_by=made_by))
 
 
 def views_sheet_pdf(pep: Pep, *, today: date | None = None, made_by=None) -> bytes:
     """Render the child's views sheet as an A4 PDF."""
-    return _render_pdf(
+    return render_pdf(
         "peps/pep_views_sheet.html", views_sheet_context(pep, today=today, made_by=made_by)
     )
 
