@@ -187,7 +187,7 @@ def rates_for(financial_year: int) -> tuple[int | None, int | None, str]:
 
 
 def _early_years_count(financial_year: int) -> int:
-    """Children in care aged 3 or 4 on the year's first day: those EYPP is claimed for."""
+    """Children now in care who were aged 3 or 4 on the year's first day: the EYPP count."""
     first, _last = financial_year_bounds(financial_year)
     born_from = date(first.year - 5, first.month, first.day) + timedelta(days=1)
     born_to = date(first.year - 3, first.month, first.day)
@@ -265,7 +265,8 @@ def _budget(
         weights = [rng.uniform(0.5, 1.5) for _ in range(entries)]
         days = sorted(day_between(rng, first, until) for _ in range(entries))
         for day, weight in zip(days, weights, strict=True):
-            amount = max(100, round(target * weight / sum(weights) / 100) * 100)
+            # Whole pounds, rounded down, so the entries never pass the line's budget.
+            amount = max(100, int(target * weight / sum(weights) / 100) * 100)
             spends.append(
                 Spend(line=line, date=day, amount_pence=amount, description=rng.choice(what), by=by)
             )
