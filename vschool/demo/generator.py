@@ -20,6 +20,7 @@ from vschool.demo.care import CareHistories
 from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
 from vschool.demo.education import SchoolHistories
+from vschool.demo.funding import FundingSummary, build_funding, delete_funding
 from vschool.demo.moderation import build_moderation
 from vschool.demo.peps import build_peps, clear_this_terms_peps
 from vschool.demo.places import FAR, NEAR, areas_for
@@ -50,13 +51,14 @@ class DemoSummary:
     users: int
     by_cohort: dict[str, int]
     dt_school: str
+    funding: FundingSummary | None = None
 
     def __str__(self) -> str:
         cohorts = ", ".join(f"{count} {cohort}" for cohort, count in self.by_cohort.items())
         return (
             f"{self.children} children ({cohorts}), {self.schools} schools, "
             f"{self.episodes} care episodes, {self.placements} school placements, "
-            f"{self.users} users"
+            f"{self.users} users{self.funding or ''}"
         )
 
 
@@ -108,6 +110,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         _share_children(dt_school, users, today)
         # After sharing, so each approval names the officer the child has now.
         build_moderation(random.Random(f"moderation-{seed}"), users, today)
+        funding = build_funding(random.Random(f"funding-{seed}"), users, today)
         analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep)
     return DemoSummary(
         children=children,
@@ -117,12 +120,15 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         users=len(users),
         by_cohort=by_cohort,
         dt_school=dt_school.name,
+        funding=funding,
     )
 
 
 def delete_demo() -> None:
-    """Delete every child, care episode, school placement and school, and the demo users."""
+    """Delete every child, care episode, school placement and school, the PP+ ledger that
+    points at them, and the demo users."""
     with transaction.atomic():
+        delete_funding()
         SchoolPlacement.objects.all().delete()
         CareEpisode.objects.all().delete()
         Child.objects.all().delete()
