@@ -38,6 +38,7 @@ from vschool.funding.models import (
     Policy,
     Spend,
 )
+from vschool.funding.policy import default_threshold
 from vschool.funding.querysets import eligible_children
 from vschool.funding.rules import (
     financial_year_of_term,
@@ -218,7 +219,7 @@ def _grant(financial_year: int, *, received: bool, head: User | None) -> Grant:
 
 def _policy(financial_year: int, head: User | None) -> Policy:
     grades = settings.VSCHOOL_PEP_GRADES
-    threshold = THRESHOLD if THRESHOLD in grades else settings.VSCHOOL_PEP_GOOD_GRADES[-1]
+    threshold = THRESHOLD if THRESHOLD in grades else default_threshold()
     policy, _ = Policy.objects.update_or_create(
         financial_year=financial_year,
         defaults={
