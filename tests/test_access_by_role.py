@@ -18,6 +18,7 @@ ALL = set(Role)
 HEADS = {Role.HEAD, Role.DEPUTY}
 IMPORTERS = HEADS | {Role.DATA_OFFICER}
 TEAM = STAFF - {Role.DATA_OFFICER}
+FINANCE = HEADS | {Role.DATA_OFFICER}  # user.may_manage_funding
 
 # url name -> (roles given 200 for the in-scope target, roles given 200 for the other target)
 # Targets: "a" is the child/school of the DT and social worker personas; "b" is neither's.
@@ -49,6 +50,7 @@ EXPECTED = {
     "peps:item": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:item_remove": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:qa": (STAFF, STAFF),
+    "peps:regrade": (STAFF, STAFF),  # an approved PEP: targets[("peps:regrade", "pep_id")]
     "peps:document": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:blank_document": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:views_sheet": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
@@ -74,6 +76,10 @@ EXPECTED = {
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:outstanding_peps": (STAFF, STAFF),
     "reports:care_year": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    # PP+ allocations and a child's PP+ (funding/allocation_views.py).
+    "funding:allocations": (STAFF, STAFF),
+    "funding:child": (STAFF, STAFF),
+    "funding:direct_spend": (FINANCE, FINANCE),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
@@ -156,6 +162,15 @@ def targets(roll):
                 term="autumn",
                 phase="primary",
                 first_grade="Green",
+            ).pk,
+            ("peps:regrade", "pep_id"): Pep.objects.create(
+                child=child,
+                pep_type="primary",
+                academic_year=2025,
+                term="autumn",
+                due_date=date(2025, 12, 12),
+                status="approved",
+                grade="Green",
             ).pk,
             ("exchange:run_errors", "pk"): import_run.pk,
             ("cohort:school", "pk"): school.pk,

@@ -77,9 +77,14 @@ SEEN = {
     "peps:submitted": Seen(VIEWED, "peps.Pep", True, f"PEP submitted: {_PEP}"),
     "peps:qa": Seen(VIEWED, "peps.Pep", True, f"PEP quality assurance: {_PEP}"),
     "peps:moderation_grade": Seen(VIEWED, "peps.Pep", True, "PEP moderation: Termly PEP"),
+    "peps:regrade": Seen(VIEWED, "peps.Pep", True, "PEP regrade: Termly PEP, Autumn term"),
     "peps:document": Seen(EXPORTED, "peps.Pep", True, f"PEP downloaded as PDF: {_PEP}"),
     "peps:blank_document": Seen(EXPORTED, "peps.Pep", True, "Blank PEP downloaded as PDF"),
     "peps:views_sheet": Seen(EXPORTED, "peps.Pep", True, "Child's views sheet downloaded"),
+    # PP+: the year's allocations name children; a child's PP+ and its form.
+    "funding:allocations": Seen(VIEWED, "", False, "PP+ allocations "),
+    "funding:child": Seen(VIEWED, "cohort.Child", True, "Child's PP+: allocations"),
+    "funding:direct_spend": Seen(VIEWED, "cohort.Child", True, "Form to add direct PP+"),
     # An import's rejected rows and warnings come from the file and name children.
     "exchange:run": Seen(VIEWED, "exchange.ImportRun", False, "Import "),
     "exchange:run_errors": Seen(EXPORTED, "exchange.ImportRun", False, "Downloaded the rejected"),
