@@ -308,6 +308,8 @@ def test_every_change_made_through_the_web_records_its_ip_address(login, persona
     assert login(officer).post(f"{url}qa/", approve).status_code == 302
     pep.refresh_from_db()
     assert pep.status == Pep.Status.APPROVED
+    regrade = {"grade": "Gold", "note": "The targets are SMART", "version": _version(pep)}
+    assert login(officer).post(f"{url}regrade/", regrade).status_code == 302
     sampled = PepModeration.objects.create(
         pep=pep, academic_year=2025, term="autumn", phase="primary", first_grade="Green",
         first_by=officer,
@@ -329,6 +331,7 @@ def test_every_change_made_through_the_web_records_its_ip_address(login, persona
     assert {"PEP submitted", "PEP moderated (second grade)"} <= summaries
     assert any(s.startswith("PEP section saved") for s in summaries)
     assert any(s.startswith("PEP approved") for s in summaries)
+    assert "PEP regraded from Green to Gold: The targets are SMART" in summaries
     assert any("PEP deadline" in s for s in summaries)
     assert [(e.summary, e.ip_address) for e in changes if e.ip_address is None] == []
 

@@ -604,6 +604,7 @@ class QaForm(GovukForm):
             },
         )
         self.fields["ppplus_amount"].prefix = "£"
+        self.fields["ppplus_amount"].help_text = "Only to approve a smaller amount"
         self.fields["ppplus_reason"] = forms.CharField(
             label="Reason",
             required=False,

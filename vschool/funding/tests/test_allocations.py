@@ -108,14 +108,14 @@ def test_approving_at_or_above_the_threshold_gives_the_amount_requested(
     )
     assert allocation.eef_strand == "one_to_one"
     assert allocation.provider == "Alder tutors"
-    assert allocation.targets == [{"n": 1, "area": "Reading", "target": "Read a chapter book aloud"}]
+    assert allocation.targets == [
+        {"n": 1, "area": "Reading", "target": "Read a chapter book aloud"}
+    ]
     assert allocation.decided_by == personas[Role.OFFICER]
     assert _summaries(allocation) == ["PP+ approved £450.00 for Autumn term 2025/26"]
 
 
-def test_summer_terms_pp_plus_comes_from_the_next_financial_years_grant(
-    personas, make_pep, grant
-):
+def test_summer_terms_pp_plus_comes_from_the_next_financial_years_grant(personas, make_pep, grant):
     Grant.objects.create(financial_year=2026, received_pence=100_000)
     pep = _approve(make_pep(term="summer"), personas[Role.OFFICER])
     assert pep.allocation.financial_year == 2026
@@ -220,7 +220,9 @@ def test_no_more_than_remains_of_the_grant(personas, make_pep):
     pep = make_pep()
     with pytest.raises(services.PepError) as refused:
         _approve(pep, personas[Role.OFFICER])
-    assert str(refused.value) == "£450.00 is more than the £400.00 that remains of the 2025-26 grant"
+    assert (
+        str(refused.value) == "£450.00 is more than the £400.00 that remains of the 2025-26 grant"
+    )
     assert not Allocation.objects.exists()
     pep = _approve(pep, personas[Role.OFFICER], decision="reduce", amount=400, reason="All left")
     assert allocation_total() == 40000
@@ -246,9 +248,7 @@ def test_the_termly_amount_caps_each_pep(personas, make_pep, grant):
     assert pep.allocation.amount_pence == 40000
 
 
-def test_the_yearly_cap_counts_the_childs_earlier_peps_in_the_year(
-    personas, roll, make_pep, grant
-):
+def test_the_yearly_cap_counts_the_childs_earlier_peps_in_the_year(personas, roll, make_pep, grant):
     Policy.objects.create(financial_year=2025, threshold_grade="Green", yearly_cap_pence=60000)
     officer = personas[Role.OFFICER]
     _approve(make_pep(term="autumn"), officer)
@@ -320,7 +320,9 @@ def test_regrading_releases_pp_plus_withheld_for_the_grade(personas, make_pep, g
 
 def test_regrading_still_below_the_threshold_releases_nothing(personas, make_pep, grant):
     officer = personas[Role.OFFICER]
-    pep = _regrade(_approve(make_pep(), officer, grade="Red", decision="withhold"), officer, "Amber")
+    pep = _regrade(
+        _approve(make_pep(), officer, grade="Red", decision="withhold"), officer, "Amber"
+    )
     assert Allocation.objects.get(pep=pep).status == "withheld"
 
 
@@ -529,7 +531,9 @@ def test_the_regrade_page_releases_withheld_pp_plus(login, personas, make_pep, g
     assert "Select the new grade" in empty and "Enter the reason for regrading" in empty
     stale = client.post(url, {"version": "1", "grade": "Green", "note": "Moderated"})
     assert "Someone else changed this PEP" in stale.content.decode()
-    response = client.post(url, {"version": str(pep.version), "grade": "Green", "note": "Moderated"})
+    response = client.post(
+        url, {"version": str(pep.version), "grade": "Green", "note": "Moderated"}
+    )
     assert response.status_code == 302
     assert Allocation.objects.get(pep=pep).status == "approved"
     dt = login(personas[Role.DESIGNATED_TEACHER])
