@@ -55,7 +55,8 @@ def test_every_public_rule_is_catalogued(path):
 ONE_HOME = [
     (r"COMPLETED_STATUSES", {"peps/rules.py", "peps/querysets.py"}),
     (r"status__in", {"peps/querysets.py", "exchange/querysets.py"}),  # and running imports
-    (r"VSCHOOL_PEP_GOOD_GRADES", {"settings.py", "peps/querysets.py"}),
+    # Good or better; and the lowest good grade, the PP+ threshold when no policy is set.
+    (r"VSCHOOL_PEP_GOOD_GRADES", {"settings.py", "peps/querysets.py", "funding/allocations.py"}),
     (r"rne\s*(?:==|!=|=)\s*[\"']S[\"']", set()),
     (r"SHORT_BREAK_LS|[\"']V3[\"'],\s*[\"']V4[\"']", {"cohort/rules.py", "cohort/querysets.py"}),
     (r"\.covering\(", {"cohort/querysets.py"}),
