@@ -24,7 +24,7 @@ from vschool.codes import label as code_label
 from vschool.cohort.models import Child
 from vschool.funding import ledger, rules
 from vschool.funding.errors import FundingError
-from vschool.funding.models import Allocation, DirectSpend, PaymentRun, Policy
+from vschool.funding.models import Allocation, DirectSpend, Grant, PaymentRun, Policy
 from vschool.peps.models import Pep, PepSection
 from vschool.peps.services import PepError
 
@@ -91,8 +91,16 @@ def given_this_year(child_id: int, financial_year: int, *, besides: int | None =
     return rows.aggregate(total=Sum("amount_pence"))["total"] or 0
 
 
+def _lock_year(financial_year: int) -> None:
+    """Hold the year's grant row until the transaction ends, so two decisions at once
+    cannot both spend what remains (PostgreSQL; SQLite writes one at a time anyway)."""
+    list(Grant.objects.select_for_update().filter(financial_year=financial_year))
+
+
 def _check_amount(amount: int, *, policy: Policy, child_id: int, besides: int | None) -> None:
-    """Refuse an amount beyond the policy's caps or what remains of the year's grant."""
+    """Refuse an amount beyond the policy's caps or what remains of the year's grant.
+    Call it inside a transaction: it locks the year first."""
+    _lock_year(policy.financial_year)
     most = rules.most_allowed(
         policy.per_term_pence,
         policy.yearly_cap_pence,
@@ -178,9 +186,10 @@ def record_allocation(
                     "threshold grade"
                 )
             overridden = True
-        _check_amount(amount, policy=policy, child_id=pep.child_id, besides=None)
     child = pep.child
     with transaction.atomic():
+        if decision != "withhold":
+            _check_amount(amount, policy=policy, child_id=pep.child_id, besides=None)
         allocation = Allocation.objects.create(
             pep=pep,
             child=child,
@@ -252,8 +261,8 @@ def release_on_regrade(
     amount = allocation.requested_pence if most is None else min(allocation.requested_pence, most)
     if amount <= 0:
         return None
-    _check_amount(amount, policy=policy, child_id=allocation.child_id, besides=allocation.pk)
     with transaction.atomic():
+        _check_amount(amount, policy=policy, child_id=allocation.child_id, besides=allocation.pk)
         changed = Allocation.objects.filter(
             pk=allocation.pk, status=Allocation.Status.WITHHELD, paid_run__isnull=True
         ).update(
@@ -356,13 +365,15 @@ def add_direct_spend(
     if eef_strand not in code_list("eef_toolkit_strands"):
         raise FundingError("Select an EEF Toolkit strand")
     financial_year = financial_year_start(date)
-    remaining = ledger.year_totals(financial_year).remaining_pence
-    if amount_pence > remaining:
-        raise FundingError(
-            f"{rules.pounds(amount_pence)} is more than the {rules.pounds(max(remaining, 0))} "
-            f"that remains of the {financial_year_label(financial_year)} grant"
-        )
     with transaction.atomic():
+        _lock_year(financial_year)
+        remaining = ledger.year_totals(financial_year).remaining_pence
+        if amount_pence > remaining:
+            raise FundingError(
+                f"{rules.pounds(amount_pence)} is more than the "
+                f"{rules.pounds(max(remaining, 0))} that remains of the "
+                f"{financial_year_label(financial_year)} grant"
+            )
         spend = DirectSpend.objects.create(
             child=child,
             financial_year=financial_year,
