@@ -51,6 +51,7 @@ EXPECTED = {
     "peps:item": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:item_remove": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:qa": (STAFF, STAFF),
+    "peps:regrade": (STAFF, STAFF),  # an approved PEP: targets[("peps:regrade", "pep_id")]
     "peps:document": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:blank_document": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:views_sheet": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
@@ -90,6 +91,10 @@ EXPECTED = {
     "funding:remittance_pdf": (FINANCE, FINANCE),
     "funding:remittance_csv": (FINANCE, FINANCE),
     "funding:finance_csv": (FINANCE, FINANCE),
+    # PP+ allocations and a child's PP+ (funding/allocation_views.py).
+    "funding:allocations": (STAFF, STAFF),
+    "funding:child": (STAFF, STAFF),
+    "funding:direct_spend": (FINANCE, FINANCE),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
@@ -195,6 +200,15 @@ def targets(roll):
                 term="autumn",
                 phase="primary",
                 first_grade="Green",
+            ).pk,
+            ("peps:regrade", "pep_id"): Pep.objects.create(
+                child=child,
+                pep_type="primary",
+                academic_year=2025,
+                term="autumn",
+                due_date=date(2025, 12, 12),
+                status="approved",
+                grade="Green",
             ).pk,
             ("exchange:run_errors", "pk"): import_run.pk,
             ("cohort:school", "pk"): school.pk,

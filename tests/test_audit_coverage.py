@@ -77,9 +77,14 @@ SEEN = {
     "peps:submitted": Seen(VIEWED, "peps.Pep", True, f"PEP submitted: {_PEP}"),
     "peps:qa": Seen(VIEWED, "peps.Pep", True, f"PEP quality assurance: {_PEP}"),
     "peps:moderation_grade": Seen(VIEWED, "peps.Pep", True, "PEP moderation: Termly PEP"),
+    "peps:regrade": Seen(VIEWED, "peps.Pep", True, "PEP regrade: Termly PEP, Autumn term"),
     "peps:document": Seen(EXPORTED, "peps.Pep", True, f"PEP downloaded as PDF: {_PEP}"),
     "peps:blank_document": Seen(EXPORTED, "peps.Pep", True, "Blank PEP downloaded as PDF"),
     "peps:views_sheet": Seen(EXPORTED, "peps.Pep", True, "Child's views sheet downloaded"),
+    # PP+: the year's allocations name children; a child's PP+ and its form.
+    "funding:allocations": Seen(VIEWED, "", False, "PP+ allocations "),
+    "funding:child": Seen(VIEWED, "cohort.Child", True, "Child's PP+: allocations"),
+    "funding:direct_spend": Seen(VIEWED, "cohort.Child", True, "Form to add direct PP+"),
     # An import's rejected rows and warnings come from the file and name children.
     "exchange:run": Seen(VIEWED, "exchange.ImportRun", False, "Import "),
     "exchange:run_errors": Seen(EXPORTED, "exchange.ImportRun", False, "Downloaded the rejected"),
@@ -321,6 +326,8 @@ def test_every_change_made_through_the_web_records_its_ip_address(login, persona
     assert login(officer).post(f"{url}qa/", approve).status_code == 302
     pep.refresh_from_db()
     assert pep.status == Pep.Status.APPROVED
+    regrade = {"grade": "Gold", "note": "The targets are SMART", "version": _version(pep)}
+    assert login(officer).post(f"{url}regrade/", regrade).status_code == 302
     sampled = PepModeration.objects.create(
         pep=pep, academic_year=2025, term="autumn", phase="primary", first_grade="Green",
         first_by=officer,
@@ -342,6 +349,7 @@ def test_every_change_made_through_the_web_records_its_ip_address(login, persona
     assert {"PEP submitted", "PEP moderated (second grade)"} <= summaries
     assert any(s.startswith("PEP section saved") for s in summaries)
     assert any(s.startswith("PEP approved") for s in summaries)
+    assert "PEP regraded from Green to Gold: The targets are SMART" in summaries
     assert any("PEP deadline" in s for s in summaries)
     assert [(e.summary, e.ip_address) for e in changes if e.ip_address is None] == []
 

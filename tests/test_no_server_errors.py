@@ -215,6 +215,13 @@ NO_SUCH_IDS = [0, 2**31, 2**63, 10**21]
 WALKERS = (Role.HEAD, Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER, Role.GOVERNOR)
 # The PEP's status for a page, where a draft would show no form.
 PEP_STATUS = {"peps:qa": Pep.Status.SUBMITTED}
+PPPLUS_REQUEST = {
+    "requested": "yes",
+    "targets": ["1"],
+    "buys": "Tuition",
+    "amount": "450.00",
+    "eef_category": "one_to_one",
+}
 # PDF pages take a second each: fewer examples, one role.
 EXAMPLES, PDF_EXAMPLES = 15, 2
 PDFS = {"peps:document", "peps:blank_document", "peps:views_sheet", "funding:remittance_pdf"}
@@ -365,6 +372,8 @@ def test_no_page_gives_a_server_error(client, login, personas, targets, name, gi
         ("actions", {"action": "Coat", "owner": "Carer"}),
     ):
         PepSection.objects.create(pep_id=target["pep_id"], key=key, data=[item])
+    # A PP+ request, so the QA page offers its PP+ decision (approve, reduce, withhold).
+    PepSection.objects.create(pep_id=target["pep_id"], key="ppplus", data=PPPLUS_REQUEST)
     url = _path(name, pattern, target, given_path)
     ids = [
         key for key, converter in pattern.pattern.converters.items() if converter.regex == "[0-9]+"

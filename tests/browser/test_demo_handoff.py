@@ -164,6 +164,9 @@ def test_the_demo_users_hand_a_pep_round_as_shipped(page, demo, settings, assert
         criterion.check()
     page.get_by_label("Approve with a grade").check()
     page.get_by_label("Green").check()
+    # The school asked for PP+: decided with the approval (docs/funding.md)
+    page.get_by_label("Withhold it").check()
+    page.get_by_label("Reason", exact=True).fill("The school funds the tuition this term")
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("PEP approved")).to_be_visible()
 

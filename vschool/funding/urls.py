@@ -1,6 +1,6 @@
 from django.urls import path  # noqa: F401
 
-from vschool.funding import grant_views, run_views
+from vschool.funding import allocation_views, grant_views, run_views
 
 app_name = "funding"
 
@@ -13,6 +13,9 @@ urlpatterns: list = [
     path("budget/", grant_views.budget, name="budget"),
     path("budget/<int:line_id>/", grant_views.budget_line, name="budget_line"),
     # Allocations and direct spending on a child (allocation_views)
+    path("allocations/", allocation_views.allocation_list, name="allocations"),
+    path("children/<int:pk>/", allocation_views.child_funding, name="child"),
+    path("children/<int:pk>/direct/", allocation_views.direct_spend, name="direct_spend"),
     # Payment runs, remittances and the finance export (run_views)
     path("runs/", run_views.runs, name="runs"),
     path("runs/<int:run_id>/", run_views.run, name="run"),

@@ -549,8 +549,18 @@ class QaForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, sections=(), **kwargs):
+    PPPLUS_DECISIONS = [
+        ("approve", "Approve the amount requested"),
+        ("reduce", "Approve a smaller amount"),
+        ("withhold", "Withhold it"),
+    ]
+
+    def __init__(self, *args, sections=(), ppplus=None, may_override=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # The PEP's PP+ request (presenters.PepPresenter.ppplus_request), decided on approval.
+        self.ppplus = ppplus
+        if ppplus is not None:
+            self._add_ppplus_fields(may_override)
         self.criteria = quality.qa_criteria()
         for key, label in self.criteria:
             self.fields[f"criterion_{key}"] = forms.ChoiceField(
@@ -569,6 +579,87 @@ class QaForm(GovukForm):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
+    def _add_ppplus_fields(self, may_override: bool) -> None:
+        self.fields["ppplus_decision"] = forms.ChoiceField(
+            label="PP+ decision",
+            widget=forms.RadioSelect,
+            required=False,
+            choices=self.PPPLUS_DECISIONS,
+        )
+        self.fields["ppplus_amount"] = forms.DecimalField(
+            label="Amount to approve in pounds",
+            required=False,
+            min_value=Decimal("0.01"),
+            max_value=MOST_POUNDS,
+            decimal_places=2,
+            widget=forms.TextInput(
+                attrs={"inputmode": "decimal", "class": "govuk-input govuk-input--width-10"}
+            ),
+            error_messages={
+                "invalid": "Amount to approve must be a number in pounds, like 450 or 450.50",
+                "min_value": "Amount to approve must be more than £0",
+                "max_value": f"Amount to approve must be £{MOST_POUNDS:,} or less",
+                "max_decimal_places": "Amount to approve must be in pounds and pence, like 450.50",
+                "max_digits": f"Amount to approve must be £{MOST_POUNDS:,} or less",
+            },
+        )
+        self.fields["ppplus_amount"].prefix = "£"
+        self.fields["ppplus_amount"].help_text = "Only to approve a smaller amount"
+        self.fields["ppplus_reason"] = forms.CharField(
+            label="Reason",
+            required=False,
+            max_length=2000,
+            help_text="Needed to approve a smaller amount or to withhold the PP+. Left blank "
+            "for a PEP graded below the threshold, it says so",
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        if may_override:
+            self.fields["ppplus_override"] = forms.CharField(
+                label="Reason for approving below the threshold grade",
+                required=False,
+                max_length=2000,
+                help_text="Only for a PEP graded below the threshold: PP+ is then approved "
+                "only with your reason",
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def ppplus_fields(self):
+        names = ("ppplus_decision", "ppplus_amount", "ppplus_reason", "ppplus_override")
+        return {name: self[name] for name in names if name in self.fields}
+
+    @property
+    def ppplus_decision(self) -> dict | None:
+        """The PP+ decision as services.pep_transition passes it on; None without a request."""
+        if self.ppplus is None:
+            return None
+        data = self.cleaned_data
+        decision = data.get("ppplus_decision")
+        return {
+            "decision": decision,
+            "amount": data.get("ppplus_amount") if decision == "reduce" else None,
+            "reason": (data.get("ppplus_reason") or "").strip(),
+            "override_reason": (data.get("ppplus_override") or "").strip(),
+        }
+
+    def _clean_ppplus(self, data: dict) -> None:
+        decision = data.get("ppplus_decision")
+        if not decision:
+            self.add_error(
+                "ppplus_decision", "Select whether to approve, reduce or withhold the PP+"
+            )
+        if decision == "reduce":
+            amount = data.get("ppplus_amount")
+            requested = _cost({"cost": self.ppplus.get("amount")})
+            if amount is None and "ppplus_amount" not in self.errors:
+                self.add_error("ppplus_amount", "Enter the amount to approve in pounds")
+            elif amount is not None and requested and amount >= requested:
+                self.add_error(
+                    "ppplus_amount",
+                    f"Amount to approve must be less than the £{requested:,.2f} requested",
+                )
+            if not (data.get("ppplus_reason") or "").strip():
+                self.add_error("ppplus_reason", "Enter the reason for approving a smaller amount")
+
     def criterion_fields(self):
         return [self[f"criterion_{key}"] for key, _ in self.criteria]
 
@@ -586,6 +677,8 @@ class QaForm(GovukForm):
                         f"criterion_{key}",
                         f"Select whether “{label}” is met, partly met or not met",
                     )
+            if self.ppplus is not None:
+                self._clean_ppplus(data)
         if data.get("decision") == "return":
             if not data.get("note", "").strip():
                 self.add_error("note", "Enter the reason for returning the PEP")
@@ -615,3 +708,21 @@ class QaForm(GovukForm):
                 if data.get(f"comment_{key}", "").strip()
             },
         }
+
+
+class RegradeForm(GovukForm):
+    """A new grade for an approved PEP, with the reason (the Virtual School's)."""
+
+    grade = forms.ChoiceField(
+        label="New grade",
+        widget=forms.RadioSelect,
+        choices=[(g, g) for g in settings.VSCHOOL_PEP_GRADES],
+        error_messages={"required": "Select the new grade"},
+    )
+    note = forms.CharField(
+        label="Reason for regrading",
+        max_length=2000,
+        help_text="Kept in the PEP's history",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for regrading the PEP"},
+    )

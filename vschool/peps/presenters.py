@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.formats import date_format
 
 from vschool.calendar.rules import academic_year_start, nc_year_label
+from vschool.codes import label as code_label
 from vschool.cohort.fields import FOR_SCHOOLS
 from vschool.cohort.rules import year_group
 from vschool.cohort.selectors import episode_shown
@@ -30,7 +31,7 @@ from vschool.peps.work_queue import whose_turn
 from vschool.peps.workflow import EDITABLE, Part, actions_for
 
 # Moves made on the QA page, or on the check answers page, rather than by a task list button.
-_QA_ACTIONS = {"approve", "return"}
+_QA_ACTIONS = {"approve", "return", "regrade"}
 _SUBMIT_ACTIONS = {"submit", "resubmit"}
 _DONE = (Pep.Status.SUBMITTED, Pep.Status.APPROVED, Pep.Status.LOCKED)
 _GREY, _BLUE, _RED, _YELLOW = (
@@ -297,6 +298,32 @@ class PepPresenter:
     @property
     def may_qa(self) -> bool:
         return Part.VIRTUAL_SCHOOL in self.parts and self.pep.status == Pep.Status.SUBMITTED
+
+    @property
+    def may_regrade(self) -> bool:
+        return Part.VIRTUAL_SCHOOL in self.parts and self.pep.status == Pep.Status.APPROVED
+
+    @cached_property
+    def ppplus_request(self) -> dict | None:
+        """The PP+ the school requested in this PEP, as the QA page sums it up; None when
+        the PP+ section asks for none."""
+        row = self.rows.get("ppplus")
+        data = row.data if row is not None and isinstance(row.data, dict) else {}
+        if data.get("requested") != "yes":
+            return None
+        targets = {str(n): t for n, t in enumerate(self.targets, start=1)}
+        chosen = [str(n) for n in data.get("targets") or []]
+        return {
+            "amount": data.get("amount") or "",
+            "buys": data.get("buys") or "",
+            "provider": data.get("provider") or "",
+            "eef": code_label("eef_toolkit_strands", data.get("eef_category")),
+            "targets": [
+                f"Target {n}: {targets[n].get('area') or targets[n].get('target', '')}"
+                for n in chosen
+                if n in targets
+            ],
+        }
 
     @property
     def who_edits(self) -> str:

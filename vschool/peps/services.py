@@ -26,6 +26,7 @@ from vschool.peps.sections import (
     resubmitters,
 )
 from vschool.peps.selectors import pep_due_now, pep_schedule
+from vschool.peps.signals import pep_graded
 from vschool.peps.workflow import EDITABLE, TRANSITIONS, Part, parts_for
 
 
@@ -85,13 +86,16 @@ def pep_transition(
     grade: str = "",
     today: date | None = None,
     review: dict | None = None,
+    ppplus: dict | None = None,
     request: HttpRequest | None = None,
 ) -> Pep:
     """Make one workflow move, if `user` may and nobody changed the PEP since `version`.
 
     Writes the status row, the QA review when one is given (criteria and section
     comments, on approve or return) and the audit entry (from the `request`'s address),
-    then e-mails whoever acts next.
+    then e-mails whoever acts next. Approving or regrading sends signals.pep_graded in the
+    same transaction, with `ppplus` (the QA page's PP+ decision): a receiver that raises
+    PepError undoes the move, and the PEP is read again as it was.
     """
     move = TRANSITIONS.get(action)
     if move is None or pep.status != move.source:
@@ -137,38 +141,68 @@ def pep_transition(
         if grade not in settings.VSCHOOL_PEP_GRADES:
             raise PepError("Select a grade to approve the PEP")
         changes.update(grade=grade, completed_date=today or date.today())
-    with transaction.atomic():
-        if not Pep.objects.filter(pk=pep.pk, version=version, status=move.source).update(**changes):
-            raise StaleVersion(
-                "Someone else changed this PEP since you opened it. Check it and try again."
+    previous_grade = pep.grade
+    if action == "regrade":
+        if grade not in settings.VSCHOOL_PEP_GRADES:
+            raise PepError("Select the new grade")
+        if grade == pep.grade:
+            raise PepError(f"The PEP is already graded {grade}: select a different grade")
+        if not note.strip():
+            raise PepError("Enter the reason for regrading the PEP")
+        changes["grade"] = grade
+        summary = f"PEP regraded from {previous_grade or 'no grade'} to {grade}"
+    try:
+        with transaction.atomic():
+            if not Pep.objects.filter(pk=pep.pk, version=version, status=move.source).update(
+                **changes
+            ):
+                raise StaleVersion(
+                    "Someone else changed this PEP since you opened it. Check it and try again."
+                )
+            pep.refresh_from_db()
+            if sending:
+                PepSection.objects.filter(pep=pep, returned=True).update(returned=False)
+            for key in reopen:  # reopened for whoever answers for it
+                PepSection.objects.get_or_create(pep=pep, key=key)
+            PepSection.objects.filter(pep=pep, key__in=reopen).update(
+                returned=True, completed=False, not_available=""
             )
-        pep.refresh_from_db()
-        if sending:
-            PepSection.objects.filter(pep=pep, returned=True).update(returned=False)
-        for key in reopen:  # reopened for whoever answers for it
-            PepSection.objects.get_or_create(pep=pep, key=key)
-        PepSection.objects.filter(pep=pep, key__in=reopen).update(
-            returned=True, completed=False, not_available=""
-        )
-        PepStatusChange.objects.create(pep=pep, status=pep.status, by=user, note=note)
-        if review is not None and action in ("approve", "return"):
-            criteria = review.get("criteria", {})
-            PepReview.objects.create(
-                pep=pep,
-                by=user,
-                decision=action,
-                criteria=criteria,
-                comments=review.get("comments", {}),
-                grade=grade,
-                suggested_grade=quality.suggested_grade(criteria),
+            PepStatusChange.objects.create(pep=pep, status=pep.status, by=user, note=note)
+            if review is not None and action in ("approve", "return"):
+                criteria = review.get("criteria", {})
+                PepReview.objects.create(
+                    pep=pep,
+                    by=user,
+                    decision=action,
+                    criteria=criteria,
+                    comments=review.get("comments", {}),
+                    grade=grade,
+                    suggested_grade=quality.suggested_grade(criteria),
+                )
+            if action == "regrade":
+                PepReview.objects.create(pep=pep, by=user, decision=action, grade=grade)
+            audit_record(
+                user=user,
+                action=AuditEntry.Action.CHANGED,
+                obj=pep,
+                summary=summary
+                + (f": {note.strip()}" if action == "regrade" else f" ({grade})" if grade else ""),
+                request=request,
             )
-        audit_record(
-            user=user,
-            action=AuditEntry.Action.CHANGED,
-            obj=pep,
-            summary=summary + (f" ({grade})" if grade else ""),
-            request=request,
-        )
+            if action in ("approve", "regrade"):
+                pep_graded.send(
+                    sender=Pep,
+                    pep=pep,
+                    grade=grade,
+                    previous_grade=previous_grade,
+                    user=user,
+                    ppplus=ppplus,
+                    request=request,
+                    regrade=action == "regrade",
+                )
+    except PepError:
+        pep.refresh_from_db()  # a receiver refused after the update: as it was
+        raise
     if notify:
         _notify(pep, notify, move.summary, mailed, by=user)
     return pep

@@ -18,6 +18,7 @@ urlpatterns = [
     path("children/<int:pk>/peps/start/", views.pep_start, name="start"),
     path("children/<int:pk>/peps/<int:pep_id>/", views.pep_detail, name="detail"),
     path("children/<int:pk>/peps/<int:pep_id>/qa/", views.pep_qa, name="qa"),
+    path("children/<int:pk>/peps/<int:pep_id>/regrade/", views.pep_regrade, name="regrade"),
     path("children/<int:pk>/peps/<int:pep_id>/check/", views.pep_check, name="check"),
     path("children/<int:pk>/peps/<int:pep_id>/submitted/", views.pep_submitted, name="submitted"),
     path("children/<int:pk>/peps/<int:pep_id>/pdf/", document_views.pep_document, name="document"),

@@ -20,7 +20,7 @@ from vschool.cohort.views import child_page
 from vschool.kit.pagination import page_extent, pagination
 from vschool.kit.params import int_param
 from vschool.peps import quality, services, work_queue
-from vschool.peps.forms import MOST_ITEMS, CheckForm, CompletedForm, QaForm
+from vschool.peps.forms import MOST_ITEMS, CheckForm, CompletedForm, QaForm, RegradeForm
 from vschool.peps.models import Pep
 from vschool.peps.presenters import PepPresenter, formset_data, item_data, section_initial
 from vschool.peps.rules import PEP_TYPE_LABELS, TARGET_RULES
@@ -33,6 +33,7 @@ from vschool.peps.selectors import (
     previous_review,
     section_as_saved,
 )
+from vschool.peps.signals import ppplus_notes
 from vschool.peps.workflow import EDITABLE, TRANSITIONS, Part, parts_for
 
 
@@ -595,11 +596,13 @@ def pep_submitted(request, pk: int, pep_id: int):
 
 
 def pep_qa(request, pk: int, pep_id: int):
-    """The Virtual School's QA: criteria, section comments, then approve or return."""
+    """The Virtual School's QA: criteria, section comments, then approve or return; with
+    the PEP's PP+ request decided on approval."""
     if not request.user.is_virtual_school_staff:
         raise Http404
     child = get_child_for_user(request.user, pk)
     pep = pep_for_child(child, pep_id)
+    presented = PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate())
     # "Update the suggested grade" (or its htmx twin, on each judgement) shows the page
     # again with the answers given so far, saving nothing and judging nothing wrong.
     suggesting = request.method == "POST" and "suggest" in request.POST
@@ -607,10 +610,15 @@ def pep_qa(request, pk: int, pep_id: int):
         (key, spec.title, f"A return tells the {parts_label(spec.turn, ' and ')}")
         for key, spec in SECTIONS.items()
     ]
+    asks = {
+        "sections": sections,
+        "ppplus": presented.ppplus_request,
+        "may_override": request.user.may_set_funding_policy,
+    }
     if suggesting:
-        form = QaForm(initial=request.POST.dict(), sections=sections)
+        form = QaForm(initial=request.POST.dict(), **asks)
     else:
-        form = QaForm(request.POST if request.method == "POST" else None, sections=sections)
+        form = QaForm(request.POST if request.method == "POST" else None, **asks)
     judged = {
         key: request.POST.get(f"criterion_{key}", "") for key, _label in quality.qa_criteria()
     }
@@ -628,6 +636,7 @@ def pep_qa(request, pk: int, pep_id: int):
                 grade=form.cleaned_data["grade"] if decision == "approve" else "",
                 today=timezone.localdate(),
                 review=form.review,
+                ppplus=form.ppplus_decision if decision == "approve" else None,
                 request=request,
             )
         except services.PepError as error:
@@ -648,12 +657,46 @@ def pep_qa(request, pk: int, pep_id: int):
             "child": child,
             "form": form,
             "previous": previous_review(pep),
-            "pep": PepPresenter(pep, {Part.VIRTUAL_SCHOOL}, timezone.localdate()),
+            "pep": presented,
             "suggested": quality.suggested_grade(judged),
             "judged": len(judged),
             "criteria_count": len(form.criteria),
             "last_approved": previous_approved(pep),
+            "ppplus_notes": ppplus_notes(pep) if form.ppplus is not None else [],
         },
+    )
+
+
+def pep_regrade(request, pk: int, pep_id: int):
+    """A new grade for an approved PEP, with the reason: Virtual School staff only."""
+    if not request.user.is_virtual_school_staff:
+        raise Http404
+    child = get_child_for_user(request.user, pk)
+    pep = pep_for_child(child, pep_id)
+    if pep.status != Pep.Status.APPROVED:
+        raise Http404
+    form = RegradeForm(request.POST or None, initial={"grade": pep.grade})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pep_transition(
+                pep=pep,
+                user=request.user,
+                action="regrade",
+                version=_version(request),
+                note=form.cleaned_data["note"],
+                grade=form.cleaned_data["grade"],
+                request=request,
+            )
+        except services.PepError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"PEP regraded to {pep.grade}")
+            return redirect("peps:detail", pk, pep.pk)
+    shows(request, f"PEP regrade: {pep.label}", obj=pep)
+    return render(
+        request,
+        "peps/pep_regrade.html",
+        {"child": child, "pep": pep, "form": form, "ppplus_notes": ppplus_notes(pep)},
     )
 
 

@@ -79,6 +79,8 @@ TRANSITIONS = {
             _DT_SW,
         ),
         Transition("lock", Status.APPROVED, Status.LOCKED, _VS, "Lock PEP", "PEP locked"),
+        # A new grade for an approved PEP, with the reason (its own page: views.pep_regrade).
+        Transition("regrade", Status.APPROVED, Status.APPROVED, _VS, "Regrade", "PEP regraded"),
     ]
 }
 
