@@ -13,7 +13,6 @@ Every amount is whole pence (funding.rules.pence), and every date is worked out 
 `today`, so the same seed on the same day gives the same ledger.
 """
 
-import importlib.util
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,6 +26,18 @@ from vschool.calendar.rules import financial_year_bounds, financial_year_label, 
 from vschool.codes import code_list
 from vschool.cohort.models import Child, SchoolPlacement
 from vschool.demo.draw import day_between
+from vschool.funding.allocations import (
+    Decision,
+    check_amount,
+    chosen_targets,
+    decide,
+    policy_for,
+    record_allocation,
+    release_on_regrade,
+    strand,
+)
+from vschool.funding.errors import FundingError
+from vschool.funding.ledger import year_totals
 from vschool.funding.models import (
     Adjustment,
     Allocation,
@@ -43,10 +54,9 @@ from vschool.funding.querysets import eligible_children
 from vschool.funding.rules import (
     financial_year_of_term,
     meets_threshold,
-    most_allowed,
     pence,
-    pounds,
 )
+from vschool.funding.runs import add_adjustment, build_run, cancel_run, confirm_run
 from vschool.peps.models import Pep, PepSection
 
 _BATCH = 1000
@@ -313,17 +323,8 @@ def build_funding(rng: random.Random, users: dict[str, User], today: date) -> Fu
         summary.budget_lines += lines
         summary.spends += spends
         summary.direct_spends += _direct_spends(rng, financial_year, today, data)
-    if services_ready():
-        demo_allocations_and_runs(rng, users, today, summary)
+    demo_allocations_and_runs(rng, users, today, summary)
     return summary
-
-
-def services_ready() -> bool:
-    """Are the allocation and payment-run services installed (issue #12's later parts)?"""
-    return all(
-        importlib.util.find_spec(name) is not None
-        for name in ("vschool.funding.allocations", "vschool.funding.runs")
-    )
 
 
 # --- PEP allocations and payment runs, through the services -----------------------------------
@@ -445,33 +446,30 @@ def _bulk_allocations(
     schools: dict[int, int | None],
     head: User,
 ) -> list[Allocation]:
-    """Save decisions in bulk as record_allocation would store them, checking the policy's
-    caps and what remains of the grant as it does (a decision it would refuse is withheld,
-    as demo_allocations_and_runs does with the service's refusals)."""
+    """Save decisions in bulk as record_allocation would: the same decide() and
+    check_amount(), against the caps and the grant kept in memory (a decision they refuse
+    is withheld, as demo_allocations_and_runs does with the service's refusals)."""
     rows = []
     for pep, decision in decided:
         requested = _requested_pence(pep) or 0
         section = _section(pep, "ppplus") or {}
         year = financial_year_of_term(pep.academic_year, pep.term)
-        amount, status = decision.get("amount_pence", requested), Allocation.Status.APPROVED
-        reason = decision.get("reason", "")
-        most = most_allowed(
-            policy.per_term_pence,
-            policy.yearly_cap_pence,
-            ledger.given.get((pep.child_id, year), 0),
-        )
-        if decision["decision"] == "withhold":
-            amount, status = 0, Allocation.Status.WITHHELD
-        elif not 0 < amount <= requested:
-            amount, status = 0, Allocation.Status.WITHHELD
-            reason = "Not approved: the reduced amount is not below the request."
-        elif most is not None and amount > most:
-            amount, status = 0, Allocation.Status.WITHHELD
-            reason = f"Not approved: the policy allows {pounds(most)} more for the child this year."
-        elif amount > ledger.remaining.get(year, 0):
-            amount, status = 0, Allocation.Status.WITHHELD
-            reason = "Not approved: more than what remains of the grant."
-        targets = {str(n): t for n, t in enumerate(_section(pep, "targets") or [], start=1)}
+        try:
+            outcome = decide(
+                requested=requested,
+                threshold=policy.threshold_grade,
+                may_override=head.may_set_funding_policy,
+                **decision,
+            )
+            if outcome.amount_pence:
+                check_amount(
+                    outcome.amount_pence,
+                    policy=policy,
+                    given=ledger.given.get((pep.child_id, year), 0),
+                    remaining=ledger.remaining.get(year, 0),
+                )
+        except FundingError as error:
+            outcome = Decision(Allocation.Status.WITHHELD, 0, f"Not approved: {error}", False, "")
         row = Allocation(
             pep=pep,
             child=pep.child,
@@ -480,23 +478,15 @@ def _bulk_allocations(
             academic_year=pep.academic_year,
             term=pep.term,
             requested_pence=requested,
-            amount_pence=amount,
-            status=status,
-            reason=reason,
-            withheld_for_grade=decision["decision"] == "withhold",
-            override_reason=decision.get("override_reason", "") if amount else "",
-            eef_strand=section.get("eef_category") or "other",
+            amount_pence=outcome.amount_pence,
+            status=outcome.status,
+            reason=outcome.reason,
+            withheld_for_grade=outcome.withheld_for_grade,
+            override_reason=outcome.override_reason,
+            eef_strand=strand(section.get("eef_category")),
             buys=section.get("buys", ""),
             provider=section.get("provider", ""),
-            targets=[
-                {
-                    "n": int(n),
-                    "area": targets[n].get("area", ""),
-                    "target": targets[n].get("target", ""),
-                }
-                for n in section.get("targets", [])
-                if n in targets
-            ],
+            targets=chosen_targets(section, _section(pep, "targets")),
             decided_by_id=pep.child.education_officer_id or head.pk,
         )
         ledger.add(row)
@@ -519,23 +509,13 @@ def demo_allocations_and_runs(
     run confirmed, the second term's first built and cancelled, an adjustment after the
     first confirmed run recovering £50 through the next, the latest term's left a draft.
     """
-    # Imported here: not in this branch until the lead merges the services.
-    from vschool.funding.allocations import (
-        policy_for,
-        record_allocation,
-        release_on_regrade,
-    )
-    from vschool.funding.errors import FundingError
-    from vschool.funding.ledger import year_totals
-    from vschool.funding.runs import (
-        add_adjustment,
-        build_run,
-        cancel_run,
-        confirm_run,
-    )
-
     head, data = users["head"], users["data"]
-    peps = _requested_peps()
+    # The PEPs of the terms the demo's grants pay for.
+    peps = [
+        pep
+        for pep in _requested_peps()
+        if financial_year_of_term(pep.academic_year, pep.term) in summary.years
+    ]
     schools = _schools_when_approved(peps)
     by_term: dict[tuple[int, str], list[Pep]] = {}
     for pep in peps:
@@ -577,7 +557,7 @@ def demo_allocations_and_runs(
             allocations.append(allocation)
         summary.allocations += len(allocations)
         if not released and n >= 1:
-            if freed := _release_one(allocations, policy.threshold_grade, head, release_on_regrade):
+            if freed := _release_one(allocations, policy.threshold_grade, head):
                 ledger.add(freed)
                 released = True
         try:
@@ -595,13 +575,11 @@ def demo_allocations_and_runs(
         confirm_run(run, user=data)
         runs["confirmed"] = runs.get("confirmed", 0) + 1
         if not adjusted:
-            adjusted = _adjust_one(allocations, data, add_adjustment)
+            adjusted = _adjust_one(allocations, data)
     summary.runs = runs
 
 
-def _release_one(
-    allocations: list[Allocation], threshold: str, head: User, release_on_regrade
-) -> Allocation | None:
+def _release_one(allocations: list[Allocation], threshold: str, head: User) -> Allocation | None:
     """Regrade one withheld-for-grade PEP to the threshold, which releases its funding."""
     withheld = next((a for a in allocations if a.withheld_for_grade), None)
     if withheld is None:
@@ -611,7 +589,7 @@ def _release_one(
     return release_on_regrade(pep, user=head, grade=threshold)
 
 
-def _adjust_one(allocations: list[Allocation], data: User, add_adjustment) -> bool:
+def _adjust_one(allocations: list[Allocation], data: User) -> bool:
     """Recover £50 from one paid allocation's school: the next run takes it back."""
     paid = next((a for a in allocations if a.amount_pence >= pence(100) and a.school_id), None)
     if paid is None:

@@ -7,6 +7,7 @@ a FundingError into the PepError that refuses the move, so nothing is half-writt
 Reads for the allocation pages are here too, beside the writes they mirror.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -51,7 +52,12 @@ def _requested_pence(section: dict) -> int:
 def _chosen_targets(pep: Pep, section: dict) -> list[dict]:
     """The PEP's targets that the request serves, as [{"n": 1, "area": .., "target": ..}]."""
     row = PepSection.objects.filter(pep=pep, key="targets").first()
-    targets = row.data if row is not None and isinstance(row.data, list) else []
+    return chosen_targets(section, row.data if row is not None else None)
+
+
+def chosen_targets(section: dict, targets) -> list[dict]:
+    """The targets (a targets section's data) that a PP+ section's numbers choose."""
+    targets = targets if isinstance(targets, list) else []
     chosen = []
     for value in section.get("targets") or []:
         try:
@@ -66,7 +72,8 @@ def _chosen_targets(pep: Pep, section: dict) -> list[dict]:
     return chosen
 
 
-def _strand(code) -> str:
+def strand(code) -> str:
+    """The EEF strand a request names, or \"other\" when it is not on the list."""
     return code if code in code_list("eef_toolkit_strands") else "other"
 
 
@@ -90,23 +97,95 @@ def _check_amount(amount: int, *, policy: Policy, child_id: int, besides: int | 
     """Refuse an amount beyond the policy's caps or what remains of the year's grant.
     Call it inside a transaction: it locks the year first."""
     _lock_year(policy.financial_year)
-    most = rules.most_allowed(
-        policy.per_term_pence,
-        policy.yearly_cap_pence,
-        given_this_year(child_id, policy.financial_year, besides=besides),
+    check_amount(
+        amount,
+        policy=policy,
+        given=given_this_year(child_id, policy.financial_year, besides=besides),
+        remaining=ledger.year_totals(policy.financial_year).remaining_pence,
     )
+
+
+def check_amount(amount: int, *, policy: Policy, given: int, remaining: int) -> None:
+    """Raise FundingError when `amount` passes the policy's caps for a child already
+    `given` so much in the year, or the `remaining` grant."""
+    most = rules.most_allowed(policy.per_term_pence, policy.yearly_cap_pence, given)
     if most is not None and amount > most:
         raise FundingError(
             f"{rules.pounds(amount)} is more than the most the "
             f"{financial_year_label(policy.financial_year)} policy allows for this PEP, "
             f"{rules.pounds(most)}: approve a smaller amount"
         )
-    remaining = ledger.year_totals(policy.financial_year).remaining_pence
     if amount > remaining:
         raise FundingError(
             f"{rules.pounds(amount)} is more than the {rules.pounds(max(remaining, 0))} that "
             f"remains of the {financial_year_label(policy.financial_year)} grant"
         )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a decision on a PP+ request stores: decide() works it out."""
+
+    status: str
+    amount_pence: int
+    reason: str
+    withheld_for_grade: bool
+    override_reason: str  # kept only when the approval needed it
+
+
+def decide(
+    *,
+    decision: str,
+    requested: int,
+    grade: str,
+    threshold: str,
+    may_override: bool,
+    amount_pence: int | None = None,
+    reason: str = "",
+    override_reason: str = "",
+) -> Decision:
+    """The Virtual School's decision on a request of `requested` pence for a PEP graded
+    `grade`, before the amount is checked against the caps and the grant (check_amount).
+
+    "approve" gives the amount requested; "reduce" a smaller amount, with a reason;
+    "withhold" nothing, with a reason (for a PEP graded below the threshold it defaults to
+    saying so, and the allocation is released if the PEP is regraded at or above it).
+    Approving (or reducing) below the threshold needs an override reason from someone who
+    `may_override`. Raises FundingError otherwise.
+    """
+    if decision not in DECISIONS:
+        raise FundingError("Select whether to approve, reduce or withhold the PP+")
+    meets = rules.meets_threshold(grade, threshold)
+    reason, override_reason = reason.strip(), override_reason.strip()
+    if decision == "withhold":
+        if not reason and meets:
+            raise FundingError("Enter the reason for withholding the PP+")
+        below = f"PEP graded {grade}, below the threshold {threshold}"
+        return Decision(Allocation.Status.WITHHELD, 0, reason or below, not meets, "")
+    if decision == "reduce":
+        if amount_pence is None or amount_pence <= 0:
+            raise FundingError("Enter the amount to approve, more than £0")
+        if amount_pence >= requested:
+            raise FundingError(
+                f"The amount to approve must be less than the {rules.pounds(requested)} requested"
+            )
+        if not reason:
+            raise FundingError("Enter the reason for approving a smaller amount")
+        amount = amount_pence
+    else:
+        amount, reason = requested, ""
+    if meets:
+        return Decision(Allocation.Status.APPROVED, amount, reason, False, "")
+    if not override_reason:
+        raise FundingError(
+            f"The PEP is graded {grade}, below the threshold grade {threshold}: "
+            "withhold the PP+, or ask the Virtual School head to approve it with a reason"
+        )
+    if not may_override:
+        raise FundingError(
+            "Only the Virtual School head or deputy can approve PP+ below the threshold grade"
+        )
+    return Decision(Allocation.Status.APPROVED, amount, reason, False, override_reason)
 
 
 def record_allocation(
@@ -139,45 +218,20 @@ def record_allocation(
     requested = _requested_pence(section)
     financial_year = rules.financial_year_of_term(pep.academic_year, pep.term)
     policy = policy_for(financial_year)
-    threshold = policy.threshold_grade
-    meets = rules.meets_threshold(grade, threshold)
-    reason, override_reason = reason.strip(), override_reason.strip()
-    below = f"PEP graded {grade}, below the threshold {threshold}"
-    overridden = False
-    if decision == "withhold":
-        if not reason and meets:
-            raise FundingError("Enter the reason for withholding the PP+")
-        amount, reason = 0, reason or below
-    else:
-        if decision == "reduce":
-            if amount_pence is None or amount_pence <= 0:
-                raise FundingError("Enter the amount to approve, more than £0")
-            if amount_pence >= requested:
-                raise FundingError(
-                    f"The amount to approve must be less than the {rules.pounds(requested)} "
-                    "requested"
-                )
-            if not reason:
-                raise FundingError("Enter the reason for approving a smaller amount")
-            amount = amount_pence
-        else:
-            amount, reason = requested, ""
-        if not meets:
-            if not override_reason:
-                raise FundingError(
-                    f"The PEP is graded {grade}, below the threshold grade {threshold}: "
-                    "withhold the PP+, or ask the Virtual School head to approve it with a "
-                    "reason"
-                )
-            if not user.may_set_funding_policy:
-                raise FundingError(
-                    "Only the Virtual School head or deputy can approve PP+ below the "
-                    "threshold grade"
-                )
-            overridden = True
+    decided = decide(
+        decision=decision,
+        requested=requested,
+        grade=grade,
+        threshold=policy.threshold_grade,
+        may_override=user.may_set_funding_policy,
+        amount_pence=amount_pence,
+        reason=reason,
+        override_reason=override_reason,
+    )
+    amount, reason = decided.amount_pence, decided.reason
     child = pep.child
     with transaction.atomic():
-        if decision != "withhold":
+        if amount:
             _check_amount(amount, policy=policy, child_id=pep.child_id, besides=None)
         allocation = Allocation.objects.create(
             pep=pep,
@@ -188,13 +242,11 @@ def record_allocation(
             term=pep.term,
             requested_pence=requested,
             amount_pence=amount,
-            status=Allocation.Status.WITHHELD
-            if decision == "withhold"
-            else Allocation.Status.APPROVED,
+            status=decided.status,
             reason=reason,
-            withheld_for_grade=decision == "withhold" and not meets,
-            override_reason=override_reason if overridden else "",
-            eef_strand=_strand(section.get("eef_category")),
+            withheld_for_grade=decided.withheld_for_grade,
+            override_reason=decided.override_reason,
+            eef_strand=strand(section.get("eef_category")),
             buys=str(section.get("buys") or ""),
             provider=str(section.get("provider") or "")[:200],
             targets=_chosen_targets(pep, section),
@@ -210,12 +262,12 @@ def record_allocation(
         else:
             summary = f"PP+ approved {rules.pounds(amount)} for {pep.term_label}"
         _audit(user, AuditEntry.Action.CREATED, allocation, summary, request)
-        if overridden:
+        if decided.override_reason:
             _audit(
                 user,
                 AuditEntry.Action.CHANGED,
                 allocation,
-                f"PP+ approved below the threshold by override: {override_reason}",
+                f"PP+ approved below the threshold by override: {decided.override_reason}",
                 request,
             )
     return allocation

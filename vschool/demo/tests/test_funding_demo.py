@@ -1,5 +1,5 @@
-"""The demo's year of PP+: grants, policy, budget and spending, direct support, and (once
-the services are merged) PEP allocations and payment runs in every status."""
+"""The demo's year of PP+: grants, policy, budget and spending, direct support, and
+PEP allocations and payment runs in every status."""
 
 from datetime import date
 
@@ -121,8 +121,6 @@ def test_a_year_with_no_published_rate_plans_with_the_latest_one():
 
 @pytest.mark.django_db
 def test_allocations_and_payment_runs_through_the_services():
-    pytest.importorskip("vschool.funding.runs")
-    pytest.importorskip("vschool.funding.allocations")
     summary = build_demo(children=300, seed=1, today=TODAY)
     assert summary.funding and summary.funding.allocations == Allocation.objects.count() > 0
 
