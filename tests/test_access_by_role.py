@@ -74,6 +74,9 @@ EXPECTED = {
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:outstanding_peps": (STAFF, STAFF),
     "reports:care_year": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    "funding:dashboard": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    "funding:dashboard_csv": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    "funding:impact": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}

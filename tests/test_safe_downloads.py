@@ -53,6 +53,7 @@ DOWNLOADS = {
     "reports:peps": Role.HEAD,
     "reports:outstanding_peps": Role.HEAD,
     "reports:care_year": Role.HEAD,
+    "funding:dashboard_csv": Role.HEAD,
 }
 
 
@@ -284,6 +285,7 @@ REQUESTS = [
         {"year": "2025-26", "term": "spring", "format": "csv", "list": "initial"},
     ),
     ("reports:care_year", {"year": "2025-26", "format": "csv"}),
+    ("funding:dashboard_csv", {"year": "2025-26"}),
 ]
 
 
