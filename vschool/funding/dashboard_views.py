@@ -135,7 +135,7 @@ def impact(request):
             ],
             "year_error": year_error,
             "suppress_below": below,
-            "footnote": figures.footnote(below) if below else "",
+            "footnote": outcomes.footnote(below) if below else "",
         },
     )
 

@@ -54,6 +54,14 @@ def outcome_of(target: dict, reviewed: list[dict] | None) -> str:
     return outcome if outcome in OUTCOMES else NOT_REVIEWED
 
 
+def footnote(below: int) -> str:
+    """What "x" means on a governor's impact report."""
+    return (
+        f"x: fewer than {below}, hidden to protect children's identities, with the row's "
+        "total of targets that would reveal it. 0 is shown."
+    )
+
+
 @dataclass
 class StrandImpact:
     code: str
