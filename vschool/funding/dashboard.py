@@ -15,7 +15,20 @@ from datetime import date
 from decimal import Decimal
 from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 
 from vschool.calendar.rules import (
     NC_YEARS,
@@ -171,61 +184,73 @@ def _spent_in(academic_year: int) -> Q:
     return Q(date__range=academic_year_bounds(academic_year))
 
 
+def _phase_case(when_in: list[tuple[Q, int]], prefix: str = "") -> Case:
+    """The phase (a _PHASES value) of a row's child: for each (condition, academic year),
+    rows meeting the condition take the phase of the child's year group in that academic
+    year; any other row is OTHER."""
+    whens = [
+        When(condition & _in_phase(years, ay, prefix), then=Value(value))
+        for condition, ay in when_in
+        for value, _, years in _PHASES
+        if years is not None
+    ]
+    return Case(*whens, default=Value(OTHER), output_field=CharField())
+
+
 def by_phase(financial_year: int) -> list[PhaseRow]:
-    """Children funded, money and the average per child in each phase (three queries).
+    """Children funded, money and the average per child in each phase (three grouped
+    queries, each a handful of rows whatever the number of children).
 
     A child's phase is the one of their year group (calendar.rules.phase, the school's
     teaching out of their age group included) in the academic year of the allocation's
     term or the direct spend's date; a child funded in two phases counts in both. Every
-    approved allocation and direct spend is in exactly one row, so the rows' money adds up
-    to the year's PEP allocations and direct support.
+    approved allocation and direct spend is in exactly one row ("Other ages" takes those in
+    no phase), so the rows' money adds up to the year's PEP allocations and direct support.
     """
     allocations, spends = funded_allocations(financial_year), direct_spends(financial_year)
     years = _academic_years(financial_year)
-
-    def alloc_q(phase_years: list[int] | None) -> Q:
-        return _any(Q(academic_year=ay) & _in_phase(phase_years, ay, "child__") for ay in years)
-
-    def spend_q(phase_years: list[int] | None) -> Q:
-        return _any(_spent_in(ay) & _in_phase(phase_years, ay, "child__") for ay in years)
-
-    def child_q(phase_years: list[int] | None) -> Q:
-        return _any(
-            _in_phase(phase_years, ay)
-            & (
-                Exists(allocations.filter(child=OuterRef("pk"), academic_year=ay))
-                | Exists(spends.filter(_spent_in(ay), child=OuterRef("pk")))
-            )
-            for ay in years
+    money: dict[str, int] = dict.fromkeys((value for value, _, _ in _PHASES), 0)
+    for rows, condition in ((allocations, lambda ay: Q(academic_year=ay)), (spends, _spent_in)):
+        grouped = (
+            rows.annotate(phase=_phase_case([(condition(ay), ay) for ay in years], "child__"))
+            .order_by()
+            .values("phase")
+            .annotate(total=Sum("amount_pence"))
         )
-
-    # "Other ages" takes whatever no phase holds, so the rows always add up.
-    named = [(value, ys) for value, _, ys in _PHASES if value != OTHER]
-    alloc_sums = allocations.aggregate(
-        all=Sum("amount_pence"),
-        **{value: Sum("amount_pence", filter=alloc_q(ys)) for value, ys in named},
+        for group in grouped:  # one row per phase
+            money[group["phase"]] += group["total"] or 0
+    # Each funded child with their phase and whether they were funded in each of the two
+    # academic years; grouped, so the rows are the combinations, not the children.
+    flags = {}
+    for n, ay in enumerate(years):
+        flags[f"phase_{n}"] = _phase_case([(Q(), ay)])
+        flags[f"funded_{n}"] = ExpressionWrapper(
+            Q(Exists(allocations.filter(child=OuterRef("pk"), academic_year=ay)))
+            | Q(Exists(spends.filter(_spent_in(ay), child=OuterRef("pk")))),
+            output_field=BooleanField(),
+        )
+    combinations = (
+        Child.objects.filter(
+            Exists(allocations.filter(child=OuterRef("pk")))
+            | Exists(spends.filter(child=OuterRef("pk")))
+        )
+        .annotate(**flags)  # type: ignore[arg-type]
+        .order_by()
+        .values(*flags)
+        .annotate(n=Count("pk"))
     )
-    spend_sums = spends.aggregate(
-        all=Sum("amount_pence"),
-        **{value: Sum("amount_pence", filter=spend_q(ys)) for value, ys in named},
-    )
-    for sums in (alloc_sums, spend_sums):
-        sums[OTHER] = (sums["all"] or 0) - sum(sums[value] or 0 for value, _ in named)
-    funded_children = Child.objects.filter(
-        Exists(allocations.filter(child=OuterRef("pk")))
-        | Exists(spends.filter(child=OuterRef("pk")))
-    )
-    counts = funded_children.aggregate(
-        **{value: Count("pk", filter=child_q(ys)) for value, _, ys in _PHASES}
-    )
+    children: dict[str, int] = dict.fromkeys(money, 0)
+    for group in combinations:
+        phases = {group[f"phase_{n}"] for n in range(len(years)) if group[f"funded_{n}"]}
+        for phase in phases:
+            children[phase] += group["n"]
     rows = []
     for value, name, _ in _PHASES:
-        total = (alloc_sums[value] or 0) + (spend_sums[value] or 0)
-        children = counts[value]
-        if value == OTHER and not (children or total):
+        total, count = money[value], children[value]
+        if value == OTHER and not (count or total):
             continue
-        average = rules.pence(Decimal(total) / 100 / children) if children else None
-        rows.append(PhaseRow(value, name, children, total, average))
+        average = rules.pence(Decimal(total) / 100 / count) if count else None
+        rows.append(PhaseRow(value, name, count, total, average))
     return rows
 
 

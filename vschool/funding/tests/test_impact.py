@@ -187,7 +187,7 @@ def test_the_impact_page_takes_the_same_queries_at_any_size(login, personas, pep
         return len(captured)
 
     before = count()
-    for n in range(20):
+    for _ in range(20):
         child = ChildFactory()
         _allocate(_pep(child, 2025, "autumn", date(2025, 12, 1), targets=TARGETS), [1, 2])
         _pep(child, 2025, "spring", date(2026, 3, 1), review=[{**TARGETS[0], "outcome": "met"}])
