@@ -8,12 +8,10 @@ Governors see the same figures without school rows, and with children's counts b
 settings.VSCHOOL_SUPPRESS_BELOW hidden (`for_governors`).
 """
 
-import operator
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import reduce
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -157,7 +155,7 @@ def split(totals: YearTotals) -> list[SplitRow]:
         ),
         ("Direct support to children", totals.direct_support_pence),
         ("Training", totals.training_pence),
-        ("Centrally retained", totals.retained_pence),
+        ("Other centrally retained budget lines", totals.retained_pence),
     ]
     whole = totals.allocated_pence
     return [SplitRow(name, amount, rules.percent(amount, whole)) for name, amount in parts]
@@ -174,10 +172,6 @@ def _in_phase(years: list[int] | None, academic_year: int, prefix: str = "") -> 
     if years is None:
         return ~prefixed(nc_years_q(list(NC_YEARS), academic_year), prefix)
     return prefixed(nc_years_q(years, academic_year), prefix)
-
-
-def _any(conditions: Iterable[Q]) -> Q:
-    return reduce(operator.or_, conditions)
 
 
 def _spent_in(academic_year: int) -> Q:
@@ -210,9 +204,12 @@ def by_phase(financial_year: int) -> list[PhaseRow]:
     allocations, spends = funded_allocations(financial_year), direct_spends(financial_year)
     years = _academic_years(financial_year)
     money: dict[str, int] = dict.fromkeys((value for value, _, _ in _PHASES), 0)
-    for rows, condition in ((allocations, lambda ay: Q(academic_year=ay)), (spends, _spent_in)):
+    for queryset, condition in (
+        (allocations, lambda ay: Q(academic_year=ay)),
+        (spends, _spent_in),
+    ):
         grouped = (
-            rows.annotate(phase=_phase_case([(condition(ay), ay) for ay in years], "child__"))
+            queryset.annotate(phase=_phase_case([(condition(ay), ay) for ay in years], "child__"))
             .order_by()
             .values("phase")
             .annotate(total=Sum("amount_pence"))
@@ -221,7 +218,7 @@ def by_phase(financial_year: int) -> list[PhaseRow]:
             money[group["phase"]] += group["total"] or 0
     # Each funded child with their phase and whether they were funded in each of the two
     # academic years; grouped, so the rows are the combinations, not the children.
-    flags = {}
+    flags: dict[str, Any] = {}
     for n, ay in enumerate(years):
         flags[f"phase_{n}"] = _phase_case([(Q(), ay)])
         flags[f"funded_{n}"] = ExpressionWrapper(
@@ -234,7 +231,7 @@ def by_phase(financial_year: int) -> list[PhaseRow]:
             Exists(allocations.filter(child=OuterRef("pk")))
             | Exists(spends.filter(child=OuterRef("pk")))
         )
-        .annotate(**flags)  # type: ignore[arg-type]
+        .annotate(**flags)
         .order_by()
         .values(*flags)
         .annotate(n=Count("pk"))

@@ -143,7 +143,7 @@ def test_the_split_adds_up_to_allocated_to_the_penny(ledger):
         ("PEP allocations to schools (with adjustments)", 121550),
         ("Direct support to children", 14999),
         ("Training", 100000),
-        ("Centrally retained", 500000),
+        ("Other centrally retained budget lines", 500000),
     ]
     assert board.split_total_pence == t.allocated_pence
     assert [r.percent for r in board.split] == [
