@@ -17,7 +17,7 @@ from django.db.models import JSONField, OuterRef, Q, Subquery
 from vschool.codes import label
 from vschool.funding.models import Allocation
 from vschool.peps.models import Pep, PepSection
-from vschool.peps.rules import COMPLETED_STATUSES
+from vschool.peps.querysets import completed_q
 
 MET, PARTLY, NOT_MET, NOT_REVIEWED = "met", "partly", "not", "not_reviewed"
 OUTCOMES = (MET, PARTLY, NOT_MET)
@@ -119,7 +119,7 @@ def impact(academic_year: int) -> list[StrandImpact]:
         .order_by("due_date", "pk")
     )
     review = PepSection.objects.filter(
-        pep=OuterRef("next_pep"), key="review", pep__status__in=COMPLETED_STATUSES
+        completed_q("pep__"), pep=OuterRef("next_pep"), key="review"
     ).values("data")[:1]
     rows = (
         Allocation.objects.filter(
