@@ -360,7 +360,7 @@ def csv_rows(board: Dashboard) -> list[list]:
     year = financial_year_label(board.financial_year)
 
     def money(pence: int | None) -> Decimal | None:
-        return None if pence is None else Decimal(pence) / 100
+        return None if pence is None else (Decimal(pence) / 100).quantize(Decimal("0.01"))
 
     def shown(value: int | None) -> int | str:
         return "x" if value is None else value

@@ -63,10 +63,12 @@ def _grant_url(user) -> str:
         return ""
 
 
-def _board(user, year: int) -> figures.Dashboard:
+def _board(user, year: int, *, schools: bool = True) -> figures.Dashboard:
+    """The year's figures as `user` may see them; `schools`: with the schools that have not
+    claimed this term (staff only, and only in the financial year this term is paid from)."""
     today = timezone.localdate()
     current_term = None
-    if user.sees_children:
+    if schools and user.sees_children:
         academic_year, term = term_on(today)
         if financial_year_of_term(academic_year, term.term.value) == year:
             current_term = (academic_year, term.term.value)
@@ -107,7 +109,7 @@ def dashboard_csv(request):
     year, year_error = _year(request, current, financial_year_label)
     if year_error:  # the page says what was wrong
         return redirect(f"{reverse('funding:dashboard')}?{request.GET.urlencode()}")
-    board = _board(user, year)
+    board = _board(user, year, schools=False)
     label = financial_year_label(year)
     shows(request, f"Downloaded the PP+ dashboard {label} (CSV)", action=AuditEntry.Action.EXPORTED)
     header = ["Section", "Item", "Figure", "Pounds or percent", "Average per child"]

@@ -279,25 +279,26 @@ def test_the_csv_holds_the_pages_figures(login, personas, ledger):
     rows = _csv(response)
     board = figures.dashboard(2025, None)
     by_item = {(r[0], r[1]): r[2:] for r in rows[1:] if len(r) > 2}
-    assert by_item[("Headline", "Grant (expected)")][0] == "10280"
+    assert by_item[("Headline", "Grant (expected)")][0] == "10280.00"
     assert by_item[("Headline", "Allocated")][0] == "7365.49"
     assert by_item[("Headline", "Eligible children")][0] == "4"
     split = [r for r in rows if r[0].startswith("Split")]
     assert [(r[1], r[2], r[3]) for r in split] == [
-        (row.label, str(Decimal(row.amount_pence) / 100), str(row.percent)) for row in board.split
+        (row.label, f"{Decimal(row.amount_pence) / 100:.2f}", str(row.percent))
+        for row in board.split
     ]
     phases = [r for r in rows if r[0].startswith("By phase")]
     assert [r[1:] for r in phases][2] == ["Secondary", "2", "700.49", "350.25"]
     strands = [r for r in rows if r[0].startswith("By EEF")]
-    assert [(r[1], r[2], r[3]) for r in strands][0] == ("One to one tuition", "2", "750.5")
+    assert [(r[1], r[2], r[3]) for r in strands][0] == ("One to one tuition", "2", "750.50")
 
 
 def test_a_governors_csv_hides_what_their_page_hides(login, personas, ledger, settings):
     settings.VSCHOOL_SUPPRESS_BELOW = 5
     rows = _csv(login(personas[Role.GOVERNOR]).get("/funding/dashboard.csv?year=2025-26"))
     phases = {r[1]: r[2:] for r in rows if r and r[0].startswith("By phase")}
-    assert phases["Primary"] == ["x", "600", "x"]
-    assert phases["Post-16"] == ["0", "0", ""]
+    assert phases["Primary"] == ["x", "600.00", "x"]
+    assert phases["Post-16"] == ["0", "0.00", ""]
     assert rows[-1][0].startswith("x: fewer than 5 children")
     assert not any("Alder" in cell for row in rows for cell in row)
 
