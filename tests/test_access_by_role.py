@@ -95,6 +95,9 @@ EXPECTED = {
     "funding:allocations": (STAFF, STAFF),
     "funding:child": (STAFF, STAFF),
     "funding:direct_spend": (FINANCE, FINANCE),
+    "funding:dashboard": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    "funding:dashboard_csv": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    "funding:impact": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}

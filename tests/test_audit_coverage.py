@@ -96,6 +96,8 @@ SEEN = {
     "funding:remittance_csv": Seen(
         EXPORTED, "funding.PaymentRun", False, "Remittance advice downloaded as CSV: PPP-TEST-"
     ),
+    # The PP+ dashboard's figures, no child among them: the download is recorded all the same.
+    "funding:dashboard_csv": Seen(EXPORTED, "", False, "Downloaded the PP+ dashboard"),
 }
 # Pages that show no child's data, and what they show instead.
 SHOWS_NO_CHILD = {
@@ -129,6 +131,9 @@ SHOWS_NO_CHILD = {
     "funding:run_cancel": "a run's total and how many schools",
     "funding:run_correction": "a school and what a run paid it",
     "funding:finance_csv": "what a run paid each school, for the finance system",
+    "funding:dashboard": "the PP+ ledger's totals and tables of money and counts; for staff, "
+    "schools that have not claimed",
+    "funding:impact": "counts of targets funded and their outcomes",
 }
 # Files behind a page's address and a query: url name, query -> the entry each records.
 DOWNLOADS = {
@@ -147,6 +152,9 @@ DOWNLOADS = {
     ("reports:peps", "format=csv"): Seen(EXPORTED, "", False, "Downloaded the PEP compliance"),
     ("reports:care_year", "format=csv"): Seen(EXPORTED, "", False, "Downloaded the SSDA903 year"),
     ("accounts:audit", "format=csv"): Seen(EXPORTED, "", False, "Downloaded the audit log"),
+    ("funding:dashboard_csv", "year=2025-26"): Seen(
+        EXPORTED, "", False, "Downloaded the PP+ dashboard 2025-26"
+    ),
 }
 # Addresses that take one of these name a record: the page is about it, named or not.
 _RECORD_ARGUMENTS = {"pk", "pep_id", "episode_pk", "placement_pk", "moderation_id"}

@@ -56,6 +56,7 @@ DOWNLOADS = {
     "reports:care_year": Role.HEAD,
     "funding:remittance_csv": Role.DATA_OFFICER,
     "funding:finance_csv": Role.DATA_OFFICER,
+    "funding:dashboard_csv": Role.HEAD,
 }
 
 
@@ -312,6 +313,7 @@ REQUESTS = [
     ("reports:care_year", {"year": "2025-26", "format": "csv"}),
     ("funding:remittance_csv", {}),
     ("funding:finance_csv", {}),
+    ("funding:dashboard_csv", {"year": "2025-26"}),
 ]
 
 

@@ -1,11 +1,14 @@
 from django.urls import path  # noqa: F401
 
-from vschool.funding import allocation_views, grant_views, run_views
+from vschool.funding import allocation_views, dashboard_views, grant_views, run_views
 
 app_name = "funding"
 
 urlpatterns: list = [
     # The dashboard, its CSV and the impact report (dashboard_views)
+    path("", dashboard_views.dashboard, name="dashboard"),
+    path("dashboard.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
+    path("impact/", dashboard_views.impact, name="impact"),
     # The grant, the eligible count, the policy and the budget lines (grant_views)
     path("grant/", grant_views.grant, name="grant"),
     path("grant/edit/", grant_views.grant_edit, name="grant_edit"),
