@@ -1,10 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from vschool.funding import allocation_views, dashboard_views, grant_views, run_views
 
 app_name = "funding"
 
-urlpatterns: list = [
+urlpatterns = [
     # The dashboard, its CSV and the impact report (dashboard_views)
     path("", dashboard_views.dashboard, name="dashboard"),
     path("dashboard.csv", dashboard_views.dashboard_csv, name="dashboard_csv"),
