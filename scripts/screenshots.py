@@ -53,6 +53,23 @@ def homes(page) -> None:
     page.context.clear_cookies()
 
 
+def funding(page) -> None:
+    """The PP+ pages (docs/funding.md), signed in as the head."""
+    for address, name in [
+        ("/funding/", "funding-dashboard.png"),
+        ("/funding/grant/", "funding-grant.png"),
+        ("/funding/budget/", "funding-budget.png"),
+        ("/funding/allocations/?status=withheld", "funding-allocations.png"),
+        ("/funding/runs/", "funding-runs.png"),
+        ("/funding/impact/", "funding-impact.png"),
+    ]:
+        page.goto(f"{BASE}{address}")
+        page.screenshot(path=OUT / name, full_page=True)
+    page.goto(f"{BASE}/funding/runs/")
+    page.get_by_role("link", name="PPP-").first.click()
+    page.screenshot(path=OUT / "funding-run.png", full_page=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -92,6 +109,7 @@ def main() -> None:
         page.screenshot(path=OUT / "pep-outstanding.png")
         page.goto(f"{BASE}/peps/moderation/")
         page.screenshot(path=OUT / "pep-moderation.png", full_page=True)
+        funding(page)
         page.context.clear_cookies()
         sign_in(page, "dt")
         page.goto(f"{BASE}/children/")

@@ -4,7 +4,7 @@ governors (governors without school rows, small counts hidden)."""
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from vschool.accounts.models import Role
@@ -53,14 +53,11 @@ def _years(current: int, chosen: int, label) -> list[tuple[str, str]]:
     return [(label(y), label(y)) for y in years]
 
 
-def _grant_url(user) -> str:
-    """The grant page's address (grant_views), when it exists and the user may open it."""
-    if not user.may_manage_funding:
+def _grant_url(user, year: int) -> str:
+    """The year's grant page, for the Virtual School staff who may open it."""
+    if not user.is_virtual_school_staff:
         return ""
-    try:
-        return reverse("funding:grant")
-    except NoReverseMatch:
-        return ""
+    return f"{reverse('funding:grant')}?year={financial_year_label(year)}"
 
 
 def _board(user, year: int, *, schools: bool = True) -> figures.Dashboard:
@@ -94,7 +91,7 @@ def dashboard(request):
             "year_value": financial_year_label(year),
             "years": _years(current, year, financial_year_label),
             "year_error": year_error,
-            "grant_url": _grant_url(user),
+            "grant_url": _grant_url(user, year),
             "footnote": figures.footnote(board.suppress_below) if board.suppress_below else "",
             "academic_year_label": academic_year_label,
         },
