@@ -1,5 +1,6 @@
-"""The finance officer pays schools: builds the term's payment run, checks and confirms it,
-and downloads a school's remittance advice; axe on the runs and run pages."""
+"""From QA to payment: an officer approves a PEP's PP+ request; the finance officer (the
+data officer) builds the term's payment run, checks and confirms it, and downloads a
+school's remittance advice, whose text gives the total; axe on every page."""
 
 import io
 from datetime import date
@@ -9,30 +10,53 @@ import pytest
 from playwright.sync_api import expect
 
 from vschool.accounts.models import Role
-from vschool.funding.models import Allocation, PaymentRun
-from vschool.peps.models import Pep
+from vschool.funding.models import Allocation, Grant, PaymentRun
+from vschool.peps.models import Pep, PepSection
+from vschool.peps.quality import qa_criteria
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_the_data_officer_builds_confirms_and_downloads_a_remittance(
+def test_an_approved_pep_is_paid_and_its_remittance_downloads(
     page, personas, roll, sign_in_with_cookie, assert_accessible
 ):
     child, school = roll["at_a"], roll["school_a"]
+    Grant.objects.create(financial_year=2025, received_pence=1_000_000)
     pep = Pep.objects.create(
         child=child,
         pep_type="primary",
         academic_year=2025,
         term="autumn",
         due_date=date(2025, 12, 12),
-        status=Pep.Status.APPROVED,
-        grade="Green",
+        status=Pep.Status.SUBMITTED,
     )
-    Allocation.objects.create(
-        pep=pep, child=child, school=school, financial_year=2025, academic_year=2025,
-        term="autumn", requested_pence=45050, amount_pence=45050, status="approved",
-        eef_strand="one_to_one",
-    )  # fmt: skip
+    PepSection.objects.create(pep=pep, key="targets", data=[{"area": "Reading", "target": "x"}])
+    PepSection.objects.create(
+        pep=pep,
+        key="ppplus",
+        data={
+            "requested": "yes",
+            "targets": ["1"],
+            "buys": "Reading tuition",
+            "provider": "Alder tutors",
+            "amount": "450.50",
+            "eef_category": "one_to_one",
+        },
+    )
+
+    # Given an officer approves the PEP, and its PP+ request, on the QA page
+    sign_in_with_cookie(personas[Role.OFFICER])
+    page.goto(f"/children/{child.pk}/peps/{pep.pk}/qa/")
+    for _key, label in qa_criteria():
+        page.get_by_role("group", name=label).get_by_label("Met", exact=True).check()
+    page.get_by_label("Approve with a grade").check()
+    page.get_by_role("group", name="Grade").get_by_label("Green").check()
+    page.get_by_label("Approve the amount requested").check()
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text("PEP approved")).to_be_visible()
+    assert Allocation.objects.get(pep=pep).amount_pence == 45050
+
+    page.context.clear_cookies()
     sign_in_with_cookie(personas[Role.DATA_OFFICER])
 
     # Given the payment runs page, with no run yet
