@@ -22,6 +22,7 @@ from vschool.funding.errors import FundingError
 from vschool.funding.forms import PoundsField
 from vschool.funding.models import PaymentRun
 from vschool.kit.forms import GovukForm
+from vschool.kit.pagination import page_extent, pagination
 from vschool.kit.pdf import render_pdf
 from vschool.kit.spreadsheets import csv_response
 
@@ -150,14 +151,23 @@ def run(request, run_id: int):
         else:
             messages.success(request, f"Payment run {the_run.reference} recalculated")
         return redirect("funding:run", the_run.pk)
-    summary = selectors.run_summary(the_run)
-    lines = sum(len(school.lines) for school in summary.schools)
+    summary = selectors.run_summary(the_run, request.GET.get("page"))
+    shown = sum(len(school.lines) for school in summary.schools)
     shows(
         request,
-        f"Payment run {the_run.reference}: {lines} lines to {len(summary.schools)} schools",
+        f"Payment run {the_run.reference}: {shown} of its {summary.lines} lines, "
+        f"{page_extent(summary.page, 'schools')}",
         obj=the_run,
     )
-    return render(request, "funding/run.html", {"run": the_run, "summary": summary})
+    return render(
+        request,
+        "funding/run.html",
+        {
+            "run": the_run,
+            "summary": summary,
+            "pagination": pagination(summary.page, request.GET),
+        },
+    )
 
 
 def _draft_page(request, run_id: int, template: str, form=None, action=None):
@@ -176,8 +186,11 @@ def _draft_page(request, run_id: int, template: str, form=None, action=None):
             else:
                 messages.success(request, done)
                 return redirect("funding:run", the_run.pk)
-    summary = selectors.run_summary(the_run)
-    return render(request, template, {"run": the_run, "summary": summary, "form": form})
+    summary = selectors.run_summary(the_run, request.GET.get("page"))
+    context = {"run": the_run, "summary": summary, "form": form}
+    return render(
+        request, template, {**context, "pagination": pagination(summary.page, request.GET)}
+    )
 
 
 def run_confirm(request, run_id: int):

@@ -9,6 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Sum
 from django.http import Http404
 
@@ -59,19 +60,22 @@ class SchoolPayment:
         return len({line.child_id for line in self.lines if line.child_id})
 
 
+# Schools on a page of a run: a run pays thousands of schools at national scale.
+SCHOOLS_PER_PAGE = 50
+
+
 @dataclass
 class RunSummary:
+    """A run's totals, and one page of the schools it pays with their lines."""
+
     run: PaymentRun
-    schools: list[SchoolPayment]
+    total_pence: int
+    school_count: int
+    children: int
+    lines: int
+    page: Page  # of school ids, by school name
+    schools: list[SchoolPayment]  # the page's schools
     unschooled: list[Allocation]  # payable but with no school: not paid (draft runs only)
-
-    @property
-    def total_pence(self) -> int:
-        return sum(school.total_pence for school in self.schools)
-
-    @property
-    def children(self) -> int:
-        return len({line.child_id for s in self.schools for line in s.lines if line.child_id})
 
     @property
     def term_label(self) -> str:
@@ -85,11 +89,23 @@ def _by_school(lines) -> list[SchoolPayment]:
     return list(schools.values())
 
 
-def run_summary(run: PaymentRun) -> RunSummary:
-    """A run's lines grouped by school (by name), and for a draft the allocations it cannot
-    pay for want of a school. Two queries, whatever the number of schools and children."""
+def run_summary(run: PaymentRun, page_number: str | int | None = 1) -> RunSummary:
+    """A run's totals and page `page_number` of its schools (by name) with their lines,
+    and for a draft the allocations it cannot pay for want of a school. Five queries,
+    whatever the number of schools and children."""
+    in_run = PaymentLine.objects.filter(run=run)
+    totals = in_run.aggregate(
+        total=Sum("amount_pence"),
+        schools=Count("school", distinct=True),
+        children=Count("child", distinct=True),
+        lines=Count("id"),
+    )
+    school_ids = (
+        in_run.values_list("school_id", flat=True).distinct().order_by("school__name", "school_id")
+    )
+    page = Paginator(school_ids, SCHOOLS_PER_PAGE).get_page(page_number)
     lines = (
-        PaymentLine.objects.filter(run=run)
+        in_run.filter(school_id__in=list(page.object_list))
         .select_related("school", "child", "allocation")
         .order_by("school__name", "school_id", "id")
     )
@@ -101,7 +117,16 @@ def run_summary(run: PaymentRun) -> RunSummary:
             .select_related("child")
             .order_by("academic_year", "term", "child_id")
         )
-    return RunSummary(run, _by_school(lines), unschooled)
+    return RunSummary(
+        run=run,
+        total_pence=totals["total"] or 0,
+        school_count=totals["schools"],
+        children=totals["children"],
+        lines=totals["lines"],
+        page=page,
+        schools=_by_school(lines),
+        unschooled=unschooled,
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from vschool.accounts.models import Role
 from vschool.audit.models import AuditEntry
 from vschool.cohort.tests.factories import ChildFactory, SchoolFactory
-from vschool.funding import ledger
+from vschool.funding import ledger, runs_selectors
 from vschool.funding.errors import FundingError
 from vschool.funding.models import Adjustment, Allocation, PaymentLine, PaymentRun
 from vschool.funding.rules import financial_year_of_term
@@ -405,3 +405,20 @@ def test_queries_do_not_grow_with_schools_or_children(login, finance):
             )
         )
     assert counts[0] == counts[1], counts
+
+
+def test_the_run_page_shows_its_schools_a_page_at_a_time(login, finance, two_schools, monkeypatch):
+    monkeypatch.setattr(runs_selectors, "SCHOOLS_PER_PAGE", 1)
+    run = build_run(academic_year=2025, term="autumn", user=finance)
+    client = login(finance)
+    first = client.get(reverse("funding:run", args=[run.pk])).content.decode()
+    second = client.get(reverse("funding:run", args=[run.pk]) + "?page=2").content.decode()
+    # Schools by name: Alder on the first page, Birch on the second; totals are the run's.
+    assert "Lines paid to Alder Primary School" in first and "Birch Academy" not in first
+    assert "Lines paid to Birch Academy" in second and "Alder Primary School" not in second
+    for page in (first, second):
+        assert "£1,473.95" in page and "Schools 1 to 1 of 2" in first
+    assert 'aria-label="Pagination"' in first
+    summary = runs_selectors.run_summary(run, 2)
+    assert (summary.school_count, summary.children, summary.lines) == (2, 3, 4)
+    assert [s.school for s in summary.schools] == [two_schools["birch"]]
