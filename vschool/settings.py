@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "vschool.calendar",
     "vschool.accounts",
     "vschool.cohort",
+    "vschool.attendance",
     "vschool.exchange",
     "vschool.peps",
     "vschool.funding",
@@ -269,6 +270,9 @@ VSCHOOL_PP_PLUS_COST_CODE = env_str("VSCHOOL_PP_PLUS_COST_CODE", "PPPLUS")
 VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool(
     "VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH", False
 )
+
+# Attendance (rules.md 7): the Virtual School's aspiration line, a whole percentage.
+VSCHOOL_ATTENDANCE_ASPIRATION = env_int("VSCHOOL_ATTENDANCE_ASPIRATION", 95)
 
 # Personal Education Plans (rules.md 5): the initial PEP's local timescale and start age.
 VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)

@@ -1,0 +1,174 @@
+"""How each attendance code counts, and the DfE measures over a set of marks (rules.md 7).
+
+The codes are data: `vschool/codes/attendance_codes_2024.csv` (in force from 19 August
+2024, ATT2024) says for each code its `category`, whether it is a `possible_session` and
+what it `counts_as`; `attendance_codes_withdrawn.csv` holds the codes no longer in use,
+with a note. Nothing here lists codes by hand. The database twin of the counting is
+attendance.querysets.AttendanceMarkQuerySet.sessions_by; a test checks they agree.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from django.conf import settings
+
+from vschool.codes import code_list
+
+CODES = "attendance_codes_2024"
+WITHDRAWN = "attendance_codes_withdrawn"
+
+PRESENT = "present"
+ELSEWHERE = "elsewhere"  # attending a place other than the school: counts as attendance
+AUTHORISED = "authorised"
+UNAUTHORISED = "unauthorised"
+NOT_POSSIBLE = "not_possible"
+CATEGORIES = (PRESENT, ELSEWHERE, AUTHORISED, UNAUTHORISED, NOT_POSSIBLE)
+
+# The code list's words for the two kinds of attendance and the two kinds of absence.
+_ELSEWHERE_CATEGORY = "attending a place other than the school"
+_COUNTS_AS = {"authorised absence": AUTHORISED, "unauthorised absence": UNAUTHORISED}
+_IN_FORCE = "Use a code in force from 19 August 2024."
+
+
+def _category_of_row(row: dict[str, str]) -> str:
+    if row["possible_session"] == "no":
+        return NOT_POSSIBLE
+    if row["possible_session"] != "yes":
+        raise ValueError(f"code {row['code']}: possible_session must be yes or no")
+    if row["counts_as"].startswith("attendance"):
+        return ELSEWHERE if row["category"] == _ELSEWHERE_CATEGORY else PRESENT
+    if row["counts_as"] in _COUNTS_AS:
+        return _COUNTS_AS[row["counts_as"]]
+    raise ValueError(f"code {row['code']}: counts_as {row['counts_as']!r} is not known")
+
+
+@cache
+def _categories() -> dict[str, str]:
+    return {code: _category_of_row(row) for code, row in code_list(CODES).items()}
+
+
+def withdrawn(code: str) -> str | None:
+    """The note on a withdrawn code ("withdrawn Aug 2024 (use C for exceptional leave)" for
+    H), or None when `code` is not a withdrawn code."""
+    row = code_list(WITHDRAWN).get(code)
+    return row["notes"] if row else None
+
+
+def code_problem(code: str) -> str | None:
+    """Why `code` may not be recorded as a mark, in words for an importer; None when it may.
+
+    A withdrawn code is named with its note: "H is no longer an attendance code: withdrawn
+    Aug 2024 (use C for exceptional leave). Use a code in force from 19 August 2024."
+    """
+    if code in _categories():
+        return None
+    note = withdrawn(code)
+    if note is not None:
+        return f"{code} is no longer an attendance code: {note}. {_IN_FORCE}"
+    return f"{code!r} is not an attendance code. {_IN_FORCE}"
+
+
+def category_of(code: str) -> str:
+    """How a session with `code` counts: present, elsewhere (attending a place other than
+    the school, which counts as attendance), authorised, unauthorised or not_possible.
+
+    Raises ValueError (with code_problem's words) for a withdrawn or unknown code.
+    """
+    category = _categories().get(code)
+    if category is None:
+        raise ValueError(code_problem(code))
+    return category
+
+
+def codes_in(category: str) -> tuple[str, ...]:
+    """The codes in force that count as `category`, in the code list's order."""
+    if category not in CATEGORIES:
+        raise ValueError(f"{category!r} is not one of {CATEGORIES}")
+    return tuple(code for code, found in _categories().items() if found == category)
+
+
+def _percent(part: int, whole: int) -> Decimal | None:
+    if whole == 0:
+        return None
+    exact = Decimal(part * 100) / Decimal(whole)
+    return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Sessions:
+    """The counts of a set of marks by how they count, and the EES measures over them.
+
+    The percentages are to one decimal place (rounded half up), as EES publishes them, and
+    None when there are no possible sessions (no rate, not 0% or 100%). Persistent and
+    severe absence compare the counts exactly, never the rounded percentage: 2 sessions
+    absent of 20 is persistent (10.0%), 1 of 11 (9.09%) is not.
+    """
+
+    present: int = 0
+    elsewhere: int = 0
+    authorised: int = 0
+    unauthorised: int = 0
+    not_possible: int = 0
+
+    @property
+    def attended(self) -> int:
+        return self.present + self.elsewhere
+
+    @property
+    def absent(self) -> int:
+        return self.authorised + self.unauthorised
+
+    @property
+    def possible(self) -> int:
+        """Possible sessions: sessions on roll less the not-possible ones."""
+        return self.attended + self.absent
+
+    @property
+    def attendance_pct(self) -> Decimal | None:
+        return _percent(self.attended, self.possible)
+
+    @property
+    def authorised_pct(self) -> Decimal | None:
+        return _percent(self.authorised, self.possible)
+
+    @property
+    def unauthorised_pct(self) -> Decimal | None:
+        return _percent(self.unauthorised, self.possible)
+
+    @property
+    def absence_pct(self) -> Decimal | None:
+        return _percent(self.absent, self.possible)
+
+    @property
+    def persistent(self) -> bool | None:
+        """Absent for 10% or more of possible sessions (inclusive); None with none possible."""
+        return None if self.possible == 0 else self.absent * 10 >= self.possible
+
+    @property
+    def severe(self) -> bool | None:
+        """Absent for 50% or more of possible sessions (inclusive); None with none possible."""
+        return None if self.possible == 0 else self.absent * 2 >= self.possible
+
+    @property
+    def below_aspiration(self) -> bool | None:
+        """Attendance under the Virtual School's aspiration line (exactly, not rounded)."""
+        if self.possible == 0:
+            return None
+        return self.attended * 100 < aspiration() * self.possible
+
+
+def aspiration() -> int:
+    """The Virtual School's attendance aspiration, a whole percentage
+    (`VSCHOOL_ATTENDANCE_ASPIRATION`, default 95)."""
+    return int(settings.VSCHOOL_ATTENDANCE_ASPIRATION)
+
+
+def tally(codes: Iterable[str]) -> Sessions:
+    """Count a set of marks' codes into Sessions; a withdrawn or unknown code raises
+    ValueError (category_of)."""
+    counts = dict.fromkeys(CATEGORIES, 0)
+    for code in codes:
+        counts[category_of(code)] += 1
+    return Sessions(**counts)
