@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import IO, Any
 
 from django.db import transaction
@@ -111,6 +112,7 @@ def _read(source: Any) -> tuple[list[str] | None, list[tuple[int, dict[str, str]
     return None, rows
 
 
+@lru_cache(maxsize=4096)  # a year's file repeats some 190 dates a million times
 def _parse_date(value: str) -> date:
     for form in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
