@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from vschool.accounts.demo_accounts import demo_users
+from vschool.attendance.models import AttendanceMark
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.services import analyze_tables, children_refresh_current
 from vschool.demo.care import CareHistories
@@ -125,10 +126,11 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
 
 
 def delete_demo() -> None:
-    """Delete every child, care episode, school placement and school, the PP+ ledger that
-    points at them, and the demo users."""
+    """Delete every child, care episode, school placement and school, the PP+ ledger and
+    attendance marks that point at them, and the demo users."""
     with transaction.atomic():
         delete_funding()
+        AttendanceMark.objects.all().delete()
         SchoolPlacement.objects.all().delete()
         CareEpisode.objects.all().delete()
         Child.objects.all().delete()
