@@ -60,6 +60,7 @@ class MarksImport:
     rows: int = 0
     created: int = 0
     replaced: int = 0  # marks already held for the children's days, now replaced
+    unchanged: int = 0  # marks of days already held exactly as the file gives them
     children: int = 0
     unknown_urns: list[str] = field(default_factory=list)  # for the GIAS import
 
@@ -67,12 +68,23 @@ class MarksImport:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.replaced)
+
     def summary(self) -> str:
         if self.problems:
             return f"Attendance marks not imported: {len(self.problems)} problems"
+        if not self.changed:
+            return (
+                f"Attendance marks unchanged: the {self.unchanged} marks for"
+                f" {self.children} children are already held"
+            )
         text = (
             f"Attendance marks imported: {self.created} marks for {self.children} children"
-            f" ({self.replaced} earlier marks replaced)"
+            f" ({self.replaced} earlier marks replaced"
+            + (f", {self.unchanged} already held" if self.unchanged else "")
+            + ")"
         )
         if self.unknown_urns:
             text += f"; schools not held yet: {', '.join(self.unknown_urns)}"
@@ -248,34 +260,64 @@ def check_marks(source: Any) -> tuple[list[AttendanceMark], MarksImport]:
 
 
 def import_marks(
-    source: bytes | str | IO[Any] | Iterable[Mapping[str, Any]], *, user, request=None
+    source: bytes | str | IO[Any] | Iterable[Mapping[str, Any]],
+    *,
+    user,
+    request=None,
+    username: str = "",
 ) -> MarksImport:
     """Check and import attendance marks (CSV bytes or text, a file, or rows as dicts).
 
     Nothing is written unless every row passes. Each (child, date) in the file replaces
-    that child's marks for that day; other children and days are untouched. The import is
-    recorded in the audit log.
+    that child's marks for that day, unless they are held exactly so already (then the day
+    is left alone: the same file again changes nothing); other children and days are
+    untouched. The import is recorded in the audit log, against `user` or, with no user
+    (the command line), `username`.
     """
     marks, result = check_marks(source)
     if result.problems:
         return result
-    days: dict[date, list[int]] = {}
+    days: dict[date, dict[int, set[tuple]]] = {}
     for mark in marks:
-        days.setdefault(mark.date, []).append(mark.child_id)
+        days.setdefault(mark.date, {}).setdefault(mark.child_id, set()).add(_kept(mark))
     with transaction.atomic():
-        for day, child_ids in days.items():
-            unique = sorted(set(child_ids))
+        # A child's day held exactly as the file gives it is left alone, so the same file
+        # again changes nothing; any other day of the file's is replaced whole.
+        same: set[tuple[int, date]] = set()
+        for day, children in days.items():
+            unique = sorted(children)
             for start in range(0, len(unique), _CHUNK):
-                deleted, _ = AttendanceMark.objects.filter(
-                    date=day, child_id__in=unique[start : start + _CHUNK]
-                ).delete()
-                result.replaced += deleted
-        AttendanceMark.objects.bulk_create(marks, batch_size=2000)
-        result.created = len(marks)
+                chunk = unique[start : start + _CHUNK]
+                held: dict[int, list[tuple[int, tuple]]] = {}
+                for pk, child_id, *kept in AttendanceMark.objects.filter(
+                    date=day, child_id__in=chunk
+                ).values_list("pk", "child_id", "session", "code", "urn", "school_id"):
+                    held.setdefault(child_id, []).append((pk, tuple(kept)))
+                stale: list[int] = []
+                for child_id, rows in held.items():
+                    if {kept for _, kept in rows} == children[child_id]:
+                        same.add((child_id, day))
+                    else:
+                        stale.extend(pk for pk, _ in rows)
+                for begin in range(0, len(stale), _CHUNK):
+                    deleted, _ = AttendanceMark.objects.filter(
+                        pk__in=stale[begin : begin + _CHUNK]
+                    ).delete()
+                    result.replaced += deleted
+        new = [mark for mark in marks if (mark.child_id, mark.date) not in same]
+        AttendanceMark.objects.bulk_create(new, batch_size=2000)
+        result.created = len(new)
+        result.unchanged = len(marks) - len(new)
         audit_record(
             user=user,
             action=AuditEntry.Action.IMPORTED,
             request=request,
             summary=result.summary(),
+            username=username,
         )
     return result
+
+
+def _kept(mark: AttendanceMark) -> tuple:
+    """What a mark holds beyond its child and date, to tell a day held already."""
+    return (mark.session, mark.code, mark.urn, mark.school_id)

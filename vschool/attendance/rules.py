@@ -89,7 +89,9 @@ def codes_in(category: str) -> tuple[str, ...]:
     return tuple(code for code, found in _categories().items() if found == category)
 
 
-def _percent(part: int, whole: int) -> Decimal | None:
+def percent(part: int, whole: int) -> Decimal | None:
+    """`part` as a percentage of `whole` to one decimal place (rounded half up), as EES
+    publishes it; None when `whole` is 0 (no rate, not 0% or 100%)."""
     if whole == 0:
         return None
     exact = Decimal(part * 100) / Decimal(whole)
@@ -127,19 +129,19 @@ class Sessions:
 
     @property
     def attendance_pct(self) -> Decimal | None:
-        return _percent(self.attended, self.possible)
+        return percent(self.attended, self.possible)
 
     @property
     def authorised_pct(self) -> Decimal | None:
-        return _percent(self.authorised, self.possible)
+        return percent(self.authorised, self.possible)
 
     @property
     def unauthorised_pct(self) -> Decimal | None:
-        return _percent(self.unauthorised, self.possible)
+        return percent(self.unauthorised, self.possible)
 
     @property
     def absence_pct(self) -> Decimal | None:
-        return _percent(self.absent, self.possible)
+        return percent(self.absent, self.possible)
 
     @property
     def persistent(self) -> bool | None:
