@@ -14,16 +14,18 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 
 from vschool.accounts.models import Role
 from vschool.accounts.tests.factories import UserFactory
+from vschool.attendance.models import AttendanceMark
 from vschool.audit.models import AuditEntry
 from vschool.audit.services import audit_record
 from vschool.cohort.models import CareEpisode, Child, School
 from vschool.cohort.services import children_refresh_current
-from vschool.cohort.tests.factories import SchoolPlacementFactory
+from vschool.cohort.tests.factories import ChildFactory, SchoolPlacementFactory
 from vschool.exchange.gias import gias_import
 from vschool.exchange.models import ImportReject, ImportRun
 from vschool.funding.models import PaymentLine, PaymentRun
@@ -348,3 +350,19 @@ def test_no_download_hands_a_spreadsheet_a_formula(login, personas, seeded):
         every = {cell.replace("\r", "\n") for _, cells in files for cell in cells}
         wanted = {cell.replace("\r", "\n") for cell in expected.get(name, set())}
         assert wanted <= every, (name, params, wanted - every)
+
+
+@pytest.mark.django_db
+def test_the_attendance_report_command_hands_a_spreadsheet_no_formula():
+    """`vschool report attendance` writes CSV to standard output through the kit too."""
+    refs = [payload[:20] for payload in PAYLOADS]
+    for ref in refs:
+        child = ChildFactory(la_child_id=ref, date_of_birth=date(2015, 3, 14))
+        AttendanceMark.objects.create(
+            child=child, urn="100001", date=date(2025, 9, 1), session="AM", code="/"
+        )
+    out = io.StringIO()
+    call_command("report", "attendance", "--year", "2025-26", "--by", "child", stdout=out)
+    cells = _csv_cells(out.getvalue().encode())
+    assert not _unsafe_csv(cells)
+    assert _quoted(refs) <= set(cells)

@@ -168,3 +168,19 @@ def test_windows_1252_and_a_byte_order_mark_are_read(roll):
     data = "child,urn,date,session,code,note\nA1,100001,2025-09-02,AM,/,caf\xe9\n"
     assert import_marks(data.encode("cp1252"), user=user).created == 1
     assert len(_marks(amy)) == 2
+
+
+def test_the_same_marks_again_change_nothing(roll):
+    _, amy, _, user = roll
+    data = HEADER + "A1,,100001,2025-09-01,AM,/\nA1,,100001,2025-09-01,PM,L\n"
+    import_marks(data, user=user)
+    pks = set(AttendanceMark.objects.values_list("pk", flat=True))
+    again = import_marks(data, user=user)
+    assert again.ok and not again.changed
+    assert (again.created, again.replaced, again.unchanged) == (0, 0, 2)
+    assert set(AttendanceMark.objects.values_list("pk", flat=True)) == pks
+    assert again.summary().startswith("Attendance marks unchanged")
+    # One session fewer for the day is a change: the day is replaced whole.
+    fewer = import_marks(HEADER + "A1,,100001,2025-09-01,AM,/\n", user=user)
+    assert (fewer.created, fewer.replaced, fewer.unchanged) == (1, 2, 0)
+    assert _marks(amy) == {(date(2025, 9, 1), "AM"): "/"}
