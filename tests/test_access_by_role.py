@@ -69,6 +69,7 @@ EXPECTED = {
     "cohort:school": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF),
     "calendar:term_dates": (STAFF, STAFF),
     "exchange:imports": (IMPORTERS, IMPORTERS),
+    "exchange:attendance_upload": (IMPORTERS, IMPORTERS),
     "exchange:run": (IMPORTERS, IMPORTERS),
     "exchange:run_errors": (IMPORTERS, IMPORTERS),
     "exchange:export": (IMPORTERS, IMPORTERS),

@@ -117,6 +117,7 @@ SHOWS_NO_CHILD = {
     "peps:deadlines": "PEP deadlines",
     "peps:deadline_edit": "a PEP deadline",
     "exchange:imports": "the upload form and the imports: files, counts, who ran them",
+    "exchange:attendance_upload": "an empty upload form (problems of a rejected file are SEEN)",
     "exchange:export": "the years held; the download itself is in DOWNLOADS",
     "reports:index": "the list of reports",
     "reports:peps": "counts",

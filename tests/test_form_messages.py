@@ -96,6 +96,7 @@ def test_the_walk_finds_the_projects_forms():
         "CareEpisodeForm",
         "RollFilterForm",
         "UploadForm",
+        "AttendanceUploadForm",
         "QaForm",
         "TermDatesForm",
         "AuditFilterForm",

@@ -47,9 +47,12 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
-def attendance_import(*, name: str, data: bytes, user: User | None) -> AttendanceRun:
-    """Import one CSV file of attendance marks; nothing changes if any row has a problem."""
-    result = import_marks(data, user=user, username="command line")
+def attendance_import(*, name: str, data: bytes, user: User | None, request=None) -> AttendanceRun:
+    """Import one CSV file of attendance marks; nothing changes if any row has a problem.
+
+    From the command line (no user) the audit entry names "command line"; from the upload
+    page, the user and the request."""
+    result = import_marks(data, user=user, request=request, username="" if user else "command line")
     run = AttendanceRun(result, _rejects(name, result))
     if run.rejected:
         run.summary = rejected_summary(run.reject_list)

@@ -98,3 +98,38 @@ class ExportForm(GovukForm):
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(year, collection_year_text(year)) for year in years]
+
+
+class AttendanceUploadForm(GovukForm):
+    """One CSV file of attendance marks: refused here if too big or not a CSV at all."""
+
+    file = forms.FileField(
+        label="Upload a CSV of attendance marks",
+        help_text="One row a mark, with the columns child (or upn), urn, date, session "
+        "(AM or PM) and code.",
+        error_messages={
+            "required": "Select a CSV file of attendance marks",
+            "empty": "The selected file is empty",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += f" Up to {megabytes(settings.VSCHOOL_MAX_UPLOAD_BYTES)}."
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.VSCHOOL_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {megabytes(limit)}"
+            )
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV")
+        data = upload.read()
+        if b"\x00" in data:
+            raise forms.ValidationError(
+                "The selected file must be a CSV saved as text (UTF-8), not a spreadsheet"
+            )
+        self.cleaned_data["data"] = data
+        return upload

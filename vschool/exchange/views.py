@@ -1,6 +1,7 @@
 """Upload a feed, see what it would change, confirm or cancel it, see what it changed or why
 it was rejected, download the errors; download the SSDA903 return of a year held."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,8 @@ from vschool.accounts.models import Role
 from vschool.audit.models import AuditEntry
 from vschool.audit.seen import shows
 from vschool.calendar.rules import financial_year_label
-from vschool.exchange.forms import ExportForm, UploadForm
+from vschool.exchange.attendance_feed import attendance_import
+from vschool.exchange.forms import AttendanceUploadForm, ExportForm, UploadForm
 from vschool.exchange.gias import CHANGE_LABELS as GIAS_LABELS
 from vschool.exchange.peps_import import CHANGE_LABELS as PEP_LABELS
 from vschool.exchange.selectors import import_run_get, import_runs_recent, ssda903_years_held
@@ -47,6 +49,52 @@ def imports(request):
         request,
         "exchange/imports.html",
         {"form": form, "runs": import_runs_recent(), "may_export": bool(ssda903_years_held())},
+    )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+SHOWN_PROBLEMS = 100
+
+
+@require_http_methods(["GET", "POST"])
+def attendance_upload(request):
+    """Upload a CSV of attendance marks: every row is checked first; any error and nothing
+    changes, and the page lists the first problems; else the marks are imported at once."""
+    _require_importer(request.user)
+    form = AttendanceUploadForm(request.POST or None, request.FILES or None)
+    problems: list = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        run = attendance_import(
+            name=upload.name, data=form.cleaned_data["data"], user=request.user, request=request
+        )
+        if not run.rejected:
+            messages.success(request, run.summary)
+            return redirect("exchange:attendance_upload")
+        problems = run.reject_list
+        lines = {problem.line for problem in problems}
+        form.add_error(
+            None,
+            f"Not imported: {_plural(len(lines), 'row', 'rows')} with errors. Nothing changed.",
+        )
+        # The problems quote the file's values: children's references among them.
+        shows(
+            request,
+            f"Attendance upload not imported: {_plural(len(problems), 'problem', 'problems')}"
+            f" in {upload.name}",
+        )
+    return render(
+        request,
+        "exchange/attendance_upload.html",
+        {
+            "form": form,
+            "problems": problems[:SHOWN_PROBLEMS],
+            "problems_total": len(problems),
+            "shown_limit": SHOWN_PROBLEMS,
+        },
     )
 
 
