@@ -359,9 +359,6 @@ def csv_rows(board: Dashboard) -> list[list]:
     t = board.totals
     year = financial_year_label(board.financial_year)
 
-    def money(pence: int | None) -> Decimal | None:
-        return None if pence is None else (Decimal(pence) / 100).quantize(Decimal("0.01"))
-
     def shown(value: int | None) -> int | str:
         return "x" if value is None else value
 
@@ -370,22 +367,22 @@ def csv_rows(board: Dashboard) -> list[list]:
         [
             "Headline",
             "Grant" + (" (received)" if t.received_pence is not None else " (expected)"),
-            money(t.grant_pence),
+            rules.pounds_decimal(t.grant_pence),
             "",
             "",
         ],
-        ["Headline", "Rate per eligible child", money(t.rate_pence), "", ""],
+        ["Headline", "Rate per eligible child", rules.pounds_decimal(t.rate_pence), "", ""],
         ["Headline", "Eligible children", shown(board.eligible), "", ""],
-        ["Headline", "Allocated", money(t.allocated_pence), "", ""],
-        ["Headline", "Committed", money(t.committed_pence), "", ""],
-        ["Headline", "Paid", money(t.paid_pence), "", ""],
-        ["Headline", "Remaining", money(t.remaining_pence), "", ""],
+        ["Headline", "Allocated", rules.pounds_decimal(t.allocated_pence), "", ""],
+        ["Headline", "Committed", rules.pounds_decimal(t.committed_pence), "", ""],
+        ["Headline", "Paid", rules.pounds_decimal(t.paid_pence), "", ""],
+        ["Headline", "Remaining", rules.pounds_decimal(t.remaining_pence), "", ""],
     ]
     rows += [
         [
             "Split (pounds, percent of allocated)",
             row.label,
-            money(row.amount_pence),
+            rules.pounds_decimal(row.amount_pence),
             row.percent,
             "",
         ]
@@ -396,8 +393,8 @@ def csv_rows(board: Dashboard) -> list[list]:
             "By phase (children, pounds, average per child)",
             row.label,
             shown(row.children),
-            money(row.total_pence),
-            money(row.average_pence)
+            rules.pounds_decimal(row.total_pence),
+            rules.pounds_decimal(row.average_pence)
             if row.average_pence is not None
             else ("x" if row.children is None else ""),
         ]
@@ -408,7 +405,7 @@ def csv_rows(board: Dashboard) -> list[list]:
             "By EEF Toolkit strand (allocations and direct spends, pounds)",
             row.label,
             shown(row.count),
-            money(row.total_pence),
+            rules.pounds_decimal(row.total_pence),
             "",
         ]
         for row in board.strands

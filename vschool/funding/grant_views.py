@@ -28,6 +28,7 @@ from vschool.funding.grants import (
 from vschool.funding.ledger import year_totals
 from vschool.funding.models import BudgetLine
 from vschool.funding.policy import policy_for, update_policy
+from vschool.funding.rules import pounds_decimal
 from vschool.kit.forms import GovukDateField, GovukForm
 
 # The most children an EYPP line may count: far above any authority's roll.
@@ -185,13 +186,6 @@ def _year_nav(year: int) -> dict:
     }
 
 
-def _pounds(amount_pence: int | None) -> str | None:
-    """Pence as a form shows them: 263000 -> "2630.00"."""
-    if amount_pence is None:
-        return None
-    return f"{amount_pence // 100}.{amount_pence % 100:02d}"
-
-
 def _at(name: str, year: int) -> str:
     return f"{reverse(name)}?year={financial_year_label(year)}"
 
@@ -242,11 +236,11 @@ def grant_edit(request):
     form = GrantForm(
         request.POST or None,
         initial={
-            "rate": _pounds(row.rate_pence),
-            "received": _pounds(row.received_pence),
-            "eypp_rate": _pounds(row.eypp_rate_pence),
+            "rate": pounds_decimal(row.rate_pence),
+            "received": pounds_decimal(row.received_pence),
+            "eypp_rate": pounds_decimal(row.eypp_rate_pence),
             "eypp_children": row.eypp_children,
-            "eypp_received": _pounds(row.eypp_received_pence),
+            "eypp_received": pounds_decimal(row.eypp_received_pence),
             "notes": row.notes,
         },
     )
@@ -291,8 +285,8 @@ def policy(request):
         PolicyForm(
             request.POST or None,
             initial={
-                "per_term": _pounds(current.per_term_pence),
-                "yearly_cap": _pounds(current.yearly_cap_pence),
+                "per_term": pounds_decimal(current.per_term_pence),
+                "yearly_cap": pounds_decimal(current.yearly_cap_pence),
                 "threshold_grade": current.threshold_grade,
             },
         )
@@ -378,7 +372,7 @@ def budget_line(request, line_id: int):
         spend_form = SpendForm(request.POST if posted == "spend" else None, window=window)
         change_form = LineChangeForm(
             request.POST if posted == "change" else None,
-            initial={"name": line.name, "budget": _pounds(line.budget_pence)},
+            initial={"name": line.name, "budget": pounds_decimal(line.budget_pence)},
         )
     here = reverse("funding:budget_line", args=[line.pk])
     if spend_form is not None and posted == "spend" and spend_form.is_valid():

@@ -29,6 +29,14 @@ def pounds(amount_pence: int | None) -> str:
     return f"{sign}£{whole:,}.{part:02d}"
 
 
+def pounds_decimal(amount_pence: int | None) -> Decimal | None:
+    """Pence as a number of pounds to the penny (263000 -> Decimal("2630.00")), for forms'
+    initial values and spreadsheet cells; None for None."""
+    if amount_pence is None:
+        return None
+    return (Decimal(amount_pence) / 100).quantize(Decimal("0.01"))
+
+
 def financial_year_of_term(academic_year: int, term: str) -> int:
     """The financial year (by its start) a PEP term's funding is paid from.
 

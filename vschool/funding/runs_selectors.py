@@ -6,7 +6,6 @@ so they reconcile to the penny with one another and with funding.ledger.
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -16,6 +15,7 @@ from django.http import Http404
 from vschool.codes import label as code_label
 from vschool.cohort.models import School
 from vschool.funding.models import Allocation, PaymentLine, PaymentRun
+from vschool.funding.rules import pounds_decimal
 from vschool.funding.runs import payable_allocations, term_label
 
 
@@ -194,17 +194,12 @@ def remittance(run: PaymentRun, school_id: int) -> Remittance:
 REMITTANCE_HEADER = ["Child reference", "What it is for", "EEF strand", "Amount (£)"]
 
 
-def pounds_number(amount_pence: int) -> Decimal:
-    """Pence as a number of pounds with two decimals (a Decimal), for spreadsheets."""
-    return (Decimal(amount_pence) / 100).quantize(Decimal("0.01"))
-
-
 def remittance_rows(doc: Remittance) -> list[list]:
     rows: list[list] = [
-        [line.child_reference, line.description, line.strand, pounds_number(line.amount_pence)]
+        [line.child_reference, line.description, line.strand, pounds_decimal(line.amount_pence)]
         for line in doc.lines
     ]
-    rows.append(["Total", "", "", pounds_number(doc.total_pence)])
+    rows.append(["Total", "", "", pounds_decimal(doc.total_pence)])
     return rows
 
 
@@ -222,6 +217,6 @@ def finance_rows(run: PaymentRun) -> list[list]:
     )
     code = settings.VSCHOOL_PP_PLUS_COST_CODE
     return [
-        [row["school__name"], row["school__urn"], pounds_number(row["total"]), code, run.reference]
+        [row["school__name"], row["school__urn"], pounds_decimal(row["total"]), code, run.reference]
         for row in per_school
     ]
