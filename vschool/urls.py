@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/", include("vschool.exchange.urls")),
     path("reports/", include("vschool.reports.urls")),
     path("funding/", include("vschool.funding.urls")),
+    path("", include("vschool.attendance.urls")),
 ]
 
 handler400 = "vschool.pages.views.errors.bad_request"

@@ -28,6 +28,7 @@ class Field(StrEnum):
     SEN = "SEN"
     SCHOOLS = "schools"
     PEPS = "PEPs"
+    ATTENDANCE = "attendance"  # marks, suspensions and exclusions, alternative provision
 
 
 EVERY_FIELD = frozenset(Field)
@@ -44,6 +45,7 @@ FOR_SCHOOLS = frozenset(
         Field.SEN,
         Field.SCHOOLS,
         Field.PEPS,
+        Field.ATTENDANCE,
     }
 )
 
