@@ -65,6 +65,7 @@ SEEN = {
     ),
     # The PEPs: each page names the PEP.
     "peps:child": Seen(VIEWED, "cohort.Child", True, "Child record: PEPs"),
+    "attendance:child": Seen(VIEWED, "cohort.Child", True, "Child record: Attendance"),
     "peps:start": Seen(VIEWED, "cohort.Child", True, "Start a PEP"),
     "peps:detail": Seen(VIEWED, "peps.Pep", True, f"PEP task list: {_PEP}"),
     "peps:section": Seen(

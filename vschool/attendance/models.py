@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from vschool.attendance.exclusion_querysets import ExclusionQuerySet
 from vschool.attendance.querysets import AttendanceMarkQuerySet
 from vschool.codes import choices
 from vschool.cohort.models import Child, School
@@ -86,6 +87,8 @@ class Exclusion(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = ExclusionQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "-start"]

@@ -1,5 +1,11 @@
 """The attendance pages: the dashboard, a child's marks, suspensions and provision."""
 
+from django.urls import path
+
+from vschool.attendance import child_views
+
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("children/<int:pk>/attendance/", child_views.child_attendance, name="child"),
+]

@@ -97,6 +97,7 @@ CHILD_TABS = [
     ("care", "Care", "cohort:child_care", Field.CARE_HISTORY),
     ("education", "Education", "cohort:child_education", Field.SCHOOLS),
     ("peps", "PEPs", "peps:child", Field.PEPS),
+    ("attendance", "Attendance", "attendance:child", Field.ATTENDANCE),
 ]
 TAB_LABELS = {tab: label for tab, label, _url, _field in CHILD_TABS}
 
