@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Self
 from django.db import models
 from django.db.models import Q, Sum
 
-if TYPE_CHECKING:
-    from vschool.attendance.models import Exclusion
+if TYPE_CHECKING:  # for mypy only: the models import this module
+    from vschool.attendance.models import Exclusion  # noqa: F401
 
 
 class ExclusionQuerySet(models.QuerySet["Exclusion"]):
