@@ -62,3 +62,10 @@ def term_dates_with_source(academic_year_start: int) -> list[tuple[rules.TermPer
         (period, period.term.value in set_terms)
         for period in term_dates_for_year(academic_year_start)
     ]
+
+
+def closures_between(first: date, last: date) -> dict[date, str]:
+    """The LA-wide closures (INSET, planned closures) from `first` to `last`, each with its
+    reason, for calendars that label them. One query."""
+    rows = SchoolClosure.objects.filter(date__range=(first, last)).values_list("date", "reason")
+    return dict(rows)
