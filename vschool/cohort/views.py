@@ -139,7 +139,8 @@ def child_overview(request, pk: int):
         cards = [hook(request.user, child, today) for hook in OVERVIEW_CARDS]
         return {
             **child_overview_facts(child, today, fields),
-            "cards": [card for card in cards if card],
+            # A card may say where it goes ("order", 10 unless given): attendance after the PEP.
+            "cards": sorted((card for card in cards if card), key=lambda c: c.get("order", 10)),
         }
 
     return child_page(request, pk, "overview", extra)
@@ -186,6 +187,13 @@ def schools(request):
     )
 
 
+# Sections other apps put on a school's page, below its children, which cohort may not
+# import (docs/layers.md): each a callable (user, school, children, today) -> {"template":
+# ..., **context} or None, where `children` is the school's roll as the user may see it (a
+# queryset already read); added in the app's AppConfig.ready (attendance adds its figures).
+SCHOOL_SECTIONS: list = []
+
+
 def school_detail(request, pk: int):
     """A school and the children on its roll that the user may see."""
     school = get_object_or_404(schools_for_user(request.user), pk=pk)
@@ -201,7 +209,12 @@ def school_detail(request, pk: int):
     # One entry for the list, not one per child: the school and the number shown (who was
     # on a school's roll on a day can be read back from the dated placements).
     shows(request, f"The school's children: {len(rows)} on its roll", obj=school)
-    return render(request, "cohort/school_detail.html", {"school": school, "rows": rows})
+    sections = [hook(request.user, school, on_roll, today) for hook in SCHOOL_SECTIONS]
+    return render(
+        request,
+        "cohort/school_detail.html",
+        {"school": school, "rows": rows, "sections": [part for part in sections if part]},
+    )
 
 
 def child_add(request):
