@@ -71,7 +71,11 @@ def pep_document_context(
             sections.append({**section, "targets": targets, "items": []})
         else:
             sections.append(
-                {**section, "items": [(label, _value(value)) for label, value in section["items"]]}
+                {
+                    **section,
+                    "items": [(label, _value(value)) for label, value in section["items"]],
+                    "facts": _held_attendance(presenter) if section["key"] == "school" else [],
+                }
             )
     return {
         **_print_context(pep, today, made_by),
@@ -79,6 +83,13 @@ def pep_document_context(
         "target_columns": [heading for _, heading in TARGET_COLUMNS],
         "history": list(pep.status_changes.all()),
     }
+
+
+def _held_attendance(presenter: PepPresenter) -> list[dict]:
+    """The attendance and suspensions the system holds for the PEP's term, printed above
+    the school section's answers; none while no marks or suspensions are held."""
+    held = presenter.attendance
+    return presenter.attendance_facts if held.has_marks or held.exclusions else []
 
 
 def pep_pdf(

@@ -243,6 +243,16 @@ class SchoolSectionForm(SectionForm):
     attainment = forms.CharField(label="Attainment and progress", **_TEXT)
     strengths = forms.CharField(label="Strengths and interests", **_TEXT)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.context.get("attendance_held"):
+            # The figures come from the school's marks, shown above: ask only what they miss.
+            self.fields["attendance"].label = "Anything to add about attendance or exclusions?"
+            self.fields["attendance"].help_text = (
+                "The figures above come from the school's marks. Add what they do not say: "
+                "reasons, support in place, what is improving"
+            )
+
 
 class ReviewSectionForm(SectionForm):
     """Last term's targets: for each, whether it was met and what difference it made."""

@@ -6,7 +6,8 @@ from functools import cached_property
 from django.db.models import Q
 from django.utils.formats import date_format
 
-from vschool.calendar.rules import academic_year_start, nc_year_label
+from vschool.attendance.selectors import PepAttendance, pep_attendance
+from vschool.calendar.rules import academic_year_label, academic_year_start, nc_year_label
 from vschool.codes import label as code_label
 from vschool.cohort.fields import FOR_SCHOOLS
 from vschool.cohort.rules import year_group
@@ -54,6 +55,25 @@ def _long_date(value) -> str:
         except ValueError:
             return value
     return date_format(value, "j F Y") if isinstance(value, date) else ""
+
+
+def _sessions_text(sessions) -> str:
+    """ "93.5% (87 of 93 possible sessions)", or why there is no rate."""
+    if not sessions.possible:
+        return "No possible sessions marked"
+    return (
+        f"{sessions.attendance_pct}% ({sessions.attended} of {sessions.possible} "
+        f"possible session{'s' if sessions.possible != 1 else ''})"
+    )
+
+
+def _exclusion_text(exclusion) -> str:
+    """ "Suspension, 12 January 2026 to 13 January 2026 (4 sessions)"."""
+    dates = _long_date(exclusion.start)
+    if exclusion.end != exclusion.start:
+        dates += f" to {_long_date(exclusion.end)}"
+    sessions = f"{exclusion.sessions} session{'s' if exclusion.sessions != 1 else ''}"
+    return f"{exclusion.get_kind_display()}, {dates} ({sessions})"
 
 
 def _has_answers(data) -> bool:
@@ -110,6 +130,8 @@ class PepPresenter:
             return {"previous_targets": self.previous_targets}
         if key == "ppplus":
             return {"targets": self.targets}
+        if key == "school":
+            return {"attendance_held": self.attendance.has_marks}
         return {}
 
     # The task list.
@@ -369,8 +391,7 @@ class PepPresenter:
                 {"label": "Current school", "value": school, "source": record},
                 {"label": "Year group", "value": nc_year_label(year), "source": record},
                 {"label": "Last PEP's grade", "value": grade, "source": source},
-                {"label": "Attendance", "value": NOT_HELD, "source": _TYPE_BELOW},
-                {"label": "Exclusions", "value": NOT_HELD, "source": _TYPE_BELOW},
+                *self.attendance_facts,
             ]
         if key == "care":
             return self._care_facts()
@@ -388,6 +409,56 @@ class PepPresenter:
                 },
             ]
         return []
+
+    @cached_property
+    def attendance(self) -> PepAttendance:
+        """The child's marks and suspensions in the PEP's term (four queries)."""
+        return pep_attendance(self.pep.child, self.pep.academic_year, self.pep.term)
+
+    @cached_property
+    def attendance_facts(self) -> list[dict]:
+        """The PEP term's attendance from the school's marks, the year's so far, persistent
+        absence and the suspensions in the term; "not held" where no marks have come, and
+        the attendance question then asks for a summary instead."""
+        held = self.attendance
+        term = f"{self.pep.get_term_display().lower()} term"
+        year = academic_year_label(self.pep.academic_year)
+        exclusions = {
+            "label": f"Suspensions and exclusions, {term}",
+            "value": "; ".join(_exclusion_text(e) for e in held.exclusions) or "None recorded",
+            "source": "Suspensions and exclusions recorded by the Virtual School",
+        }
+        if not held.has_marks:
+            if not held.exclusions:
+                exclusions = {"label": "Exclusions", "value": NOT_HELD, "source": _TYPE_BELOW}
+            return [{"label": "Attendance", "value": NOT_HELD, "source": _TYPE_BELOW}, exclusions]
+        source = f"From the school's marks, received up to {_long_date(held.last_mark)}"
+        facts = [
+            {"label": f"Attendance, {term}", "value": _sessions_text(held.term), "source": source},
+            {
+                "label": f"Attendance in {year} so far",
+                "value": _sessions_text(held.year),
+                "source": source,
+            },
+        ]
+        if held.term.possible:
+            facts.append(
+                {
+                    "label": f"Absence, {term}",
+                    "value": f"{held.term.authorised_pct}% authorised, "
+                    f"{held.term.unauthorised_pct}% unauthorised",
+                    "source": source,
+                }
+            )
+        if held.year.possible:
+            if held.year.severe:
+                absent = f"Severe absence: absent for 50% or more of possible sessions in {year}"
+            elif held.year.persistent:
+                absent = f"Yes: absent for 10% or more of possible sessions in {year}"
+            else:
+                absent = "No"
+            facts.append({"label": "Persistent absence", "value": absent, "source": source})
+        return [*facts, exclusions]
 
     def _care_facts(self) -> list[dict]:
         """The placement and legal status from the child's care episode open now, as far as
