@@ -285,7 +285,8 @@ RECENT_WEEKS = 4
 def recent_attendance(child: Child, today: date) -> RecentAttendance:
     """This term's attendance so far and the last `RECENT_WEEKS` school weeks up to today:
     weeks with a school day in the LA calendar or a mark (the school's own calendar may
-    differ). Four queries: the marks, two years of term dates and the closures."""
+    differ). Three queries (the marks, the term dates and the closures), four early in the
+    autumn term, when the weeks reach back into last year's terms."""
     year = academic_year_start(today)
     terms = term_dates_for_year(year)
     window = next(w for w in term_windows(year, terms) if w[1] <= today <= w[2])
