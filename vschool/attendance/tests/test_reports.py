@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from vschool.attendance.models import AttendanceMark
 from vschool.attendance.reports import BY_CHILD, BY_PHASE
+from vschool.attendance.summaries import refresh_summaries
 from vschool.cohort.tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ def _give(child, codes: str, start: date = FIRST) -> None:
         )
         for n, code in enumerate(codes.split())
     )
+    refresh_summaries([child.pk], start, start + timedelta(days=len(codes.split())))
 
 
 @pytest.fixture
