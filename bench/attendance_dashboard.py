@@ -59,6 +59,7 @@ def main() -> None:
             "VSCHOOL_REQUIRE_2FA": "0",
             "DEBUG": "0",
             "LOG_LEVEL": "ERROR",
+            "PYTHONPATH": str(ROOT),  # this checkout's vschool, not another installed one
         }
         command = [sys.executable, __file__, "--one", "--size", str(args.size)]
         command += ["--requests", str(args.requests)] + (["--marks"] if args.marks else [])
