@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -83,7 +83,7 @@ def _build(size: int, year: int, with_marks: bool) -> tuple[int, int]:
     from django.db import connection
 
     from vschool.attendance.models import Exclusion
-    from vschool.attendance.summaries import refresh_year, windows
+    from vschool.attendance.summaries import refresh_children, refresh_year, windows
     from vschool.calendar.rules import academic_year_bounds
     from vschool.cohort.models import CareEpisode, Child, School
 
@@ -156,9 +156,8 @@ def _build(size: int, year: int, with_marks: bool) -> tuple[int, int]:
         else:
             for term, opens, closes in windows(year):
                 days = sum(
-                    1
+                    (opens + timedelta(days=n)).weekday() < 5
                     for n in range((closes - opens).days + 1)
-                    if (opens.toordinal() + n) % 7 not in (5, 6)
                 )
                 cursor.execute(
                     """
@@ -173,7 +172,11 @@ def _build(size: int, year: int, with_marks: bool) -> tuple[int, int]:
                     """,
                     [year, term, opens, closes, days * 2 - 8, SCHOOLS],
                 )
+    if not with_marks:  # the children's rows from the summaries, as refresh_summaries does
+        refresh_children(year)
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE attendance_sessionsummary")
+        cursor.execute("ANALYZE attendance_childsummary")
         cursor.execute("ANALYZE cohort_child")
         cursor.execute("SELECT count(*) FROM attendance_sessionsummary")
         summaries = cursor.fetchone()[0]

@@ -22,6 +22,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
     IntegerField,
     Max,
     Q,
@@ -31,7 +34,7 @@ from django.db.models import (
     When,
 )
 
-from vschool.attendance.models import AttendanceMark, SessionSummary
+from vschool.attendance.models import AttendanceMark, ChildSummary, SessionSummary
 from vschool.attendance.querysets import category_q
 from vschool.attendance.rules import CATEGORIES, Sessions, percent
 from vschool.calendar.rules import (
@@ -173,6 +176,23 @@ def summaries_in(scope: Scope) -> "QuerySet[SessionSummary]":
         rows = rows.filter(term=scope.term)
     if scope.urn:
         rows = rows.filter(urn=scope.urn)
+    return _narrowed(rows, scope)
+
+
+def children_in(scope: Scope, *, terms: bool = False) -> "QuerySet[ChildSummary]":
+    """The children's rows a scope without a school counts: one a child for the year (or
+    the scope's term), or with `terms` one a child and term."""
+    rows = ChildSummary.objects.filter(academic_year__in=scope.years)
+    if terms:
+        rows = rows.exclude(term="")
+        if scope.term:
+            rows = rows.filter(term=scope.term)
+    else:
+        rows = rows.filter(term=scope.term or "")
+    return _narrowed(rows, scope)
+
+
+def _narrowed(rows, scope: Scope):
     if scope.phase:
         rows = rows.filter(_per_year(scope.years, lambda y: phase_q(scope.phase, y)))
     if scope.year_group is not None:
@@ -262,7 +282,57 @@ def grouped(scope: Scope, by: str | None = None) -> list[Group]:
     if by == "child":
         return per_child(scope)
     keys = _keys(by, scope.years)
+    if scope.urn is None and by != "school":
+        return _child_rows_grouped(children_in(scope, terms=by == "term"), keys)
     return _outer(_per_child(summaries_in(scope), keys, _SUMS), list(keys))
+
+
+_POSSIBLE_F = F("present") + F("elsewhere") + F("authorised") + F("unauthorised")
+_ABSENT_F = F("authorised") + F("unauthorised")
+
+
+def _flagged(rows: QuerySet) -> QuerySet:
+    return rows.annotate(
+        possible=ExpressionWrapper(_POSSIBLE_F, output_field=IntegerField()),
+        absent10=ExpressionWrapper(_ABSENT_F * 10, output_field=IntegerField()),
+        absent2=ExpressionWrapper(_ABSENT_F * 2, output_field=IntegerField()),
+    )
+
+
+_CHILD_FIGURES = {
+    "children": Count("pk"),
+    **_SUMS,
+    "counted": Count("pk", filter=Q(possible__gt=0)),
+    "n_persistent": Count("pk", filter=Q(possible__gt=0, absent10__gte=F("possible"))),
+    "n_severe": Count("pk", filter=Q(possible__gt=0, absent2__gte=F("possible"))),
+}
+
+
+def _child_rows_grouped(rows: QuerySet, keys: dict[str, Any]) -> list[Group]:
+    """One row a child already: the groups' figures in one plain aggregate."""
+    named = {k: v for k, v in keys.items() if not isinstance(v, str)}
+    fields = [*keys]
+    rows = _flagged(rows.annotate(**named)).order_by()
+    if fields:
+        found = list(rows.values(*fields).annotate(**_CHILD_FIGURES).order_by(*fields))
+    else:
+        found = [rows.aggregate(**_CHILD_FIGURES)]
+    groups = []
+    for row in found:
+        if not row["children"]:
+            continue
+        key = row[fields[0]] if fields else None
+        groups.append(
+            Group(
+                key,
+                row["children"],
+                Sessions(**{n: int(row[f"s_{n}"] or 0) for n in CATEGORIES}),
+                row["counted"],
+                row["n_persistent"],
+                row["n_severe"],
+            )
+        )
+    return groups
 
 
 def overall(scope: Scope) -> Group:
@@ -281,7 +351,10 @@ def per_child(
 ) -> list[Group]:
     """One group per child (key: the child's pk; extra: a URN they were marked at), ordered
     by child, or by `order="attendance"` (lowest first); `only` "persistent" or "severe"
-    keeps those children; `offset`/`limit` page through. One query."""
+    keeps those children; `offset`/`limit` page through. One query (two without a school:
+    the children's rows, then a URN each)."""
+    if scope.urn is None:
+        return _per_child_rows(scope, order, offset, limit, only)
     inner = _per_child(summaries_in(scope), {}, {**_SUMS, "s_urn": Max("urn")})
     sql, params = inner.query.sql_with_params()
     sums = ", ".join(_q("s_" + n) for n in CATEGORIES)
@@ -319,6 +392,60 @@ def per_child(
                 int(bool(s.persistent)),
                 int(bool(s.severe)),
                 {"urn": urn},
+            )
+        )
+    return groups
+
+
+def _per_child_rows(
+    scope: Scope, order: str, offset: int, limit: int | None, only: str | None
+) -> list[Group]:
+    rows = _flagged(children_in(scope)).order_by()
+    if only:
+        rows = rows.filter(possible__gt=0)
+    if only == "persistent":
+        rows = rows.filter(absent10__gte=F("possible"))
+    elif only == "severe":
+        rows = rows.filter(absent2__gte=F("possible"))
+    if order == "attendance":
+        rate = Case(
+            When(
+                possible__gt=0,
+                then=ExpressionWrapper(
+                    (F("present") + F("elsewhere")) * 1.0 / F("possible"),
+                    output_field=FloatField(),
+                ),
+            ),
+            output_field=FloatField(),
+        )
+        rows = rows.annotate(rate=rate).order_by(F("rate").asc(nulls_last=True), "child_id")
+    else:
+        rows = rows.order_by("child_id")
+    if limit is not None:
+        rows = rows[offset : offset + limit]
+    found = list(rows.values("child_id", *CATEGORIES))
+    urns: dict[int, str] = {}
+    if limit is not None:  # a page: the URN each child was marked at
+        urns = dict(
+            summaries_in(scope)
+            .filter(child_id__in=[row["child_id"] for row in found])
+            .order_by()
+            .values("child_id")
+            .annotate(urn=Max("urn"))
+            .values_list("child_id", "urn")
+        )
+    groups = []
+    for row in found:
+        s = Sessions(**{n: row[n] for n in CATEGORIES})
+        groups.append(
+            Group(
+                row["child_id"],
+                1,
+                s,
+                int(s.possible > 0),
+                int(bool(s.persistent)),
+                int(bool(s.severe)),
+                {"urn": urns.get(row["child_id"], "")},
             )
         )
     return groups

@@ -210,3 +210,30 @@ class SessionSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} {self.urn} {self.term} {self.academic_year}"
+
+
+class ChildSummary(models.Model):
+    """A child's five counts over every school in one term window (`term`) or the whole
+    academic year (`term` empty): SessionSummary added up per child, kept with it by
+    attendance.summaries.refresh_summaries, so the measures of the whole cohort read one
+    row a child (docs/attendance.md)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=6, blank=True)  # "" for the whole year
+    present = models.PositiveIntegerField(default=0)
+    elsewhere = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+    not_possible = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "academic_year", "term"], name="child_summary_one_a_period"
+            )
+        ]
+        indexes = [models.Index(fields=["academic_year", "term"], name="child_summary_year_term")]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.term or 'year'} {self.academic_year}"

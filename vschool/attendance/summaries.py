@@ -10,9 +10,9 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, CharField, Max, Value, When
+from django.db.models import Case, CharField, Max, Sum, Value, When
 
-from vschool.attendance.models import AttendanceMark, SessionSummary
+from vschool.attendance.models import AttendanceMark, ChildSummary, SessionSummary
 from vschool.attendance.querysets import counts
 from vschool.attendance.rules import CATEGORIES
 from vschool.calendar.rules import academic_year_start, term_windows
@@ -93,7 +93,40 @@ def _refresh_year(ids: list[int] | None, year: int, touched: list[tuple[str, dat
         ]
         SessionSummary.objects.bulk_create(new, batch_size=_CHUNK)
         written += len(new)
+        _refresh_children(chunk, year, [t for t, _, _ in touched])
     return written
+
+
+def _refresh_children(chunk: list[int] | None, year: int, terms: list[str]) -> None:
+    """The children's ChildSummary rows for the terms and the whole year, from their
+    SessionSummary rows (every school added up)."""
+    held = ChildSummary.objects.filter(academic_year=year, term__in=[*terms, ""])
+    rows = SessionSummary.objects.filter(academic_year=year)
+    if chunk is not None:
+        held = held.filter(child_id__in=chunk)
+        rows = rows.filter(child_id__in=chunk)
+    held.delete()
+    sums = {f"s_{name}": Sum(name) for name in CATEGORIES}
+    new = [
+        ChildSummary(
+            child_id=row["child_id"],
+            academic_year=year,
+            term=row.get("term", ""),
+            **{name: row[f"s_{name}"] for name in CATEGORIES},
+        )
+        for grouping in (
+            rows.filter(term__in=terms).order_by().values("child_id", "term"),
+            rows.order_by().values("child_id"),
+        )
+        for row in grouping.annotate(**sums).iterator(chunk_size=_CHUNK)
+    ]
+    ChildSummary.objects.bulk_create(new, batch_size=_CHUNK)
+
+
+def refresh_children(academic_year: int) -> None:
+    """Count every child's ChildSummary rows for the academic year again from the
+    SessionSummary rows held (for a bench or a repair; refresh_summaries does both)."""
+    _refresh_children(None, academic_year, [term for term, _, _ in windows(academic_year)])
 
 
 def refresh_year(academic_year: int) -> int:

@@ -156,6 +156,10 @@ def test_per_child_and_the_lowest_first():
     lowest = measures.per_child(Scope.year(YEAR), order="attendance", limit=5)
     rates = sorted(v[1].attended / v[1].possible for v in by_hand.values() if v[1].possible)
     assert [g.sessions.attended / g.sessions.possible for g in lowest] == rates[:5]
+    urn = marks[0].urn  # one school: read from the per-school summaries
+    at_school = _by_hand(marks, lambda m: m.child_id, lambda m: _in_year(m) and m.urn == urn)
+    found = measures.per_child(Scope.year(YEAR, urn=urn), order="attendance", limit=50)
+    assert {g.key: g.sessions for g in found} == {k: v[1] for k, v in at_school.items()}
     persistent = measures.per_child(Scope.year(YEAR), only="persistent")
     assert {g.key for g in persistent} == {k for k, v in by_hand.items() if v[2]}
     assert persistent and all(g.sessions.persistent for g in persistent)
