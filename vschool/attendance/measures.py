@@ -42,9 +42,11 @@ from vschool.calendar.rules import (
     PHASES,
     england_bank_holidays,
     nc_years_for_phase,
+    phase,
 )
 from vschool.cohort.models import Child
 from vschool.cohort.querysets import nc_years_q, prefixed
+from vschool.cohort.rules import year_group
 
 ALL = "all"
 TWELVE_MONTHS = "12-month"
@@ -281,6 +283,8 @@ def grouped(scope: Scope, by: str | None = None) -> list[Group]:
     order; by None, one group (absent when nothing is held). One query."""
     if by == "child":
         return per_child(scope)
+    if scope.urn is None and by in ("phase", "year_group"):
+        return _by_age(scope, by)
     keys = _keys(by, scope.years)
     if scope.urn is None and by != "school":
         return _child_rows_grouped(children_in(scope, terms=by == "term"), keys)
@@ -308,6 +312,35 @@ _CHILD_FIGURES = {
 }
 
 
+def _by_age(scope: Scope, by: str) -> list[Group]:
+    """Phase or year group: the children's rows grouped by year, date of birth and year
+    group offset in the database (a few thousand groups at most), then each group's year
+    group worked out by cohort.rules.year_group, the one home of it, and added up."""
+    keys = {
+        "academic_year": "academic_year",
+        "born": F("child__date_of_birth"),
+        "offset": F("child__year_group_offset"),
+    }
+    found: dict[Any, list[Group]] = {}
+    for group in _child_rows_grouped(children_in(scope), keys):
+        year, born, offset = group.key
+        n = year_group(born, year, offset)
+        if by == "year_group":
+            key: Any = n if n in NC_YEARS else None
+        else:
+            in_phase = phase(n) if n in NC_YEARS else None
+            key = in_phase.value if in_phase is not None else OTHER
+        found.setdefault(key, []).append(group)
+    order = {value: n for n, (value, _) in enumerate(PHASES)}
+    return sorted(
+        (combine(groups, key) for key, groups in found.items()),
+        key=lambda g: (
+            g.key is None,
+            order.get(g.key, len(order)) if by == "phase" else g.key or 0,
+        ),
+    )
+
+
 def _child_rows_grouped(rows: QuerySet, keys: dict[str, Any]) -> list[Group]:
     """One row a child already: the groups' figures in one plain aggregate."""
     named = {k: v for k, v in keys.items() if not isinstance(v, str)}
@@ -321,7 +354,13 @@ def _child_rows_grouped(rows: QuerySet, keys: dict[str, Any]) -> list[Group]:
     for row in found:
         if not row["children"]:
             continue
-        key = row[fields[0]] if fields else None
+        key = (
+            None
+            if not fields
+            else row[fields[0]]
+            if len(fields) == 1
+            else tuple(row[f] for f in fields)
+        )
         groups.append(
             Group(
                 key,

@@ -293,3 +293,23 @@ def test_refresh_replaces_the_window_and_term_dates_recount():
     )
     assert SessionSummary.objects.get().term == "spring"
     assert refresh_year(2024) == 1
+
+
+def test_the_import_keeps_the_summaries():
+    from vschool.accounts.tests.factories import UserFactory
+    from vschool.attendance.importer import import_marks
+
+    child = ChildFactory(la_child_id="A1")
+    user = UserFactory()
+    rows = [
+        {"child": "A1", "urn": "100001", "date": "2025-09-01", "session": "AM", "code": "/"},
+        {"child": "A1", "urn": "100001", "date": "2025-09-01", "session": "PM", "code": "O"},
+    ]
+    import_marks(rows, user=user)
+    row = SessionSummary.objects.get(child=child)
+    assert (row.present, row.unauthorised, row.term) == (1, 1, "autumn")
+    # Re-sending the day replaces it, and the summaries follow.
+    import_marks([{**rows[0], "code": "I"}], user=user)
+    row = SessionSummary.objects.get(child=child)
+    assert (row.present, row.authorised, row.unauthorised) == (0, 1, 0)
+    assert measures.overall(Scope.year(2025)).sessions == Sessions(authorised=1)
