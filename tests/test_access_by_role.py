@@ -43,6 +43,7 @@ EXPECTED = {
     "cohort:child_education": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "cohort:child_edit": (STAFF, STAFF),
     "peps:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    "attendance:dashboard": (STAFF, STAFF),
     "attendance:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:queue": (ALL - {Role.GOVERNOR}, ALL - {Role.GOVERNOR}),
     "peps:start": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),

@@ -66,6 +66,8 @@ SEEN = {
     # The PEPs: each page names the PEP.
     "peps:child": Seen(VIEWED, "cohort.Child", True, "Child record: PEPs"),
     "attendance:child": Seen(VIEWED, "cohort.Child", True, "Child record: Attendance"),
+    # The dashboard's lists name children (lowest attendance, persistently absent).
+    "attendance:dashboard": Seen(VIEWED, "", False, "Attendance dashboard "),
     "peps:start": Seen(VIEWED, "cohort.Child", True, "Start a PEP"),
     "peps:detail": Seen(VIEWED, "peps.Pep", True, f"PEP task list: {_PEP}"),
     "peps:section": Seen(
@@ -154,6 +156,9 @@ DOWNLOADS = {
     ("reports:peps", "format=csv"): Seen(EXPORTED, "", False, "Downloaded the PEP compliance"),
     ("reports:care_year", "format=csv"): Seen(EXPORTED, "", False, "Downloaded the SSDA903 year"),
     ("accounts:audit", "format=csv"): Seen(EXPORTED, "", False, "Downloaded the audit log"),
+    ("attendance:dashboard", "format=csv"): Seen(
+        EXPORTED, "", False, "Downloaded the attendance dashboard"
+    ),
     ("funding:dashboard_csv", "year=2025-26"): Seen(
         EXPORTED, "", False, "Downloaded the PP+ dashboard 2025-26"
     ),

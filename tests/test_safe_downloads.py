@@ -59,6 +59,7 @@ DOWNLOADS = {
     "funding:remittance_csv": Role.DATA_OFFICER,
     "funding:finance_csv": Role.DATA_OFFICER,
     "funding:dashboard_csv": Role.HEAD,
+    "attendance:dashboard": Role.HEAD,
 }
 
 
@@ -316,6 +317,7 @@ REQUESTS = [
     ("funding:remittance_csv", {}),
     ("funding:finance_csv", {}),
     ("funding:dashboard_csv", {"year": "2025-26"}),
+    ("attendance:dashboard", {"year": "2025-26", "format": "csv"}),
 ]
 
 
@@ -361,6 +363,9 @@ def test_the_attendance_report_command_hands_a_spreadsheet_no_formula():
         AttendanceMark.objects.create(
             child=child, urn="100001", date=date(2025, 9, 1), session="AM", code="/"
         )
+    from vschool.attendance.summaries import refresh_summaries  # the report reads summaries
+
+    refresh_summaries(None, date(2025, 9, 1), date(2025, 9, 1))
     out = io.StringIO()
     call_command("report", "attendance", "--year", "2025-26", "--by", "child", stdout=out)
     cells = _csv_cells(out.getvalue().encode())

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from vschool.attendance.models import AttendanceMark
 from vschool.attendance.rules import code_problem
+from vschool.attendance.summaries import refresh_summaries
 from vschool.audit.models import AuditEntry
 from vschool.audit.services import audit_record
 from vschool.cohort.models import Child, School
@@ -308,6 +309,10 @@ def import_marks(
         AttendanceMark.objects.bulk_create(new, batch_size=2000)
         result.created = len(new)
         result.unchanged = len(marks) - len(new)
+        if new:  # the summaries of the children and days written (attendance.summaries)
+            refresh_summaries(
+                {m.child_id for m in new}, min(m.date for m in new), max(m.date for m in new)
+            )
         audit_record(
             user=user,
             action=AuditEntry.Action.IMPORTED,

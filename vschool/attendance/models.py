@@ -166,3 +166,74 @@ class AlternativeProvision(models.Model):
     @property
     def flagged_unregistered(self) -> bool:
         return not self.registered or not (self.provider_urn or self.provider_ukprn)
+
+
+class SessionSummary(models.Model):
+    """The five counts of a child's marks from one school (by URN) in one term window of
+    the LA calendar (calendar.rules.term_windows: every day of the academic year is in one
+    term's window), kept by attendance.summaries.refresh_summaries whenever marks are
+    written, so the measures over terms, years and six years read these rows rather than
+    every mark (docs/attendance.md, docs/rules.md 7). `first` and `last` are the window's
+    days when the row was counted.
+    """
+
+    class Term(models.TextChoices):
+        AUTUMN = "autumn", "Autumn"
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="session_summaries")
+    urn = models.CharField("URN", max_length=8)
+    school = models.ForeignKey(
+        School, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    academic_year = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=6, choices=Term.choices)
+    first = models.DateField()
+    last = models.DateField()
+    present = models.PositiveIntegerField(default=0)
+    elsewhere = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+    not_possible = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "urn", "academic_year", "term"], name="summary_one_a_term"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["academic_year", "term"], name="summary_year_term"),
+            models.Index(fields=["school", "academic_year"], name="summary_school_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.urn} {self.term} {self.academic_year}"
+
+
+class ChildSummary(models.Model):
+    """A child's five counts over every school in one term window (`term`) or the whole
+    academic year (`term` empty): SessionSummary added up per child, kept with it by
+    attendance.summaries.refresh_summaries, so the measures of the whole cohort read one
+    row a child (docs/attendance.md)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    academic_year = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=6, blank=True)  # "" for the whole year
+    present = models.PositiveIntegerField(default=0)
+    elsewhere = models.PositiveIntegerField(default=0)
+    authorised = models.PositiveIntegerField(default=0)
+    unauthorised = models.PositiveIntegerField(default=0)
+    not_possible = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child", "academic_year", "term"], name="child_summary_one_a_period"
+            )
+        ]
+        indexes = [models.Index(fields=["academic_year", "term"], name="child_summary_year_term")]
+
+    def __str__(self) -> str:
+        return f"{self.child} {self.term or 'year'} {self.academic_year}"

@@ -31,14 +31,14 @@ class AttendanceMarkQuerySet(models.QuerySet["AttendanceMark"]):
         sessions_of. For all the marks at once, use sessions()."""
         if not fields:
             raise TypeError("sessions_by needs at least one field; sessions() counts all")
-        return self.order_by(*fields).values(*fields).annotate(**_counts())
+        return self.order_by(*fields).values(*fields).annotate(**counts())
 
     def sessions(self) -> Sessions:
         """All these marks' counts as one rules.Sessions."""
-        return sessions_of(self.order_by().aggregate(**_counts()))
+        return sessions_of(self.order_by().aggregate(**counts()))
 
 
-def _counts() -> dict[str, Count]:
+def counts() -> dict[str, Count]:
     return {name: Count("pk", filter=category_q(name)) for name in CATEGORIES}
 
 

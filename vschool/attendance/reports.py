@@ -1,23 +1,28 @@
-"""The attendance report's rows (`vschool report attendance`): by child and by phase over
-an academic year. The command prints them; a dashboard's CSV is to read the same rows, so
-the figures have one home.
-
-Counts come from AttendanceMark.objects.between(...).sessions_by("child") (one query) and
-the measures from rules.Sessions; a child's phase is that of their year group in the year
-(cohort.rules.year_group, calendar.rules.phase).
+"""The attendance report's rows (`vschool report attendance`): by child, school, phase,
+year group or term over an academic year (or one term of it), for all the children with
+marks or the 12-month cohort. The command prints them and the dashboard's CSV gives the
+same rows, so the figures have one home: attendance.measures, over the summaries
+(models.SessionSummary); the measures come from rules.Sessions.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 
-from vschool.attendance.models import AttendanceMark
-from vschool.attendance.querysets import sessions_of
-from vschool.attendance.rules import Sessions, percent
-from vschool.calendar.rules import PHASES, academic_year_bounds, phase
-from vschool.cohort.models import Child
-from vschool.cohort.rules import year_group
+from vschool.attendance import measures
+from vschool.attendance.measures import ALL, OTHER, Group, Scope
+from vschool.attendance.rules import Sessions
+from vschool.calendar.rules import PHASES, nc_year_label
+from vschool.cohort.models import Child, School
 
+RATES = (
+    "children",
+    "possible_sessions",
+    "attendance_pct",
+    "authorised_pct",
+    "unauthorised_pct",
+    "persistent_absence_pct",
+    "severe_absence_pct",
+)
 BY_CHILD = (
     "child",
     "possible_sessions",
@@ -27,25 +32,25 @@ BY_CHILD = (
     "persistent_absence",
     "severe_absence",
 )
-BY_PHASE = (
-    "phase",
-    "children",
-    "possible_sessions",
-    "attendance_pct",
-    "authorised_pct",
-    "unauthorised_pct",
-    "persistent_absence_pct",
-    "severe_absence_pct",
-)
+BY_PHASE = ("phase", *RATES)
+BY_SCHOOL = ("urn", "school", *RATES)
+BY_YEAR_GROUP = ("year_group", *RATES)
+BY_TERM = ("term", *RATES)
 NO_PHASE = "Outside Nursery 1 to Year 13"
+HEADERS = {
+    "child": BY_CHILD,
+    "school": BY_SCHOOL,
+    "phase": BY_PHASE,
+    "year-group": BY_YEAR_GROUP,
+    "term": BY_TERM,
+}
 
 
 @dataclass(frozen=True)
 class ChildSessions:
-    """One child's marks in the year: their reference, phase label and counts."""
+    """One child's marks in the scope: their reference and counts."""
 
     child: str
-    phase: str
     sessions: Sessions
 
 
@@ -53,30 +58,28 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def children_sessions(academic_year: int) -> list[ChildSessions]:
-    """Every child with a mark in the academic year starting 1 September `academic_year`,
-    by their reference, with the phase of their year group that year."""
-    first, last = academic_year_bounds(academic_year)
+def _scope(academic_year: int, cohort: str, term: str | None, **kwargs) -> Scope:
+    return Scope.year(academic_year, cohort=cohort, term=term, **kwargs)
+
+
+def children_sessions(
+    academic_year: int, cohort: str = ALL, term: str | None = None, **kwargs
+) -> list[ChildSessions]:
+    """Every child with a mark in the scope, by their reference. Two queries."""
     counts = {
-        row["child"]: sessions_of(row)
-        for row in AttendanceMark.objects.between(first, last).sessions_by("child")
+        g.key: g.sessions for g in measures.per_child(_scope(academic_year, cohort, term, **kwargs))
     }
-    labels = dict(PHASES)
-    found = []
-    for pk, ref, dob, offset in (
-        Child.objects.filter(pk__in=counts)
-        .order_by("la_child_id")
-        .values_list("pk", "la_child_id", "date_of_birth", "year_group_offset")
-    ):
-        in_phase = phase(year_group(dob, academic_year, offset))
-        label = labels[in_phase.value] if in_phase is not None else NO_PHASE
-        found.append(ChildSessions(ref, label, counts[pk]))
-    return found
+    refs = (
+        Child.objects.filter(pk__in=counts).order_by("la_child_id").values_list("pk", "la_child_id")
+    )
+    return [ChildSessions(ref, counts[pk]) for pk, ref in refs]
 
 
-def by_child(academic_year: int) -> Iterator[tuple]:
-    """The rows under BY_CHILD: one per child with a mark in the year, by reference."""
-    for row in children_sessions(academic_year):
+def by_child(
+    academic_year: int, cohort: str = ALL, term: str | None = None, **kwargs
+) -> Iterator[tuple]:
+    """The rows under BY_CHILD: one per child with a mark in the scope, by reference."""
+    for row in children_sessions(academic_year, cohort, term, **kwargs):
         s = row.sessions
         yield (
             row.child,
@@ -89,33 +92,97 @@ def by_child(academic_year: int) -> Iterator[tuple]:
         )
 
 
-def _share(flags: list[bool | None]) -> Decimal | None:
-    """The share of the children with possible sessions for whom the flag holds."""
-    known = [flag for flag in flags if flag is not None]
-    return percent(sum(known), len(known))
+def rates(group: Group) -> tuple:
+    """A group's figures under RATES."""
+    s = group.sessions
+    return (
+        group.children,
+        s.possible,
+        s.attendance_pct,
+        s.authorised_pct,
+        s.unauthorised_pct,
+        group.persistent_pct,
+        group.severe_pct,
+    )
 
 
-def by_phase(academic_year: int) -> Iterator[tuple]:
+def _empty(key) -> Group:
+    return Group(key, 0, Sessions(), 0, 0, 0)
+
+
+def phase_groups(scope: Scope) -> list[tuple[str, Group]]:
+    """Every phase in order, with its figures (none: nothing held), then the children
+    outside them all, if any. One query."""
+    found = {g.key: g for g in measures.grouped(scope, "phase")}
+    rows = [(label, found.get(value, _empty(value))) for value, label in PHASES]
+    if OTHER in found:
+        rows.append((NO_PHASE, found[OTHER]))
+    return rows
+
+
+def by_phase(
+    academic_year: int, cohort: str = ALL, term: str | None = None, **kwargs
+) -> Iterator[tuple]:
     """The rows under BY_PHASE: every phase in order (and the children outside them, if
     any), with the sessions of all its children added up; the persistent and severe
     shares are of the children with possible sessions."""
-    groups: dict[str, list[Sessions]] = {label: [] for _, label in PHASES}
-    for row in children_sessions(academic_year):
-        groups.setdefault(row.phase, []).append(row.sessions)
-    for label, sessions in groups.items():
-        total = Sessions(
-            **{
-                name: sum(getattr(s, name) for s in sessions)
-                for name in ("present", "elsewhere", "authorised", "unauthorised", "not_possible")
-            }
-        )
-        yield (
-            label,
-            len(sessions),
-            total.possible,
-            total.attendance_pct,
-            total.authorised_pct,
-            total.unauthorised_pct,
-            _share([s.persistent for s in sessions]),
-            _share([s.severe for s in sessions]),
-        )
+    for label, group in phase_groups(_scope(academic_year, cohort, term, **kwargs)):
+        yield (label, *rates(group))
+
+
+def school_groups(scope: Scope) -> list[tuple[str, str, Group]]:
+    """Each school with marks in the scope: URN, name (blank while the URN is not held) and
+    figures, by URN. Two queries."""
+    groups = measures.grouped(scope, "school")
+    names = dict(School.objects.filter(urn__in=[g.key for g in groups]).values_list("urn", "name"))
+    return [(g.key, names.get(g.key, ""), g) for g in groups]
+
+
+def by_school(
+    academic_year: int, cohort: str = ALL, term: str | None = None, **kwargs
+) -> Iterator[tuple]:
+    """The rows under BY_SCHOOL: one per school (by URN) with marks in the scope; a child
+    marked at two schools counts at each, with the sessions from each."""
+    for urn, name, group in school_groups(_scope(academic_year, cohort, term, **kwargs)):
+        yield (urn, name, *rates(group))
+
+
+def by_year_group(
+    academic_year: int, cohort: str = ALL, term: str | None = None, **kwargs
+) -> Iterator[tuple]:
+    """The rows under BY_YEAR_GROUP: each year group with marks, youngest first, then the
+    children outside Nursery 1 to Year 13."""
+    groups = measures.grouped(_scope(academic_year, cohort, term, **kwargs), "year_group")
+    for group in sorted(groups, key=lambda g: (g.key is None, g.key or 0)):
+        label = NO_PHASE if group.key is None else nc_year_label(group.key)
+        yield (label, *rates(group))
+
+
+def term_groups(scope: Scope) -> list[tuple[str, Group]]:
+    """The three terms of the year in order (the LA calendar's term windows), with their
+    figures. One query."""
+    found = {g.key: g for g in measures.grouped(scope, "term")}
+    return [(label, found.get(value, _empty(value))) for value, label in measures.TERMS]
+
+
+def by_term(
+    academic_year: int, cohort: str = ALL, term: str | None = None, **kwargs
+) -> Iterator[tuple]:
+    """The rows under BY_TERM: autumn, spring and summer (the LA calendar's term windows),
+    then the whole year (a child's sessions of the year together, so the year's persistent
+    share is not the terms' added up)."""
+    scope = _scope(academic_year, cohort, term, **kwargs)
+    for label, group in term_groups(scope):
+        if term is None or group.key == term:
+            yield (label, *rates(group))
+    if term is None:
+        yield ("Year", *rates(measures.overall(scope)))
+
+
+ROWS = {
+    "child": by_child,
+    "school": by_school,
+    "phase": by_phase,
+    "year-group": by_year_group,
+    "term": by_term,
+}

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from vschool.attendance import child_views
+from vschool.attendance import child_views, dashboard_views
 
 app_name = "attendance"
 
 urlpatterns = [
+    path("attendance/", dashboard_views.dashboard, name="dashboard"),
     path("children/<int:pk>/attendance/", child_views.child_attendance, name="child"),
 ]

@@ -18,6 +18,11 @@ _NAVIGATION = [
     ("PEPs", "peps:queue", {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}),
     ("Imports", "exchange:imports", {Role.DATA_OFFICER}),
     ("Reports", "reports:index", _STAFF | {Role.GOVERNOR}),
+    (
+        "Attendance",
+        "attendance:dashboard",
+        {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER},
+    ),
     ("PP+", "funding:dashboard", {Role.HEAD, Role.DEPUTY, Role.DATA_OFFICER}),
     ("Audit", "accounts:audit", {Role.HEAD, Role.DEPUTY}),
 ]

@@ -1,21 +1,19 @@
-"""`vschool report attendance --year 2025-26 --by child|phase`: CSV to standard output."""
+"""`vschool report attendance --year 2025-26 --by child|school|phase|year-group|term
+[--term autumn|spring|summer] [--cohort all|12-month]`: CSV to standard output."""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from vschool.attendance import reports
+from vschool.attendance.measures import ALL, COHORTS, TERMS
 from vschool.calendar.rules import parse_year
 from vschool.kit.spreadsheets import write_csv
-
-KINDS = {
-    ("attendance", "child"): (reports.BY_CHILD, reports.by_child),
-    ("attendance", "phase"): (reports.BY_PHASE, reports.by_phase),
-}
 
 
 class Command(BaseCommand):
     help = (
-        "Write a report as CSV to standard output: attendance over an academic year, "
-        "by child or by phase."
+        "Write a report as CSV to standard output: attendance over an academic year (or a "
+        "term of it), by child, school, phase, year group or term, for all children with "
+        "marks or the 12-month cohort."
     )
 
     def add_arguments(self, parser):
@@ -23,11 +21,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--year", required=True, help="academic year starting in September, e.g. 2025-26"
         )
-        parser.add_argument("--by", choices=["child", "phase"], default="child")
+        parser.add_argument("--by", choices=list(reports.ROWS), default="child")
+        parser.add_argument("--term", choices=[value for value, _ in TERMS], default=None)
+        parser.add_argument("--cohort", choices=[value for value, _ in COHORTS], default=ALL)
 
-    def handle(self, *args, kind, year, by, **options):
+    def handle(self, *args, kind, year, by, term, cohort, **options):
         start = parse_year(year)
         if start is None:
             raise CommandError(f"{year!r} is not an academic year: give it as 2025-26")
-        header, rows = KINDS[(kind, by)]
-        write_csv(self.stdout, header, rows(start), lineterminator="\n")
+        rows = reports.ROWS[by](start, cohort, term)
+        write_csv(self.stdout, reports.HEADERS[by], rows, lineterminator="\n")
