@@ -306,3 +306,10 @@ def test_the_docs_page_renders_from_local_files_under_the_csp(db):
     assert "<script>" not in page
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_the_api_root_is_a_404_page_for_everyone(login, personas):
+    from vschool.accounts.models import Role
+
+    assert Client().get("/api/v1/").status_code == 404
+    assert login(personas[Role.HEAD]).get("/api/v1/").status_code == 404
