@@ -10,6 +10,7 @@ Sessions and cookies play no part: the token is the only credential, so CSRF doe
 apply. Every answer is JSON, errors included: never a stack trace or an HTML page.
 """
 
+import logging
 import re
 from typing import Any
 
@@ -30,6 +31,7 @@ MAX_MARKS = 5_000  # a request's rows; its body is also held to 1 MB (docs/api.m
 UNAUTHORISED = "Give a valid API token: the header Authorization: Bearer <token>"
 _URN = re.compile(r"^\d{1,8}$")
 _LINE = re.compile(r"\bLine (\d+)\b")
+logger = logging.getLogger("django.request")
 
 
 class TokenAuth(HttpBearer):
@@ -182,6 +184,20 @@ def _too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A fault of ours: logged with its traceback for us, a plain message for the sender."""
+    logger.error("Attendance API error: %s", request.path, exc_info=exc)
+    return api.create_response(
+        request,
+        {
+            "message": "Something went wrong on our side. Send the marks again later: marks"
+            " already held are left alone."
+        },
+        status=500,
+    )
+
+
+api.add_exception_handler(Exception, _server_error)
 api.add_exception_handler(ValidationError, _validation_error)
 api.add_exception_handler(AuthenticationError, _unauthorised)
 api.add_exception_handler(HttpError, _http_error)

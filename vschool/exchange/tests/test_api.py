@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vschool.attendance.models import AttendanceMark
 from vschool.audit.models import AuditEntry
@@ -313,3 +315,61 @@ def test_the_api_root_is_a_404_page_for_everyone(login, personas):
 
     assert Client().get("/api/v1/").status_code == 404
     assert login(personas[Role.HEAD]).get("/api/v1/").status_code == 404
+
+
+def test_a_fault_of_ours_is_a_json_500_with_no_traceback(issued, monkeypatch, caplog):
+    _, secret = issued
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is on fire")
+
+    monkeypatch.setattr("vschool.exchange.api.import_marks", broken)
+    response = _post({"marks": GOOD}, secret)
+    assert response.status_code == 500
+    assert response.json()["message"].startswith("Something went wrong on our side.")
+    assert "fire" not in response.content.decode()
+    assert "the disk is on fire" in caplog.text  # logged for us
+
+
+def test_the_queries_do_not_grow_with_the_marks(issued, django_assert_max_num_queries):
+    _, secret = issued
+    children = [ChildFactory(la_child_id=f"K{n}") for n in range(60)]
+    few = [{**GOOD[0], "child": child.la_child_id} for child in children[:3]]
+    many = [
+        {**GOOD[0], "child": child.la_child_id, "session": session, "date": "2025-09-02"}
+        for child in children
+        for session in ("AM", "PM")
+    ]
+    with django_assert_max_num_queries(30) as counted:
+        assert _post({"marks": few}, secret).status_code == 200
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        assert _post({"marks": many}, secret).json()["created"] == 120
+
+
+_TEXT = st.one_of(
+    st.none(),
+    st.text(max_size=12),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.sampled_from(["A1", "B2", "100001", "200002", "2025-09-01", "01/09/2025", "AM", "/"]),
+    st.lists(st.integers(), max_size=2),
+)
+_MARK = st.dictionaries(
+    st.sampled_from(["child", "upn", "urn", "date", "session", "code", "other"]), _TEXT
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(body=st.one_of(st.fixed_dictionaries({"marks": st.lists(_MARK, max_size=4)}), _TEXT))
+def test_any_body_is_imported_or_refused_in_json_never_a_server_error(issued, body):
+    _, secret = issued
+    response = _post(body, secret)
+    assert response.status_code in (200, 400, 422), response.content
+    assert isinstance(response.json()["message"], str)
