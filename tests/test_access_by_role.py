@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
 from vschool.exchange.models import ImportRun
+from vschool.exchange.tokens import token_issue
 from vschool.funding.models import BudgetLine, PaymentLine, PaymentRun
 from vschool.peps.models import Pep, PepModeration
 
@@ -75,6 +76,12 @@ EXPECTED = {
     "exchange:run": (IMPORTERS, IMPORTERS),
     "exchange:run_errors": (IMPORTERS, IMPORTERS),
     "exchange:export": (IMPORTERS, IMPORTERS),
+    "exchange:tokens": (IMPORTERS, IMPORTERS),
+    "exchange:token_new": (IMPORTERS, IMPORTERS),
+    "exchange:token_revoke": (IMPORTERS, IMPORTERS),
+    # The attendance API's schema and docs page: public, they show no data (docs/api.md).
+    "api:openapi-json": (ALL, ALL),
+    "api:openapi-view": (ALL, ALL),
     "calendar:term_dates_edit": (STAFF, STAFF),
     "reports:index": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "reports:peps": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
@@ -103,7 +110,14 @@ EXPECTED = {
     "funding:impact": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
 }
 # Pages anyone may open without signing in.
-PUBLIC = {"accounts:login", "pages:help", "pages:accessibility", "pages:privacy"}
+PUBLIC = {
+    "accounts:login",
+    "pages:help",
+    "pages:accessibility",
+    "pages:privacy",
+    "api:openapi-json",
+    "api:openapi-view",
+}
 # Pages with their own tests: sign-in/out, the two-factor flow and enrolment links
 # (vschool/accounts/tests/), the session keep-alive and POST-only endpoints (the PEP
 # draft autosave: vschool/peps/tests/test_autosave.py).
@@ -118,6 +132,10 @@ FLOWS = {
     "accounts:user_link",
     "accounts:user_access",
     "peps:autosave",
+    # POST only, with a bearer token, never a session (vschool/exchange/tests/test_api.py).
+    "api:attendance_marks",
+    # /api/v1/ itself: a 404 for everyone, signed in or not (test_api.py).
+    "api:api-root",
 }
 
 
@@ -167,6 +185,7 @@ def targets(roll):
     import_run = ImportRun.objects.create(
         kind="ssda903", status="rejected", files="x.csv", summary="Not imported"
     )
+    feed_token, _ = token_issue(name="Alder Primary", urns=["100001"], user=None)
     budget_line = BudgetLine.objects.create(
         financial_year=2025, category="tuition", name="Tuition fund", budget_pence=100000
     )
@@ -217,6 +236,7 @@ def targets(roll):
                 grade="Green",
             ).pk,
             ("exchange:run_errors", "pk"): import_run.pk,
+            ("exchange:token_revoke", "pk"): feed_token.pk,
             ("cohort:school", "pk"): school.pk,
             ("accounts:user", "pk"): roll["other_dt"].pk,
             "line_id": budget_line.pk,

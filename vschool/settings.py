@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # the attendance API (docs/api.md); its docs page from local static files
     "vschool.kit",
     "vschool.ops",
     "vschool.audit",

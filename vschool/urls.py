@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
+from vschool.exchange.api import api_urls
+
 urlpatterns = [
     path("", include("vschool.pages.urls")),
     path("", include("vschool.accounts.urls")),
@@ -12,6 +14,7 @@ urlpatterns = [
     path("reports/", include("vschool.reports.urls")),
     path("funding/", include("vschool.funding.urls")),
     path("", include("vschool.attendance.urls")),
+    path("api/v1/", api_urls()),
 ]
 
 handler400 = "vschool.pages.views.errors.bad_request"

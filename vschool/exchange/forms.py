@@ -1,6 +1,7 @@
 """The upload form: which feed, its files and, for an SSDA903 return, its year; the export's
 year."""
 
+import re
 from datetime import date
 
 from django import forms
@@ -10,6 +11,8 @@ from vschool.calendar.rules import financial_year_label
 from vschool.exchange.models import ImportRun
 from vschool.exchange.ssda903.apply import collection_year_on
 from vschool.kit.forms import GovukForm
+
+URN_PATTERN = re.compile(r"^\d{1,8}$")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -133,3 +136,57 @@ class AttendanceUploadForm(GovukForm):
             )
         self.cleaned_data["data"] = data
         return upload
+
+
+MAX_TOKEN_URNS = 500
+
+
+class FeedTokenForm(GovukForm):
+    """Who the token is for and the schools (URNs) it may send marks for."""
+
+    name = forms.CharField(
+        label="Who is the token for?",
+        help_text="The school or provider, as you want it in the audit log: for example"
+        " Anytown Primary School.",
+        max_length=100,
+        error_messages={
+            "required": "Enter who the token is for",
+            "max_length": "Who the token is for must be 100 characters or fewer",
+        },
+    )
+    urns = forms.CharField(
+        label="Which schools may it send marks for?",
+        help_text="The URN of each school, up to 8 digits: one for a school, several for a"
+        " provider, with a space, comma or new line between them.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        error_messages={
+            "required": "Enter the URN of at least one school",
+            "max_length": "The URNs must be 10,000 characters or fewer",
+        },
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Enter who the token is for")
+        return name
+
+    def clean_urns(self):
+        urns = [urn for urn in re.split(r"[\s,;]+", self.cleaned_data["urns"]) if urn]
+        wrong = [urn for urn in urns if not URN_PATTERN.match(urn)]
+        if wrong:
+            shown = ", ".join(wrong[:5]) + (" and others" if len(wrong) > 5 else "")
+            raise forms.ValidationError(
+                f"A URN is a number of up to 8 digits: {shown} is not"
+                if len(wrong) == 1
+                else f"A URN is a number of up to 8 digits: {shown} are not"
+            )
+        unique = list(dict.fromkeys(urns))
+        if not unique:
+            raise forms.ValidationError("Enter the URN of at least one school")
+        if len(unique) > MAX_TOKEN_URNS:
+            raise forms.ValidationError(
+                f"A token may send marks for up to {MAX_TOKEN_URNS} schools: issue another"
+            )
+        return unique

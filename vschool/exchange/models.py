@@ -129,3 +129,41 @@ class ImportReject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file} line {self.line} {self.column}: {self.reason}"
+
+
+class FeedToken(models.Model):
+    """A school's or provider's key to the attendance API (docs/api.md).
+
+    Only the SHA-256 of the token is kept: the token itself is shown once, when issued.
+    It may send marks only for its URNs (one school's, or a provider's several).
+    """
+
+    name = models.CharField(max_length=100)
+    urns = models.TextField(help_text="The URNs it may send marks for, one space between each")
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the token, to tell tokens apart without keeping them.
+    prefix = models.CharField(max_length=8)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def urn_list(self) -> list[str]:
+        return self.urns.split()
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None

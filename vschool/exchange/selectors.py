@@ -1,10 +1,10 @@
 """Reads for the imports pages."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from vschool.cohort.models import CareLeaverContact, ReturnedHeader
-from vschool.exchange.models import ImportRun
+from vschool.exchange.models import FeedToken, ImportRun
 
 
 def import_runs_recent(limit: int = 20) -> QuerySet[ImportRun]:
@@ -31,3 +31,14 @@ def import_runs_with_rejects(limit: int = 5) -> list[ImportRun]:
         .annotate(rejected=Count("rejects"))
         .order_by("-started_at", "-id")[:limit]
     )
+
+
+def feed_tokens_all() -> QuerySet[FeedToken]:
+    """Every API token, live ones first, newest first within each."""
+    return FeedToken.objects.select_related("created_by").order_by(
+        F("revoked_at").desc(nulls_first=True), "-created_at", "-id"
+    )
+
+
+def feed_token_get(pk: int) -> FeedToken:
+    return get_object_or_404(FeedToken, pk=pk)
