@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", include("vschool.reports.urls")),
     path("funding/", include("vschool.funding.urls")),
     path("", include("vschool.attendance.urls")),
+    path("alerts/", include("vschool.alerts.urls")),
 ]
 
 handler400 = "vschool.pages.views.errors.bad_request"
