@@ -26,9 +26,6 @@ class AlertFilterForm(GovukForm):
         label="Child reference", required=False, max_length=20, help_text="For example, VS-00012"
     )
 
-    def clean_status(self) -> str:
-        return self.cleaned_data["status"] or "open"
-
     def clean_child(self) -> int | None:
         reference = self.cleaned_data["child"].strip()
         if not reference:
