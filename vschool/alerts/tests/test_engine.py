@@ -203,3 +203,16 @@ def test_the_task_runs_the_engine(settings):
     _marks(ChildFactory(), UNEXPLAINED)
     result = alerts_run_task.enqueue("2025-11-28")
     assert result.return_value[rules.UNEXPLAINED] == 1
+
+
+def test_the_command_can_queue_the_run_for_the_worker(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    out = StringIO()
+    call_command("alerts", "--date", "2025-11-28", "--queue", stdout=out)
+    assert out.getvalue().startswith("Queued the alerts run for 2025-11-28 (")
+    [queued] = DBTaskResult.objects.all()
+    assert queued.task_path == "vschool.alerts.tasks.alerts_run_task"
+    assert queued.args_kwargs["args"] == ["2025-11-28"]
+    assert Alert.objects.count() == 0  # the worker runs it, not the command
