@@ -52,26 +52,28 @@ def raise_tasks(
     wanted = {(t.child_id, t.key): t for t in triggers}
     if not wanted:
         return []
-    children = {child_id for child_id, _ in wanted}
+    # Keys are few (a day, a week) or recent (exclusions, timetables): matching on them
+    # keeps the queries small at any roll size, where a list of every child would not.
     held = set(
-        Alert.objects.filter(kind=kind, child_id__in=children).values_list("child_id", "key")
-    )
-    if kind in rules.ONGOING:
-        open_for = set(
-            Alert.objects.filter(
-                kind=kind, child_id__in=children, status=Alert.Status.OPEN
-            ).values_list("child_id", flat=True)
+        Alert.objects.filter(kind=kind, key__in={key for _, key in wanted}).values_list(
+            "child_id", "key"
         )
-    else:
-        open_for = set()
+    )
+    open_for = (
+        set(
+            Alert.objects.filter(kind=kind, status=Alert.Status.OPEN).values_list(
+                "child_id", flat=True
+            )
+        )
+        if kind in rules.ONGOING
+        else set()
+    )
     new = [t for pair, t in wanted.items() if pair not in held and t.child_id not in open_for]
     if not new:
         return []
-    people = dict(
-        Child.objects.filter(pk__in={t.child_id for t in new}).values_list(
-            "pk", "education_officer_id"
-        )
-    )
+    people = {}
+    for part in _chunks(sorted({t.child_id for t in new})):
+        people.update(Child.objects.filter(pk__in=part).values_list("pk", "education_officer_id"))
     due = rules.due_date(kind, today)
     alerts = [
         Alert(
@@ -108,6 +110,12 @@ def raise_tasks(
     return created
 
 
+def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
+    """`ids` in lists of `size`, so no query carries more parameters than a database takes."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def on_exclusion_recorded(sender, exclusion, request=None, **kwargs) -> None:
     """attendance.signals.exclusion_recorded: raise the exclusion's task at once."""
     raise_tasks(rules.EXCLUSION, [rules.exclusion_trigger(exclusion)], timezone.localdate())
@@ -116,13 +124,14 @@ def on_exclusion_recorded(sender, exclusion, request=None, **kwargs) -> None:
 def tell_social_workers(alert_ids: list[int]) -> int:
     """E-mail each social worker of the children of these alerts, once, with the system
     references and links (never a child's name); return the number of e-mails sent."""
-    rows = (
-        Alert.objects.filter(pk__in=alert_ids, child__social_worker__isnull=False)
+    rows = [
+        row
+        for part in _chunks(alert_ids)
+        for row in Alert.objects.filter(pk__in=part, child__social_worker__is_active=True)
         .exclude(child__social_worker__email="")
-        .filter(child__social_worker__is_active=True)
         .order_by("child_id", "pk")
         .values_list("pk", "kind", "child_id", "child__social_worker_id")
-    )
+    ]
     by_worker: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
     for pk, kind, child_id, worker_id in rows:
         by_worker[worker_id].append((pk, kind, child_id))

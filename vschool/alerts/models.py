@@ -60,6 +60,7 @@ class Alert(models.Model):
         indexes = [
             models.Index(fields=["status", "due"], name="alert_status_due"),
             models.Index(fields=["assigned_to", "status"], name="alert_assigned_status"),
+            models.Index(fields=["kind", "key"], name="alert_kind_key"),
         ]
 
     def __str__(self) -> str:

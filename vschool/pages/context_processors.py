@@ -1,5 +1,7 @@
 """Service name and the role's navigation, for the page frame."""
 
+import functools
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -48,8 +50,8 @@ def navigation_for(user, path: str) -> list[dict]:
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
         badge = pep_waiting_count(user) if name == "peps:queue" else 0
-        if name == "alerts:list":
-            badge = open_alerts_assigned(user)
+        if name == "alerts:list":  # counted only when a page shows the navigation
+            badge = functools.cache(functools.partial(open_alerts_assigned, user))
         items.append({"label": label, "url": url, "active": active, "badge": badge})
     return items
 
