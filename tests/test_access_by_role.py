@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
+from vschool.alerts.models import Alert
 from vschool.exchange.models import ImportRun
 from vschool.exchange.tokens import token_issue
 from vschool.funding.models import BudgetLine, PaymentLine, PaymentRun
@@ -108,6 +109,9 @@ EXPECTED = {
     "funding:dashboard": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "funding:dashboard_csv": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
     "funding:impact": (STAFF | {Role.GOVERNOR}, STAFF | {Role.GOVERNOR}),
+    # Alerts: the team act, a social worker reads their children's (alerts/views.py).
+    "alerts:list": (STAFF | {Role.SOCIAL_WORKER}, STAFF | {Role.SOCIAL_WORKER}),
+    "alerts:alert": (STAFF | {Role.SOCIAL_WORKER}, STAFF),
 }
 # Pages anyone may open without signing in.
 PUBLIC = {
@@ -242,6 +246,14 @@ def targets(roll):
             "line_id": budget_line.pk,
             "run_id": _confirmed_run(child, school).pk,
             "school_id": school.pk,
+            "alert_id": Alert.objects.create(
+                kind="unexplained",
+                child=child,
+                key="2025-11-28",
+                raised_on=date(2025, 11, 28),
+                due=date(2025, 12, 1),
+                facts="Marked O in the morning on 28 November 2025",
+            ).pk,
         }
 
     return {

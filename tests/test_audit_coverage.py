@@ -101,6 +101,9 @@ SEEN = {
     ),
     # The PP+ dashboard's figures, no child among them: the download is recorded all the same.
     "funding:dashboard_csv": Seen(EXPORTED, "", False, "Downloaded the PP+ dashboard"),
+    # Alerts: the list names children; an alert page is about its child.
+    "alerts:list": Seen(VIEWED, "", False, "Alerts: alerts 1 to "),
+    "alerts:alert": Seen(VIEWED, "alerts.Alert", True, "Alert: Unexplained absence today"),
 }
 # Pages that show no child's data, and what they show instead.
 SHOWS_NO_CHILD = {

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "vschool.exchange",
     "vschool.peps",
     "vschool.funding",
+    "vschool.alerts",
     "vschool.reports",
     "vschool.demo",
     "vschool.pages",
@@ -274,6 +275,9 @@ VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool(
 
 # Attendance (rules.md 7): the Virtual School's aspiration line, a whole percentage.
 VSCHOOL_ATTENDANCE_ASPIRATION = env_int("VSCHOOL_ATTENDANCE_ASPIRATION", 95)
+# The nightly alerts run raises a task for each exclusion recorded this many days back
+# without one (docs/alerts.md).
+VSCHOOL_ALERTS_EXCLUSION_DAYS = env_int("VSCHOOL_ALERTS_EXCLUSION_DAYS", 7)
 
 # Personal Education Plans (rules.md 5): the initial PEP's local timescale and start age.
 VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)

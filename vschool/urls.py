@@ -15,6 +15,7 @@ urlpatterns = [
     path("funding/", include("vschool.funding.urls")),
     path("", include("vschool.attendance.urls")),
     path("api/v1/", api_urls()),
+    path("alerts/", include("vschool.alerts.urls")),
 ]
 
 handler400 = "vschool.pages.views.errors.bad_request"

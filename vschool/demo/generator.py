@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from vschool.accounts.demo_accounts import demo_users
+from vschool.alerts.engine import run as alerts_run
 from vschool.attendance.models import AttendanceMark
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.services import analyze_tables, children_refresh_current
@@ -112,6 +113,8 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         # After sharing, so each approval names the officer the child has now.
         build_moderation(random.Random(f"moderation-{seed}"), users, today)
         funding = build_funding(random.Random(f"funding-{seed}"), users, today)
+        # Last, over everything built above: the alerts the nightly run would have raised.
+        alerts_run(today, notify=False)
         analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep)
     return DemoSummary(
         children=children,

@@ -1,9 +1,12 @@
 """Service name and the role's navigation, for the page frame."""
 
+import functools
+
 from django.conf import settings
 from django.urls import reverse
 
 from vschool.accounts.models import Role
+from vschool.alerts.selectors import open_alerts_assigned
 from vschool.peps.selectors import pep_waiting_count
 
 _STAFF = {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER, Role.DATA_OFFICER}
@@ -16,6 +19,7 @@ _NAVIGATION = [
     ("My children", "cohort:children", {Role.SOCIAL_WORKER}),
     ("Work queue", "peps:queue", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER}),
     ("PEPs", "peps:queue", {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}),
+    ("Alerts", "alerts:list", {Role.HEAD, Role.DEPUTY, Role.COORDINATOR, Role.OFFICER}),
     ("Imports", "exchange:imports", {Role.DATA_OFFICER}),
     ("Reports", "reports:index", _STAFF | {Role.GOVERNOR}),
     (
@@ -51,6 +55,8 @@ def navigation_for(user, path: str) -> list[dict]:
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
         badge = pep_waiting_count(user) if name == "peps:queue" else 0
+        if name == "alerts:list":  # counted only when a page shows the navigation
+            badge = functools.cache(functools.partial(open_alerts_assigned, user))
         items.append({"label": label, "url": url, "active": active, "badge": badge})
     return items
 

@@ -15,8 +15,11 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("role", "items"),
     [
-        (Role.HEAD, ["Home", "Children", "Work queue", "Reports", "Attendance", "PP+", "Audit"]),
-        (Role.OFFICER, ["Home", "Children", "Work queue", "Reports", "Attendance"]),
+        (
+            Role.HEAD,
+            ["Home", "Children", "Work queue", "Alerts", "Reports", "Attendance", "PP+", "Audit"],
+        ),
+        (Role.OFFICER, ["Home", "Children", "Work queue", "Alerts", "Reports", "Attendance"]),
         (Role.DATA_OFFICER, ["Home", "Children", "Imports", "Reports", "PP+"]),
         (Role.DESIGNATED_TEACHER, ["Home", "Children", "PEPs"]),
         (Role.SOCIAL_WORKER, ["Home", "My children", "PEPs"]),
