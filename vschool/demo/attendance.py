@@ -33,11 +33,13 @@ from typing import IO
 
 from django.db.models import Q, QuerySet
 
+from vschool.attendance.bulk import insert_marks
 from vschool.calendar.rules import (
     SchoolCalendar,
     academic_year_bounds,
     academic_year_start,
     default_term_dates,
+    dob_range_for_nc_year,
     school_calendar_from_terms,
 )
 from vschool.cohort.models import Child, SchoolPlacement
@@ -219,3 +221,40 @@ def write_csv(rows: Iterable[dict], file: IO[str]) -> int:
         )
         count += 1
     return count
+
+
+# The demo keeps last academic year's marks too while the roll is this size or smaller.
+LAST_YEAR_UP_TO = 5000
+
+
+def build_attendance(seed: int, today: date, *, last_year: bool = True) -> int:
+    """Give the demo's school-age looked-after children (Reception to Year 11 in the year)
+    this academic year's marks to `today`, and last year's whole year with `last_year`, at
+    their schools; return how many marks were written."""
+    this_year = academic_year_start(today)
+    years = [this_year - 1, this_year] if last_year else [this_year]
+    children = dict(Child.objects.values_list("la_child_id", "pk"))
+    schools = dict(SchoolPlacement.objects.values_list("school__urn", "school_id").distinct())
+    written = 0
+    for year in years:
+        first, last = year_bounds(year, today)
+        if last < first:
+            continue
+        oldest, _ = dob_range_for_nc_year(11, year)
+        _, youngest = dob_range_for_nc_year(0, year)
+        looked_after = Child.objects.filter(
+            cohort_type=Child.CohortType.LOOKED_AFTER, date_of_birth__range=(oldest, youngest)
+        )
+        rows = [
+            (
+                children[row["child"]],
+                schools[row["urn"]],
+                row["urn"],
+                row["date"],
+                row["session"],
+                row["code"],
+            )
+            for row in year_of_marks(stays_of(first, last, looked_after), first, last, seed=seed)
+        ]
+        written += insert_marks(rows)
+    return written
