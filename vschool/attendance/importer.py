@@ -133,22 +133,34 @@ class _Source:
     def columns(self) -> list[str]:
         return list(COLUMNS) if self.header is None else self.header
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        """(line, cells): cells padded to the header's width plus one blank cell, which
-        stands for a column the file does not have."""
-        width = len(self.columns)
+    def reader(self) -> Iterator[list[str]]:
+        """The rows after the header as lists of cells; `line_num` is the last one's line."""
         if self.text is None:
-            for line, cells in enumerate(self.dicts, start=2):
-                yield line, [*cells, ""]
-            return
+            return _Rows(self.dicts)
         reader = csv.reader(io.StringIO(self.text, newline=""))
         next(reader, None)
-        for cells in reader:
-            if len(cells) == width:
-                cells.append("")
-            else:
-                cells = [*(cells + [""] * width)[:width], ""]
-            yield reader.line_num, cells
+        return reader
+
+
+class _Rows:
+    """Rows given as dicts, read as csv.reader reads a file: numbered from line 2."""
+
+    def __init__(self, rows: list[list[str]]):
+        self.rows, self.line_num = iter(rows), 1
+
+    def __iter__(self) -> "_Rows":
+        return self
+
+    def __next__(self) -> list[str]:
+        cells = next(self.rows)
+        self.line_num += 1
+        return list(cells)
+
+
+def _padded(cells: list[str], width: int) -> list[str]:
+    """The row cut or filled to `width` cells, then one blank cell, which stands for a
+    column the file does not have."""
+    return [*(cells + [""] * width)[:width], ""]
 
 
 def _chunks(values: list) -> Iterable[list]:
@@ -307,7 +319,12 @@ def _check(source: Any) -> tuple[list[MarkRow], MarksImport]:
     refs: set[str] = set()
     upns: set[str] = set()
     urns: set[str] = set()
-    for _, cells in reading.rows():
+    width = len(columns)
+    for cells in reading.reader():
+        if len(cells) == width:
+            cells.append("")
+        else:
+            cells = _padded(cells, width)
         refs.add(cells[i_ref])
         upns.add(cells[i_upn])
         urns.add(cells[i_urn])
@@ -329,7 +346,12 @@ def _check(source: Any) -> tuple[list[MarkRow], MarksImport]:
     add = marks.append
     seen: dict[tuple, int] = {}  # (child_id, date, session) -> line
     rows = 0
-    for line, cells in reading.rows():
+    reader = reading.reader()
+    for cells in reader:
+        if len(cells) == width:
+            cells.append("")
+        else:
+            cells = _padded(cells, width)
         child_id = children.get((cells[i_ref], cells[i_upn]))
         urn_school = known.get(cells[i_urn])
         when = dates.get(cells[i_date])
@@ -339,7 +361,7 @@ def _check(source: Any) -> tuple[list[MarkRow], MarksImport]:
             if not any(cell.strip() for cell in cells):
                 continue  # a blank row
             checked = checks.row(
-                line,
+                reader.line_num,
                 cells[i_ref],
                 cells[i_upn],
                 cells[i_urn],
@@ -353,8 +375,8 @@ def _check(source: Any) -> tuple[list[MarkRow], MarksImport]:
                 continue
             child_id, urn_school, when, session, code = checked
         rows += 1
-        key = (child_id, when, session)
-        first = seen.setdefault(key, line)
+        line = reader.line_num
+        first = seen.setdefault((child_id, when, session), line)
         if first != line:
             problems.append(
                 Problem(line, "session", f"Line {first} already gives this child's {session}")
