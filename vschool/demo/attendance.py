@@ -7,9 +7,9 @@ calendar's terms less half-terms, weekends and bank holidays), at the school the
 placed at on the day (their SchoolPlacement), with the codes in force from August 2024
 (vschool/codes/attendance_codes_2024.csv):
 
-- most children attend 90 to 99% of sessions; about one in eight is persistently absent
-  (10% or more of sessions missed) and about one in twenty-five severely absent (50% or
-  more);
+- most children attend 90 to 99% of sessions; about one in five is persistently absent
+  (10% or more of sessions missed: the 11% drawn so, and some of the rest by chance) and
+  about one in twenty severely absent (50% or more);
 - present is `/` in the morning and `\\` in the afternoon, with some lates (`L`) and days
   away on approved activities (`V`, `P`, `B`, `K`, `W`);
 - absences come in runs of days, mostly illness (`I`) for most children, with medical
@@ -24,7 +24,6 @@ placed at on the day (their SchoolPlacement), with the codes in force from Augus
 (`vschool.attendance.importer`: columns child,urn,date,session,code).
 """
 
-import csv
 import random
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,10 +38,10 @@ from vschool.calendar.rules import (
     academic_year_bounds,
     academic_year_start,
     default_term_dates,
-    dob_range_for_nc_year,
     school_calendar_from_terms,
 )
 from vschool.cohort.models import Child, SchoolPlacement
+from vschool.kit import spreadsheets
 
 COLUMNS = ("child", "urn", "date", "session", "code")
 
@@ -211,20 +210,15 @@ def year_of_marks(
 
 
 def write_csv(rows: Iterable[dict], file: IO[str]) -> int:
-    """Write rows in the attendance import's format; return how many were written."""
-    writer = csv.writer(file, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    count = 0
-    for row in rows:
-        writer.writerow(
-            (row["child"], row["urn"], row["date"].isoformat(), row["session"], row["code"])
-        )
-        count += 1
-    return count
+    """Write rows in the attendance import's format (through the kit's writer); return how
+    many were written."""
+    cells = ([row[name] for name in COLUMNS] for row in rows)
+    return spreadsheets.write_csv(file, COLUMNS, cells, lineterminator="\n")
 
 
 # The demo keeps last academic year's marks too while the roll is this size or smaller.
 LAST_YEAR_UP_TO = 5000
+SCHOOL_AGE = list(range(0, 12))  # Reception to Year 11
 
 
 def build_attendance(seed: int, today: date, *, last_year: bool = True) -> int:
@@ -240,10 +234,8 @@ def build_attendance(seed: int, today: date, *, last_year: bool = True) -> int:
         first, last = year_bounds(year, today)
         if last < first:
             continue
-        oldest, _ = dob_range_for_nc_year(11, year)
-        _, youngest = dob_range_for_nc_year(0, year)
-        looked_after = Child.objects.filter(
-            cohort_type=Child.CohortType.LOOKED_AFTER, date_of_birth__range=(oldest, youngest)
+        looked_after = Child.objects.filter(cohort_type=Child.CohortType.LOOKED_AFTER).in_nc_years(
+            SCHOOL_AGE, year
         )
         rows = [
             (
