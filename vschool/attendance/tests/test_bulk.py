@@ -91,3 +91,43 @@ def test_re_importing_one_schools_day_touches_only_that_day_of_its_children():
     new = after - before
     assert {(row[1], row[4], row[6]) for row in new} == {(pk, day, "I") for pk in theirs}
     assert min(row[0] for row in new) > max(row[0] for row in before)
+
+
+def _foreign_keys() -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
+            [AttendanceMark._meta.db_table],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the foreign keys are checked after on PostgreSQL")
+def test_a_large_copy_checks_the_foreign_keys_after_and_keeps_them(monkeypatch):
+    from django.db import transaction
+
+    monkeypatch.setattr(bulk, "_KEYS_AFTER", 2)  # what counts as large
+    keys = _foreign_keys()
+    assert len(keys) == 2 and all("DEFERRABLE INITIALLY DEFERRED" in d for _, d in keys)
+    school, child = SchoolFactory(urn="100001"), ChildFactory()
+    with transaction.atomic():
+        assert bulk.insert_marks(_rows([child], school), copy=True) == 4
+    assert _foreign_keys() == keys
+    assert AttendanceMark.objects.count() == 4
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the foreign keys are checked after on PostgreSQL")
+def test_a_large_copy_naming_no_such_child_is_refused(monkeypatch):
+    from django.db import IntegrityError, transaction
+
+    monkeypatch.setattr(bulk, "_KEYS_AFTER", 2)
+    keys = _foreign_keys()
+    child = ChildFactory()
+    missing = [
+        (child.pk + 1000, None, "100001", date(2025, 9, 8), "AM", "/"),
+        (child.pk, None, "100001", date(2025, 9, 9), "AM", "/"),
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.insert_marks(missing, copy=True)  # refused when the key is added back
+    assert _foreign_keys() == keys and not AttendanceMark.objects.exists()
