@@ -39,6 +39,7 @@ from vschool.calendar.rules import (
     academic_year_start,
     default_term_dates,
     school_calendar_from_terms,
+    term_window_of,
 )
 from vschool.cohort.models import Child, SchoolPlacement
 from vschool.kit import spreadsheets
@@ -218,20 +219,27 @@ def write_csv(rows: Iterable[dict], file: IO[str]) -> int:
 
 # The demo keeps last academic year's marks too while the roll is this size or smaller.
 LAST_YEAR_UP_TO = 5000
+WHOLE_YEAR_UP_TO = 20000  # above, this term's marks only
 SCHOOL_AGE = list(range(0, 12))  # Reception to Year 11
 
 
-def build_attendance(seed: int, today: date, *, last_year: bool = True) -> int:
+def build_attendance(seed: int, today: date, *, children: int) -> int:
     """Give the demo's school-age looked-after children (Reception to Year 11 in the year)
-    this academic year's marks to `today`, and last year's whole year with `last_year`, at
-    their schools; return how many marks were written."""
+    marks at their schools; return how many were written.
+
+    For a roll of `children`: this academic year to `today`, and last year's whole year
+    up to LAST_YEAR_UP_TO children; above WHOLE_YEAR_UP_TO, this term to `today` only
+    (national scale would otherwise write ten million marks or more).
+    """
     this_year = academic_year_start(today)
-    years = [this_year - 1, this_year] if last_year else [this_year]
-    children = dict(Child.objects.values_list("la_child_id", "pk"))
+    years = [this_year - 1, this_year] if children <= LAST_YEAR_UP_TO else [this_year]
+    ids = dict(Child.objects.values_list("la_child_id", "pk"))
     schools = dict(SchoolPlacement.objects.values_list("school__urn", "school_id").distinct())
     written = 0
     for year in years:
         first, last = year_bounds(year, today)
+        if children > WHOLE_YEAR_UP_TO:
+            first = term_window_of(today, default_term_dates(year)).start
         if last < first:
             continue
         looked_after = Child.objects.filter(cohort_type=Child.CohortType.LOOKED_AFTER).in_nc_years(
@@ -239,7 +247,7 @@ def build_attendance(seed: int, today: date, *, last_year: bool = True) -> int:
         )
         rows = [
             (
-                children[row["child"]],
+                ids[row["child"]],
                 schools[row["urn"]],
                 row["urn"],
                 row["date"],

@@ -17,7 +17,7 @@ from vschool.accounts.demo_accounts import demo_users
 from vschool.attendance.models import AttendanceMark
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.services import analyze_tables, children_refresh_current
-from vschool.demo.attendance import LAST_YEAR_UP_TO, build_attendance
+from vschool.demo.attendance import build_attendance
 from vschool.demo.care import CareHistories
 from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
@@ -115,7 +115,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         build_moderation(random.Random(f"moderation-{seed}"), users, today)
         funding = build_funding(random.Random(f"funding-{seed}"), users, today)
         # Each child's marks draw from their own stream (seed and reference).
-        marks = build_attendance(seed, today, last_year=children <= LAST_YEAR_UP_TO)
+        marks = build_attendance(seed, today, children=children)
         analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep, AttendanceMark)
     return DemoSummary(
         children=children,

@@ -11,11 +11,12 @@ import pytest
 from vschool.attendance.importer import import_marks
 from vschool.attendance.models import AttendanceMark
 from vschool.attendance.rules import Sessions, category_of, tally
-from vschool.calendar.rules import academic_year_bounds, is_working_day
+from vschool.calendar.rules import academic_year_bounds, default_term_dates, is_working_day
 from vschool.cohort.models import Child
 from vschool.demo.attendance import (
     COLUMNS,
     Stay,
+    build_attendance,
     default_calendar,
     school_days,
     write_csv,
@@ -132,3 +133,8 @@ def test_the_demo_gives_school_age_looked_after_children_this_year_and_last():
     cohorts = set(marks.values_list("child__cohort_type", flat=True).distinct())
     assert cohorts == {Child.CohortType.LOOKED_AFTER}
     assert not marks.filter(school__isnull=True).exists()
+    # A national-scale roll keeps this term's marks only.
+    AttendanceMark.objects.all().delete()
+    assert build_attendance(1, today, children=30_000) == marks.count() > 0
+    spring = default_term_dates(2025)[1].start
+    assert marks.earliest("date").date >= spring
