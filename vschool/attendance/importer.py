@@ -10,21 +10,27 @@ school, and is listed for the GIAS import.
 
 Imports elsewhere go through the exchange app's importer skeleton; attendance sits below
 it (docs/layers.md), so this is its own small version of the same shape.
+
+Built for a year of marks at once (about 950,000 rows for 2,500 children;
+`bench/attendance_import.py`): each distinct value (a child's reference, a URN, a date,
+a code) is checked once and remembered, so a row costs a few dictionary look-ups; the
+children and schools are looked up once; the marks already held are read and deleted in
+set-based queries and the new ones written in bulk (`vschool.attendance.bulk`: COPY on
+PostgreSQL).
 """
 
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from typing import IO, Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from vschool.attendance.models import AttendanceMark
+from vschool.attendance import bulk
 from vschool.attendance.rules import code_problem
 from vschool.attendance.summaries import refresh_summaries
 from vschool.audit.models import AuditEntry
@@ -36,6 +42,9 @@ REQUIRED = ("urn", "date", "session", "code")
 SESSIONS = ("AM", "PM")
 _URN = re.compile(r"^\d{1,8}$")
 _CHUNK = 500  # identifiers per IN (...) query: well under SQLite's limit
+
+# A mark to write: (child_id, school_id, urn, date, session, code).
+MarkRow = tuple[int, int | None, str, date, str, str]
 
 
 @dataclass(frozen=True, order=True)
@@ -99,43 +108,63 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _read(source: Any) -> tuple[list[str] | None, list[tuple[int, dict[str, str]]]]:
-    """(columns, [(line, row)]) from CSV bytes or text, a file, or rows (dicts).
+class _Source:
+    """The rows of a file (CSV bytes or text, or a file) or of dicts, as lists of cells in
+    the order of `header`, with each row's line number. Can be read more than once."""
 
-    Rows given as dicts are numbered as if a header were line 1; columns are None then.
-    """
-    if hasattr(source, "read"):
-        source = source.read()
-    if isinstance(source, bytes):
-        source = _decode(source)
-    if isinstance(source, str):
-        reader = csv.reader(io.StringIO(source, newline=""))
-        header = [cell.strip().lower() for cell in next(reader, [])]
-        rows = []
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            values = [cell.strip() for cell in cells] + [""] * len(header)
-            rows.append((reader.line_num, dict(zip(header, values, strict=False))))
-        return header, rows
-    rows = [
-        (number, {str(k).strip().lower(): str(v or "").strip() for k, v in row.items()})
-        for number, row in enumerate(source, start=2)
-    ]
-    return None, rows
+    def __init__(self, source: Any):
+        if hasattr(source, "read"):
+            source = source.read()
+        if isinstance(source, bytes):
+            source = _decode(source)
+        self.text: str | None = None
+        self.dicts: list[list[str]] = []
+        self.header: list[str] | None  # None for rows given as dicts: no header to check
+        if isinstance(source, str):
+            self.text = source
+            first = next(csv.reader(io.StringIO(source, newline="")), [])
+            self.header = [cell.strip().lower() for cell in first]
+        else:
+            self.header = None
+            for row in source:
+                given = {str(k).strip().lower(): str(v or "") for k, v in row.items()}
+                self.dicts.append([given.get(name, "") for name in COLUMNS])
+
+    @property
+    def columns(self) -> list[str]:
+        return list(COLUMNS) if self.header is None else self.header
+
+    def reader(self) -> Iterator[list[str]]:
+        """The rows after the header as lists of cells; `line_num` is the last one's line."""
+        if self.text is None:
+            return _Rows(self.dicts)
+        reader = csv.reader(io.StringIO(self.text, newline=""))
+        next(reader, None)
+        return reader
 
 
-@lru_cache(maxsize=4096)  # a year's file repeats some 190 dates a million times
-def _parse_date(value: str) -> date:
-    for form in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, form).date()
-        except ValueError:
-            continue
-    raise ValueError("is not a date in the form YYYY-MM-DD or DD/MM/YYYY")
+class _Rows:
+    """Rows given as dicts, read as csv.reader reads a file: numbered from line 2."""
+
+    def __init__(self, rows: list[list[str]]):
+        self.rows, self.line_num = iter(rows), 1
+
+    def __iter__(self) -> "_Rows":
+        return self
+
+    def __next__(self) -> list[str]:
+        cells = next(self.rows)
+        self.line_num += 1
+        return list(cells)
 
 
-def _chunks(values: list[str]) -> Iterable[list[str]]:
+def _padded(cells: list[str], width: int) -> list[str]:
+    """The row cut or filled to `width` cells, then one blank cell, which stands for a
+    column the file does not have."""
+    return [*(cells + [""] * width)[:width], ""]
+
+
+def _chunks(values: list) -> Iterable[list]:
     for start in range(0, len(values), _CHUNK):
         yield values[start : start + _CHUNK]
 
@@ -158,47 +187,65 @@ def _schools(urns: set[str]) -> dict[str, int]:
     return found
 
 
-def check_marks(source: Any) -> tuple[list[AttendanceMark], MarksImport]:
-    """Read and check every row; return the marks to write (unsaved) and the result so far.
+def _parse_date(value: str) -> date:
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":  # YYYY-MM-DD, most files
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    else:
+        try:
+            return datetime.strptime(value, "%d/%m/%Y").date()
+        except ValueError:
+            pass
+    raise ValueError("is not a date in the form YYYY-MM-DD or DD/MM/YYYY")
 
-    Writes nothing. The result's problems name each bad row by line and column.
-    """
-    columns, rows = _read(source)
-    result = MarksImport(rows=len(rows))
-    problems = result.problems
-    if columns is not None:
-        missing = [name for name in REQUIRED if name not in columns]
-        if "child" not in columns and "upn" not in columns:
-            missing.insert(0, "child or upn")
-        if missing:
-            problems.append(Problem(1, "", f"The header has no column {', '.join(missing)}"))
-            return [], result
-    if not rows:
-        problems.append(Problem(1, "", "The file has no marks"))
-        return [], result
 
-    by_ref, by_upn = _children(
-        {row["child"] for _, row in rows if row.get("child")},
-        {row["upn"].upper() for _, row in rows if row.get("upn")},
-    )
-    schools = _schools({row["urn"] for _, row in rows if _URN.match(row.get("urn", ""))})
-    today = timezone.localdate()
-    marks: list[AttendanceMark] = []
-    seen: dict[tuple[int, date, str], int] = {}
-    for line, row in rows:
-        before = len(problems)
-        ref, upn = row.get("child", ""), row.get("upn", "").upper()
+class _Checks:
+    """Each distinct value of a column checked once: the good ones remembered, so a row
+    whose values have all been seen costs a few dictionary look-ups."""
+
+    def __init__(self, by_ref: dict[str, int], by_upn: dict[str, list[int]], schools: dict):
+        self.by_ref, self.by_upn, self.schools = by_ref, by_upn, schools
+        self.today = timezone.localdate()
+        self.child: dict[tuple[str, str], int] = {}  # (child, upn) as given -> child_id
+        self.urn: dict[str, tuple[str, int | None]] = {}  # -> (URN, school_id or None)
+        self.date: dict[str, date] = {}
+        self.session: dict[str, str] = {"AM": "AM", "PM": "PM"}
+        self.code: dict[str, str] = {}
+
+    def row(self, line: int, ref: str, upn: str, urn: str, day: str, session: str, code: str):
+        """Check one row's values; return (child_id, (urn, school_id), date, session,
+        code) or the row's problems."""
+        problems: list[Problem] = []
+        child_id = self._child(line, ref, upn, problems)
+        urn_school = self._urn(line, urn, problems)
+        when = self._date(line, day, problems)
+        value = session.strip().upper()
+        if value not in SESSIONS:
+            problems.append(Problem(line, "session", "The session is AM or PM", session.strip()))
+        else:
+            self.session[session] = value
+        mark = self._code(line, code, problems)
+        if problems:
+            return problems
+        return child_id, urn_school, when, value, mark
+
+    def _child(self, line: int, ref: str, upn: str, problems: list[Problem]) -> int | None:
+        given_ref, given_upn = ref, upn
+        ref, upn = ref.strip(), upn.strip().upper()
         child_id = None
         if ref:
-            child_id = by_ref.get(ref)
+            child_id = self.by_ref.get(ref)
             if child_id is None:
                 problems.append(
                     Problem(line, "child", "No child on the roll has this reference", ref)
                 )
-            elif upn and child_id not in by_upn.get(upn, []):
+            elif upn and child_id not in self.by_upn.get(upn, []):
                 problems.append(Problem(line, "upn", "This is not the UPN of the child named", upn))
+                child_id = None
         elif upn:
-            matches = by_upn.get(upn, [])
+            matches = self.by_upn.get(upn, [])
             if len(matches) == 1:
                 child_id = matches[0]
             elif not matches:
@@ -209,55 +256,153 @@ def check_marks(source: Any) -> tuple[list[AttendanceMark], MarksImport]:
                 )
         else:
             problems.append(Problem(line, "child", "Give the child's reference or UPN"))
-        urn = row.get("urn", "")
+        if child_id is not None:
+            self.child[given_ref, given_upn] = child_id
+        return child_id
+
+    def _urn(self, line: int, given: str, problems: list[Problem]):
+        urn = given.strip()
         if not urn:
             problems.append(Problem(line, "urn", "Give the school's URN"))
         elif not _URN.match(urn):
             problems.append(Problem(line, "urn", "A URN is up to 8 digits", urn))
-        when = None
-        raw_date = row.get("date", "")
-        if not raw_date:
-            problems.append(Problem(line, "date", "Give the date"))
         else:
-            try:
-                when = _parse_date(raw_date)
-            except ValueError as error:
-                problems.append(Problem(line, "date", str(error), raw_date))
-            else:
-                if when > today:
-                    problems.append(Problem(line, "date", "The date has not come yet", raw_date))
-        session = row.get("session", "").upper()
-        if session not in SESSIONS:
-            problems.append(
-                Problem(line, "session", "The session is AM or PM", row.get("session", ""))
-            )
-        code = row.get("code", "").upper()  # the codes are capitals, digits and signs
+            self.urn[given] = (urn, self.schools.get(urn))
+            return self.urn[given]
+        return None
+
+    def _date(self, line: int, given: str, problems: list[Problem]) -> date | None:
+        raw = given.strip()
+        if not raw:
+            problems.append(Problem(line, "date", "Give the date"))
+            return None
+        try:
+            when = _parse_date(raw)
+        except ValueError as error:
+            problems.append(Problem(line, "date", str(error), raw))
+            return None
+        if when > self.today:
+            problems.append(Problem(line, "date", "The date has not come yet", raw))
+            return None
+        self.date[given] = when
+        return when
+
+    def _code(self, line: int, given: str, problems: list[Problem]) -> str | None:
+        code = given.strip().upper()  # the codes are capitals, digits and signs
         if not code:
             problems.append(Problem(line, "code", "Give the attendance code"))
         elif reason := code_problem(code):
             problems.append(Problem(line, "code", reason, code))
-        if len(problems) > before or child_id is None or when is None:
-            continue
-        key = (child_id, when, session)
-        if key in seen:
+        else:
+            self.code[given] = code
+            return code
+        return None
+
+
+def _check(source: Any) -> tuple[list[MarkRow], MarksImport]:
+    """Read and check every row: the marks to write (if no problems) and the result."""
+    reading = _Source(source)
+    result = MarksImport()
+    problems = result.problems
+    columns = reading.columns
+    if reading.header is not None:
+        missing = [name for name in REQUIRED if name not in columns]
+        if "child" not in columns and "upn" not in columns:
+            missing.insert(0, "child or upn")
+        if missing:
+            problems.append(Problem(1, "", f"The header has no column {', '.join(missing)}"))
+            return [], result
+    absent = len(columns)  # the blank cell at the end of every row
+    at = {name: columns.index(name) if name in columns else absent for name in COLUMNS}
+    i_ref, i_upn, i_urn, i_date, i_session, i_code = (at[name] for name in COLUMNS)
+
+    # First pass: the children and schools named, looked up once.
+    refs: set[str] = set()
+    upns: set[str] = set()
+    urns: set[str] = set()
+    width = len(columns)
+    for cells in reading.reader():
+        if len(cells) == width:
+            cells.append("")
+        else:
+            cells = _padded(cells, width)
+        refs.add(cells[i_ref])
+        upns.add(cells[i_upn])
+        urns.add(cells[i_urn])
+    by_ref, by_upn = _children(
+        {ref.strip() for ref in refs} - {""}, {upn.strip().upper() for upn in upns} - {""}
+    )
+    urns = {urn.strip() for urn in urns}
+    checks = _Checks(by_ref, by_upn, _schools({urn for urn in urns if _URN.match(urn)}))
+
+    # Second pass: every row checked, each new value once (checks.row), the rest looked up.
+    children, known, dates, sessions, codes = (
+        checks.child,
+        checks.urn,
+        checks.date,
+        checks.session,
+        checks.code,
+    )
+    marks: list[MarkRow] = []
+    add = marks.append
+    seen: dict[tuple, int] = {}  # (child_id, date, session) -> line
+    rows = 0
+    reader = reading.reader()
+    for cells in reader:
+        if len(cells) == width:
+            cells.append("")
+        else:
+            cells = _padded(cells, width)
+        child_id = children.get((cells[i_ref], cells[i_upn]))
+        urn_school = known.get(cells[i_urn])
+        when = dates.get(cells[i_date])
+        session = sessions.get(cells[i_session])
+        code = codes.get(cells[i_code])
+        if child_id is None or urn_school is None or when is None or not session or not code:
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank row
+            checked = checks.row(
+                reader.line_num,
+                cells[i_ref],
+                cells[i_upn],
+                cells[i_urn],
+                cells[i_date],
+                cells[i_session],
+                cells[i_code],
+            )
+            if isinstance(checked, list):
+                rows += 1
+                problems.extend(checked)
+                continue
+            child_id, urn_school, when, session, code = checked
+        rows += 1
+        line = reader.line_num
+        first = seen.setdefault((child_id, when, session), line)
+        if first != line:
             problems.append(
-                Problem(line, "session", f"Line {seen[key]} already gives this child's {session}")
+                Problem(line, "session", f"Line {first} already gives this child's {session}")
             )
             continue
-        seen[key] = line
-        marks.append(
-            AttendanceMark(
-                child_id=child_id,
-                school_id=schools.get(urn),
-                urn=urn,
-                date=when,
-                session=session,
-                code=code,
-            )
-        )
-    result.unknown_urns = sorted({mark.urn for mark in marks if mark.school_id is None})
-    result.children = len({mark.child_id for mark in marks})
+        add((child_id, urn_school[1], urn_school[0], when, session, code))
+    result.rows = rows
+    if not rows and not problems:
+        problems.append(Problem(1, "", "The file has no marks"))
+    if problems:
+        return [], result
+    result.unknown_urns = sorted(
+        {urn for urn, school in known.values() if school is None} & {m[2] for m in marks}
+    )
+    result.children = len({mark[0] for mark in marks})
     return marks, result
+
+
+def check_marks(source: Any) -> tuple[list[MarkRow], MarksImport]:
+    """Read and check every row; return the marks to write and the result so far.
+
+    Writes nothing. The result's problems name each bad row by line and column; the marks
+    (none when there are problems) are (child_id, school_id, urn, date, session, code).
+    """
+    return _check(source)
 
 
 def import_marks(
@@ -275,44 +420,16 @@ def import_marks(
     untouched. The import is recorded in the audit log, against `user` or, with no user
     (the command line), `username`.
     """
-    marks, result = check_marks(source)
+    marks, result = _check(source)
     if result.problems:
         return result
-    days: dict[date, dict[int, set[tuple]]] = {}
-    for mark in marks:
-        days.setdefault(mark.date, {}).setdefault(mark.child_id, set()).add(_kept(mark))
     with transaction.atomic():
-        # A child's day held exactly as the file gives it is left alone, so the same file
-        # again changes nothing; any other day of the file's is replaced whole.
-        same: set[tuple[int, date]] = set()
-        for day, children in days.items():
-            unique = sorted(children)
-            for start in range(0, len(unique), _CHUNK):
-                chunk = unique[start : start + _CHUNK]
-                held: dict[int, list[tuple[int, tuple]]] = {}
-                for pk, child_id, *kept in AttendanceMark.objects.filter(
-                    date=day, child_id__in=chunk
-                ).values_list("pk", "child_id", "session", "code", "urn", "school_id"):
-                    held.setdefault(child_id, []).append((pk, tuple(kept)))
-                stale: list[int] = []
-                for child_id, rows in held.items():
-                    if {kept for _, kept in rows} == children[child_id]:
-                        same.add((child_id, day))
-                    else:
-                        stale.extend(pk for pk, _ in rows)
-                for begin in range(0, len(stale), _CHUNK):
-                    deleted, _ = AttendanceMark.objects.filter(
-                        pk__in=stale[begin : begin + _CHUNK]
-                    ).delete()
-                    result.replaced += deleted
-        new = [mark for mark in marks if (mark.child_id, mark.date) not in same]
-        AttendanceMark.objects.bulk_create(new, batch_size=2000)
+        new, result.replaced = _replace_days(marks)
+        bulk.insert_marks(new)
         result.created = len(new)
         result.unchanged = len(marks) - len(new)
         if new:  # the summaries of the children and days written (attendance.summaries)
-            refresh_summaries(
-                {m.child_id for m in new}, min(m.date for m in new), max(m.date for m in new)
-            )
+            refresh_summaries({m[0] for m in new}, min(m[3] for m in new), max(m[3] for m in new))
         audit_record(
             user=user,
             action=AuditEntry.Action.IMPORTED,
@@ -320,9 +437,41 @@ def import_marks(
             summary=result.summary(),
             username=username,
         )
+    # The write transaction has ended: the marks are in.
     return result
 
 
-def _kept(mark: AttendanceMark) -> tuple:
-    """What a mark holds beyond its child and date, to tell a day held already."""
-    return (mark.session, mark.code, mark.urn, mark.school_id)
+def _replace_days(marks: list[MarkRow]) -> tuple[list[MarkRow], int]:
+    """Delete the marks held for the file's children's days that the file changes; return
+    the marks to write (the file's, less the days held exactly as given) and how many
+    marks were deleted.
+
+    A child's day held exactly as the file gives it (the same sessions, codes, URN and
+    school) is left alone, so the same file again changes nothing.
+    """
+    first = min(mark[3] for mark in marks)
+    last = max(mark[3] for mark in marks)
+    held: dict[tuple[int, date], list[tuple[int, tuple]]] = {}
+    for pk, child_id, day, *kept in bulk.held_marks(
+        sorted({mark[0] for mark in marks}), first, last
+    ):
+        held.setdefault((child_id, day), []).append((pk, tuple(kept)))
+    if not held:
+        return marks, 0
+    given: dict[tuple[int, date], set[tuple]] = {}
+    for child_id, school_id, urn, day, session, code in marks:
+        if (child_id, day) in held:
+            given.setdefault((child_id, day), set()).add((session, code, urn, school_id))
+    same: set[tuple[int, date]] = set()
+    stale: list[int] = []
+    for key, rows in held.items():
+        if key not in given:
+            continue  # a day of the child's the file does not give: untouched
+        if {kept for _, kept in rows} == given[key]:
+            same.add(key)
+        else:
+            stale.extend(pk for pk, _ in rows)
+    deleted = bulk.delete_marks(stale)
+    if same:
+        marks = [mark for mark in marks if (mark[0], mark[3]) not in same]
+    return marks, deleted

@@ -18,6 +18,7 @@ from vschool.alerts.engine import run as alerts_run
 from vschool.attendance.models import AttendanceMark
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.services import analyze_tables, children_refresh_current
+from vschool.demo.attendance import build_attendance
 from vschool.demo.care import CareHistories
 from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
@@ -54,13 +55,14 @@ class DemoSummary:
     by_cohort: dict[str, int]
     dt_school: str
     funding: FundingSummary | None = None
+    marks: int = 0
 
     def __str__(self) -> str:
         cohorts = ", ".join(f"{count} {cohort}" for cohort, count in self.by_cohort.items())
         return (
             f"{self.children} children ({cohorts}), {self.schools} schools, "
             f"{self.episodes} care episodes, {self.placements} school placements, "
-            f"{self.users} users{self.funding or ''}"
+            f"{self.marks} attendance marks, {self.users} users{self.funding or ''}"
         )
 
 
@@ -113,9 +115,11 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         # After sharing, so each approval names the officer the child has now.
         build_moderation(random.Random(f"moderation-{seed}"), users, today)
         funding = build_funding(random.Random(f"funding-{seed}"), users, today)
+        # Each child's marks draw from their own stream (seed and reference).
+        marks = build_attendance(seed, today, children=children)
         # Last, over everything built above: the alerts the nightly run would have raised.
         alerts_run(today, notify=False)
-        analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep)
+        analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep, AttendanceMark)
     return DemoSummary(
         children=children,
         schools=len(schools),
@@ -125,6 +129,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         by_cohort=by_cohort,
         dt_school=dt_school.name,
         funding=funding,
+        marks=marks,
     )
 
 

@@ -14,6 +14,7 @@ from functools import cache
 from django.db import connection
 
 from vschool.accounts.models import User
+from vschool.attendance.services import marks_fill_schools
 from vschool.codes import code_list
 from vschool.cohort.models import School
 from vschool.exchange.importer import run_import
@@ -28,6 +29,10 @@ CHANGE_LABELS = {
     "schools_added": ("school added", "schools added"),
     "schools_updated": ("school updated", "schools updated"),
     "schools_closed": ("school closed", "schools closed"),
+    "marks_filled": (
+        "attendance mark given its school",
+        "attendance marks given their school",
+    ),
 }
 # Columns whose values may not be blank.
 NOT_BLANK = {
@@ -239,6 +244,8 @@ def apply_extract(extract: Extract) -> Counter:
     School.objects.bulk_create(new, batch_size=BATCH)
     _update_rows(changed, extract.fields)
     counts["schools_added"] = len(new)
+    if new:  # marks held by URN until their school came (docs/attendance.md)
+        counts["marks_filled"] = marks_fill_schools()
     counts["schools_updated"] = len(changed)
     return counts
 
