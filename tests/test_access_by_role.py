@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
+from vschool.attendance.models import AlternativeProvision, Exclusion
 from vschool.exchange.models import ImportRun
 from vschool.funding.models import BudgetLine, PaymentLine, PaymentRun
 from vschool.peps.models import Pep, PepModeration
@@ -44,6 +45,13 @@ EXPECTED = {
     "cohort:child_edit": (STAFF, STAFF),
     "peps:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "attendance:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    # Suspensions: the school's designated teacher may record one, not change it.
+    "attendance:exclusion_add": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF),
+    "attendance:exclusion_edit": (STAFF, STAFF),
+    "attendance:provision_add": (STAFF, STAFF),
+    "attendance:provision_edit": (STAFF, STAFF),
+    "attendance:provision": (STAFF, STAFF),
+    "attendance:suspensions": (STAFF, STAFF),
     "peps:queue": (ALL - {Role.GOVERNOR}, ALL - {Role.GOVERNOR}),
     "peps:start": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:detail": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
@@ -117,6 +125,7 @@ FLOWS = {
     "accounts:user_link",
     "accounts:user_access",
     "peps:autosave",
+    "attendance:provision_approve",  # POST only: vschool/attendance/tests/test_exclusion_pages.py
 }
 
 
@@ -221,6 +230,23 @@ def targets(roll):
             "line_id": budget_line.pk,
             "run_id": _confirmed_run(child, school).pk,
             "school_id": school.pk,
+            "exclusion_pk": Exclusion.objects.create(
+                child=child,
+                school=school,
+                urn=school.urn,
+                start=date(2025, 10, 6),
+                end=date(2025, 10, 6),
+                sessions=2,
+                reason_1="PP",
+            ).pk,
+            "provision_pk": AlternativeProvision.objects.create(
+                child=child,
+                provider_name="Riverside Learning Centre",
+                hours_per_week=10,
+                start=date(2025, 9, 8),
+                review_date=date(2025, 10, 20),
+                arranged_by="school",
+            ).pk,
         }
 
     return {

@@ -59,6 +59,7 @@ DOWNLOADS = {
     "funding:remittance_csv": Role.DATA_OFFICER,
     "funding:finance_csv": Role.DATA_OFFICER,
     "funding:dashboard_csv": Role.HEAD,
+    "attendance:suspensions": Role.HEAD,
 }
 
 
@@ -316,6 +317,7 @@ REQUESTS = [
     ("funding:remittance_csv", {}),
     ("funding:finance_csv", {}),
     ("funding:dashboard_csv", {"year": "2025-26"}),
+    ("attendance:suspensions", {"year": "2025-26", "format": "csv"}),
 ]
 
 

@@ -273,6 +273,8 @@ VSCHOOL_12_MONTHS_ADMITS_END_ON_31_MARCH = env_bool(
 
 # Attendance (rules.md 7): the Virtual School's aspiration line, a whole percentage.
 VSCHOOL_ATTENDANCE_ASPIRATION = env_int("VSCHOOL_ATTENDANCE_ASPIRATION", 95)
+# A part-time timetable ends or is reviewed within this many weeks of its start (rules.md 7).
+VSCHOOL_PART_TIME_REVIEW_WEEKS = env_int("VSCHOOL_PART_TIME_REVIEW_WEEKS", 6)
 
 # Personal Education Plans (rules.md 5): the initial PEP's local timescale and start age.
 VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)
