@@ -36,6 +36,7 @@ from vschool.calendar.rules import (
     school_days_between,
 )
 from vschool.calendar.selectors import la_school_calendar
+from vschool.codes import code_list
 from vschool.cohort.models import School, SchoolPlacement
 
 REASONS = ("reason_1", "reason_2", "reason_3")
@@ -62,8 +63,11 @@ def _check_reasons(exclusion: Exclusion) -> dict[str, str]:
     given = [getattr(exclusion, name) for name in REASONS]
     errors: dict[str, str] = {}
     seen: set[str] = set()
+    known = code_list("exclusion_reasons")
     for name, code in zip(REASONS, given, strict=True):
-        if code and code in seen:
+        if code and code not in known:
+            errors[name] = f"{code!r} is not a reason for exclusion: choose one from the list"
+        elif code and code in seen:
             errors[name] = "This reason is given already: give each reason once"
         seen.add(code)
     if not errors:
