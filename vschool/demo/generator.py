@@ -14,13 +14,14 @@ from django.conf import settings
 from django.db import transaction
 
 from vschool.accounts.demo_accounts import demo_users
-from vschool.attendance.models import AttendanceMark
+from vschool.attendance.models import AlternativeProvision, AttendanceMark, Exclusion
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.services import analyze_tables, children_refresh_current
 from vschool.demo.care import CareHistories
 from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
 from vschool.demo.education import SchoolHistories
+from vschool.demo.exclusions import ExclusionsSummary, build_exclusions
 from vschool.demo.funding import FundingSummary, build_funding, delete_funding
 from vschool.demo.moderation import build_moderation
 from vschool.demo.peps import build_peps, clear_this_terms_peps
@@ -53,13 +54,14 @@ class DemoSummary:
     by_cohort: dict[str, int]
     dt_school: str
     funding: FundingSummary | None = None
+    exclusions: ExclusionsSummary | None = None
 
     def __str__(self) -> str:
         cohorts = ", ".join(f"{count} {cohort}" for cohort, count in self.by_cohort.items())
         return (
             f"{self.children} children ({cohorts}), {self.schools} schools, "
             f"{self.episodes} care episodes, {self.placements} school placements, "
-            f"{self.users} users{self.funding or ''}"
+            f"{self.users} users{self.funding or ''}{self.exclusions or ''}"
         )
 
 
@@ -112,6 +114,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         # After sharing, so each approval names the officer the child has now.
         build_moderation(random.Random(f"moderation-{seed}"), users, today)
         funding = build_funding(random.Random(f"funding-{seed}"), users, today)
+        exclusions = build_exclusions(random.Random(f"exclusions-{seed}"), users, today)
         analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep)
     return DemoSummary(
         children=children,
@@ -122,6 +125,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         by_cohort=by_cohort,
         dt_school=dt_school.name,
         funding=funding,
+        exclusions=exclusions,
     )
 
 
@@ -131,6 +135,8 @@ def delete_demo() -> None:
     with transaction.atomic():
         delete_funding()
         AttendanceMark.objects.all().delete()
+        Exclusion.objects.all().delete()
+        AlternativeProvision.objects.all().delete()
         SchoolPlacement.objects.all().delete()
         CareEpisode.objects.all().delete()
         Child.objects.all().delete()
