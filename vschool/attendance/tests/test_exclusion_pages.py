@@ -241,3 +241,10 @@ def test_the_suspensions_page_and_its_csv(login, personas, roll):
     assert text.splitlines()[0].startswith("period,phase,children,suspended_children")
     bad = client.get(reverse("attendance:suspensions"), {"year": "1850"})
     assert bad.status_code == 200 and "Choose an academic year" in bad.content.decode()
+
+
+def test_the_reports_index_links_the_team_to_both_pages(login, personas):
+    staff = login(personas[Role.OFFICER]).get("/reports/").content.decode()
+    assert 'href="/attendance/suspensions/"' in staff and 'href="/attendance/provision/"' in staff
+    governor = login(personas[Role.GOVERNOR]).get("/reports/").content.decode()
+    assert "/attendance/" not in governor
