@@ -6,6 +6,8 @@ the designated teacher of the child's school may record a suspension (not change
 the head and deputy approve provision.
 """
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -23,6 +25,7 @@ from vschool.attendance.rules import (
     SUSPENSION_DAYS_LIMIT,
     approval_status,
     days_lost,
+    provision_from_day_six,
     review_overdue,
 )
 from vschool.audit.models import AuditEntry
@@ -33,6 +36,7 @@ from vschool.calendar.rules import (
     academic_year_start,
     parse_year,
 )
+from vschool.calendar.selectors import la_school_calendar
 from vschool.codes import code_list
 from vschool.cohort.scoping import children_for_user, get_child_for_user
 from vschool.kit.spreadsheets import csv_response
@@ -175,9 +179,21 @@ def education_section(user, child, today):
     (cohort.views.EDUCATION_SECTIONS)."""
     year = academic_year_start(today)
     items = selectors.child_exclusions(child)
+    day_six: dict[int, object] = {}
+    if items:
+        calendar = la_school_calendar(
+            min(item.start for item in items),
+            max(max(item.end, item.start + timedelta(days=60)) for item in items),
+        )
+        day_six = {
+            item.pk: provision_from_day_six(item.kind, item.start, item.end, calendar.is_school_day)
+            for item in items
+        }
     return {
         "template": "attendance/education_section.html",
-        "exclusions": [(item, _reasons(item), days_lost(item.sessions)) for item in items],
+        "exclusions": [
+            (item, _reasons(item), days_lost(item.sessions), day_six[item.pk]) for item in items
+        ],
         "year_total": selectors.child_suspension_year(child, year),
         "mismatches": suspension_mark_mismatches(child.pk),
         "provision": [ProvisionRow(item, today) for item in selectors.child_provision(child)],
@@ -215,7 +231,8 @@ def suspensions_report(request):
     current = academic_year_start(today)
     asked = request.GET.get("year")
     year = parse_year(asked) if asked else current
-    year_error = asked is not None and (year is None or not 2000 <= year <= current)
+    offered = range(current - 5, current + 1)  # this year and five back
+    year_error = asked is not None and year not in offered
     if year is None or year_error:
         year = current
     label = academic_year_label(year)

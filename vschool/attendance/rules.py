@@ -7,7 +7,7 @@ with a note. Nothing here lists codes by hand. The database twin of the counting
 attendance.querysets.AttendanceMarkQuerySet.sessions_by; a test checks they agree.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -262,3 +262,24 @@ def part_time_time_limited(start: date, end: date | None, review_date: date) -> 
     part_time_limit_weeks() of its start."""
     latest = start + timedelta(weeks=part_time_limit_weeks())
     return review_date <= latest or (end is not None and end <= latest)
+
+
+def provision_from_day_six(
+    kind: str, start: date, end: date, is_school_day: Callable[[date], bool]
+) -> date | None:
+    """The sixth school day of a suspension or permanent exclusion, from which the child must
+    have full-time education (arranged by the school for a suspension, by the local
+    authority for a permanent exclusion); None for a suspension of five school days or fewer
+    and for a lunchtime suspension. A permanent exclusion has no last day: its sixth
+    school day is counted from its first however the record's last day is set."""
+    if kind == "lunchtime":
+        return None
+    day, count = start, 0
+    last = end if kind != "permanent" else start + timedelta(days=60)
+    while day <= last:
+        if is_school_day(day):
+            count += 1
+            if count == 6:
+                return day
+        day += timedelta(days=1)
+    return None

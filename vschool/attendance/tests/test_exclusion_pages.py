@@ -173,6 +173,7 @@ def test_the_education_tab_shows_the_suspensions_and_provision(login, personas, 
     body = client.get(reverse("cohort:child_education", args=[child.pk])).content.decode()
     assert "Physical assault against a pupil; Verbal abuse/threatening behaviour" in body
     assert "2.5" in body  # days lost
+    assert "Not needed" in body  # three school days: no provision from day 6
     assert "of 45 school days" in body  # this year's total (today's year)
     assert "Unregistered" in body and "Started without approval" in body
     assert "Review overdue" in body  # today is past 1 October 2025

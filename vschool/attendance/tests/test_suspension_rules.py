@@ -182,3 +182,23 @@ class TestTheYearsTotalInTheDatabase:
             found = sessions_by_period(Exclusion.objects.all(), YEARS)
         assert len(found) == 30
         assert all(counts == [4, 4] for counts in found.values())
+
+
+def _weekdays(day: date) -> bool:
+    return day.weekday() < 5
+
+
+@pytest.mark.parametrize(
+    ("kind", "start", "end", "sixth"),
+    [
+        # Monday 6 October 2025: five school days to Friday, the sixth the next Monday.
+        ("suspension", date(2025, 10, 6), date(2025, 10, 10), None),
+        ("suspension", date(2025, 10, 6), date(2025, 10, 13), date(2025, 10, 13)),
+        ("suspension", date(2025, 10, 4), date(2025, 10, 14), date(2025, 10, 13)),  # a Saturday
+        ("lunchtime", date(2025, 10, 6), date(2025, 10, 20), None),
+        # A permanent exclusion has no end: counted from its first day.
+        ("permanent", date(2025, 10, 6), date(2025, 10, 6), date(2025, 10, 13)),
+    ],
+)
+def test_full_time_education_from_the_sixth_school_day(kind, start, end, sixth):
+    assert rules.provision_from_day_six(kind, start, end, _weekdays) == sixth
