@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from vschool.accounts.models import Role
 from vschool.attendance import exclusion_reports, exclusions, provision, selectors
+from vschool.attendance.conflicts import EditConflict, fingerprint
 from vschool.attendance.forms import ExclusionForm, ProvisionForm
 from vschool.attendance.marks_check import suspension_mark_mismatches
 from vschool.attendance.models import AlternativeProvision, Exclusion
@@ -73,6 +74,8 @@ def exclusion_edit(request, pk: int, exclusion_pk: int | None = None):
         request.POST or None, instance=item, kinds=None if staff else SUSPENSION_KINDS
     )
     warning = None
+    saved = None  # the record as someone else saved it, after a conflict
+    seen = request.POST.get("seen", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
         try:
             exclusions.check_exclusion(form.instance)
@@ -81,11 +84,23 @@ def exclusion_edit(request, pk: int, exclusion_pk: int | None = None):
         else:
             warning = exclusions.limit_warning(form.instance)
             if warning is None or request.POST.get("limit_seen") == "yes":
-                exclusions.save_exclusion(exclusion=form.instance, user=user, request=request)
-                messages.success(
-                    request, f"The {form.instance.get_kind_display().lower()} was saved"
-                )
-                return redirect(_education_url(child))
+                try:
+                    exclusions.save_exclusion(
+                        exclusion=form.instance,
+                        user=user,
+                        request=request,
+                        seen=seen if exclusion_pk else None,
+                    )
+                except EditConflict:
+                    saved = selectors.exclusion_of(child, exclusion_pk)
+                    warning = None
+                else:
+                    messages.success(
+                        request, f"The {form.instance.get_kind_display().lower()} was saved"
+                    )
+                    return redirect(_education_url(child))
+    if exclusion_pk and (request.method != "POST" or saved is not None):
+        seen = fingerprint(Exclusion, exclusion_pk)
     if item.pk:
         shows(request, "Form to change a suspension or exclusion", obj=item)
     else:
@@ -98,6 +113,8 @@ def exclusion_edit(request, pk: int, exclusion_pk: int | None = None):
             "child": child,
             "item": item,
             "warning": warning,
+            "saved": saved,
+            "seen": seen,
             "back_url": _education_url(child),
         },
     )
@@ -115,14 +132,25 @@ def provision_edit(request, pk: int, provision_pk: int | None = None):
         else AlternativeProvision(child=child)
     )
     form = ProvisionForm(request.POST or None, instance=item)
+    saved = None  # the record as someone else saved it, after a conflict
+    seen = request.POST.get("seen", "") if request.method == "POST" else ""
     if request.method == "POST" and form.is_valid():
         try:
-            provision.save_provision(provision=form.instance, user=user, request=request)
+            provision.save_provision(
+                provision=form.instance,
+                user=user,
+                request=request,
+                seen=seen if provision_pk else None,
+            )
         except ValidationError as error:
             _add_errors(form, error)
+        except EditConflict:
+            saved = ProvisionRow(selectors.provision_of(child, provision_pk), timezone.localdate())
         else:
             messages.success(request, f"The {form.instance.get_kind_display().lower()} was saved")
             return redirect(reverse("cohort:child_education", args=[pk]) + "#provision")
+    if provision_pk and (request.method != "POST" or saved is not None):
+        seen = fingerprint(AlternativeProvision, provision_pk)
     if item.pk:
         shows(request, "Form to change alternative provision", obj=item)
     else:
@@ -134,6 +162,8 @@ def provision_edit(request, pk: int, provision_pk: int | None = None):
             "form": form,
             "child": child,
             "item": item,
+            "saved": saved,
+            "seen": seen,
             "back_url": reverse("cohort:child_education", args=[pk]) + "#provision",
         },
     )

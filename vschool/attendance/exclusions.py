@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from vschool.accounts.models import User
+from vschool.attendance.conflicts import check_unchanged
 from vschool.attendance.models import Exclusion
 from vschool.attendance.rules import (
     AT_LIMIT,
@@ -186,13 +187,20 @@ def limit_warning(exclusion: Exclusion) -> str | None:
 
 
 def save_exclusion(
-    *, exclusion: Exclusion, user: User | None, request: HttpRequest | None = None
+    *,
+    exclusion: Exclusion,
+    user: User | None,
+    request: HttpRequest | None = None,
+    seen: str | None = None,
 ) -> Exclusion:
     """Check, save and audit a new or changed suspension or exclusion; a new one is
-    announced with signals.exclusion_recorded once it is committed."""
+    announced with signals.exclusion_recorded once it is committed. `seen`: the
+    fingerprint of the record when the form was opened (conflicts.EditConflict if it has
+    changed since)."""
     creating = exclusion.pk is None
     check_exclusion(exclusion)
     with transaction.atomic():
+        check_unchanged(exclusion, seen)
         if creating:
             exclusion.recorded_by = user if user is not None and user.pk else None
         exclusion.save()

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vschool.accounts.models import Role, User
+from vschool.attendance.conflicts import check_unchanged
 from vschool.attendance.models import AlternativeProvision
 from vschool.attendance.rules import part_time_limit_weeks, part_time_time_limited
 from vschool.audit.models import AuditEntry
@@ -82,12 +83,18 @@ def _changed_terms(provision: AlternativeProvision) -> list[str]:
 
 
 def save_provision(
-    *, provision: AlternativeProvision, user: User, request: HttpRequest | None = None
+    *,
+    provision: AlternativeProvision,
+    user: User,
+    request: HttpRequest | None = None,
+    seen: str | None = None,
 ) -> AlternativeProvision:
     """Check, save and audit a new or changed provision; a change to what was approved
-    takes the approval away."""
+    takes the approval away. `seen`: the fingerprint of the record when the form was
+    opened (conflicts.EditConflict if it has changed since)."""
     creating = provision.pk is None
     check_provision(provision)
+    check_unchanged(provision, seen)
     unapproved = ""
     if not creating and provision.approved_at is not None and _changed_terms(provision):
         provision.approved_at = None

@@ -3,6 +3,7 @@ the suspensions report page: who may use them, what they record and show, and qu
 counts that do not grow with the cohort. (Which role reaches each page: tests/
 test_access_by_role.py; what each records: tests/test_audit_coverage.py.)"""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -116,10 +117,59 @@ def test_the_team_changes_a_suspension(login, personas, roll):
     )
     client = login(personas[Role.OFFICER])
     url = reverse("attendance:exclusion_edit", args=[child.pk, item.pk])
+    seen = _seen(client.get(url))
     data = _suspension(kind="permanent", upheld="true", **_date("end", MONDAY), sessions="2")
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, {**data, "seen": seen}).status_code == 302
     item.refresh_from_db()
     assert (item.kind, item.upheld) == ("permanent", True)
+
+
+def _seen(response) -> str:
+    return re.search(r'name="seen" value="([0-9a-f]*)"', response.content.decode()).group(1)
+
+
+def test_a_change_saved_meanwhile_is_not_overwritten(login, personas, roll):
+    child = roll["at_a"]
+    item = Exclusion.objects.create(
+        child=child, urn="100001", start=MONDAY, end=MONDAY, sessions=2, reason_1="PP"
+    )
+    officer = login(personas[Role.OFFICER])
+    url = reverse("attendance:exclusion_edit", args=[child.pk, item.pk])
+    seen = _seen(officer.get(url))
+    Exclusion.objects.filter(pk=item.pk).update(sessions=1)  # someone else saves first
+    data = _suspension(**_date("end", MONDAY), sessions="2", notes="mine")
+    response = officer.post(url, {**data, "seen": seen})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Someone else changed this record" in body
+    assert "1 sessions" in body  # what they saved
+    item.refresh_from_db()
+    assert (item.sessions, item.notes) == (1, "")
+    # Saving again, having seen it, saves.
+    assert officer.post(url, {**data, "seen": _seen(response)}).status_code == 302
+    item.refresh_from_db()
+    assert (item.sessions, item.notes) == (2, "mine")
+
+
+def test_provision_approved_meanwhile_is_not_overwritten(login, personas, roll):
+    child = roll["at_a"]
+    item = AlternativeProvision.objects.create(
+        child=child, provider_name="Oak AP", provider_urn="123456", hours_per_week=10,
+        start=date(2030, 9, 9), review_date=date(2030, 10, 1), arranged_by="la",
+    )  # fmt: skip
+    officer = login(personas[Role.OFFICER])
+    url = reverse("attendance:provision_edit", args=[child.pk, item.pk])
+    seen = _seen(officer.get(url))
+    head = login(personas[Role.HEAD])
+    head.post(reverse("attendance:provision_approve", args=[child.pk, item.pk]))
+    officer = login(personas[Role.OFFICER])
+    data = _provision(
+        kind="ap", provider_name="Oak AP", provider_urn="123456", registered="true",
+        **_date("start", date(2030, 9, 9)), **_date("review_date", date(2030, 10, 1)),
+    )  # fmt: skip
+    response = officer.post(url, {**data, "hours_per_week": "20", "seen": seen})
+    assert "Someone else changed this record" in response.content.decode()
+    item.refresh_from_db()
+    assert item.hours_per_week == 10 and item.approved_at is not None
 
 
 def _provision(**extra):

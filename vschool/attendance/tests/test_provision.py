@@ -146,3 +146,18 @@ def test_the_lists_of_provision_awaiting_approval_and_overdue():
     assert set(objects.awaiting_approval()) == {waiting, over}
     assert set(objects.review_overdue(today)) == {overdue}
     assert set(objects.needing_attention(today)) == {waiting, overdue}  # ended ones are done
+
+
+def test_a_stale_form_does_not_overwrite():
+    from vschool.attendance.conflicts import EditConflict, fingerprint
+
+    head = UserFactory(role=Role.HEAD)
+    saved = save_provision(provision=_new(), user=head)
+    seen = fingerprint(AlternativeProvision, saved.pk)
+    AlternativeProvision.objects.filter(pk=saved.pk).update(notes="theirs")
+    saved.notes = "mine"
+    with pytest.raises(EditConflict):
+        save_provision(provision=saved, user=head, seen=seen)
+    save_provision(provision=saved, user=head, seen=fingerprint(AlternativeProvision, saved.pk))
+    saved.refresh_from_db()
+    assert saved.notes == "mine"
