@@ -136,3 +136,31 @@ def test_the_command_writes_the_rows_as_csv(cohort):
 def test_the_command_refuses_a_grouping_for_suspensions():
     with pytest.raises(CommandError, match="--by is for the attendance report only"):
         call_command("report", "suspensions", "--year", "2025-26", "--by", "phase")
+
+
+@pytest.mark.parametrize(
+    ("decom", "dec", "ls", "counted"),
+    [
+        (date(2025, 1, 1), date(2025, 9, 1), "C2", False),  # ended on the first day (half-open)
+        (date(2025, 1, 1), date(2025, 9, 2), "C2", True),  # looked after on 1 September
+        (date(2025, 12, 19), None, "C2", True),  # started on the last day
+        (date(2025, 12, 20), None, "C2", False),
+        (date(2025, 1, 1), None, "V3", False),  # a short break
+    ],
+)
+def test_looked_after_in_a_period_agrees_with_looked_after_on_some_day(decom, dec, ls, counted):
+    """The report's denominator (cohort ChildQuerySet.looked_after_between) against
+    looked_after_on for each day of the period."""
+    from datetime import timedelta
+
+    from vschool.cohort.models import Child
+
+    child = ChildFactory()
+    CareEpisodeFactory(child=child, decom=decom, dec=dec, rec="E4A" if dec else "", ls=ls)
+    first, last = date(2025, 9, 1), date(2025, 12, 19)
+    by_day = any(
+        Child.objects.looked_after_on(first + timedelta(days=n)).filter(pk=child.pk).exists()
+        for n in range((last - first).days + 1)
+    )
+    in_period = Child.objects.looked_after_between(first, last).filter(pk=child.pk).exists()
+    assert in_period is by_day is counted
