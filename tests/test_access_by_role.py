@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vschool.accounts.models import Role
 from vschool.alerts.models import Alert
+from vschool.attendance.models import AlternativeProvision, Exclusion
 from vschool.exchange.models import ImportRun
 from vschool.exchange.tokens import token_issue
 from vschool.funding.models import BudgetLine, PaymentLine, PaymentRun
@@ -47,6 +48,13 @@ EXPECTED = {
     "peps:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "attendance:dashboard": (STAFF, STAFF),
     "attendance:child": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
+    # Suspensions: the school's designated teacher may record one, not change it.
+    "attendance:exclusion_add": (STAFF | {Role.DESIGNATED_TEACHER}, STAFF),
+    "attendance:exclusion_edit": (STAFF, STAFF),
+    "attendance:provision_add": (STAFF, STAFF),
+    "attendance:provision_edit": (STAFF, STAFF),
+    "attendance:provision": (STAFF, STAFF),
+    "attendance:suspensions": (STAFF, STAFF),
     "peps:queue": (ALL - {Role.GOVERNOR}, ALL - {Role.GOVERNOR}),
     "peps:start": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
     "peps:detail": (STAFF | {Role.DESIGNATED_TEACHER, Role.SOCIAL_WORKER}, STAFF),
@@ -140,6 +148,7 @@ FLOWS = {
     "api:attendance_marks",
     # /api/v1/ itself: a 404 for everyone, signed in or not (test_api.py).
     "api:api-root",
+    "attendance:provision_approve",  # POST only: vschool/attendance/tests/test_exclusion_pages.py
 }
 
 
@@ -253,6 +262,23 @@ def targets(roll):
                 raised_on=date(2025, 11, 28),
                 due=date(2025, 12, 1),
                 facts="Marked O in the morning on 28 November 2025",
+            ).pk,
+            "exclusion_pk": Exclusion.objects.create(
+                child=child,
+                school=school,
+                urn=school.urn,
+                start=date(2025, 10, 6),
+                end=date(2025, 10, 6),
+                sessions=2,
+                reason_1="PP",
+            ).pk,
+            "provision_pk": AlternativeProvision.objects.create(
+                child=child,
+                provider_name="Riverside Learning Centre",
+                hours_per_week=10,
+                start=date(2025, 9, 8),
+                review_date=date(2025, 10, 20),
+                arranged_by="school",
             ).pk,
         }
 

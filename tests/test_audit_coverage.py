@@ -68,6 +68,19 @@ SEEN = {
     "attendance:child": Seen(VIEWED, "cohort.Child", True, "Child record: Attendance"),
     # The dashboard's lists name children (lowest attendance, persistently absent).
     "attendance:dashboard": Seen(VIEWED, "", False, "Attendance dashboard "),
+    "attendance:exclusion_add": Seen(
+        VIEWED, "cohort.Child", True, "Form to record a suspension or exclusion"
+    ),
+    "attendance:exclusion_edit": Seen(
+        VIEWED, "attendance.Exclusion", True, "Form to change a suspension or exclusion"
+    ),
+    "attendance:provision_add": Seen(
+        VIEWED, "cohort.Child", True, "Form to record alternative provision"
+    ),
+    "attendance:provision_edit": Seen(
+        VIEWED, "attendance.AlternativeProvision", True, "Form to change alternative provision"
+    ),
+    "attendance:provision": Seen(VIEWED, "", False, "Provision to approve or review: "),
     "peps:start": Seen(VIEWED, "cohort.Child", True, "Start a PEP"),
     "peps:detail": Seen(VIEWED, "peps.Pep", True, f"PEP task list: {_PEP}"),
     "peps:section": Seen(
@@ -133,6 +146,7 @@ SHOWS_NO_CHILD = {
     "reports:index": "the list of reports",
     "reports:peps": "counts",
     "reports:care_year": "counts",
+    "attendance:suspensions": "counts (the download is in DOWNLOADS)",
     "funding:grant": "the grant's figures and the eligible count by year group",
     "funding:grant_edit": "the grant's figures",
     "funding:policy": "the PP+ policy",
@@ -167,12 +181,23 @@ DOWNLOADS = {
     ("attendance:dashboard", "format=csv"): Seen(
         EXPORTED, "", False, "Downloaded the attendance dashboard"
     ),
+    ("attendance:suspensions", "format=csv"): Seen(
+        EXPORTED, "", False, "Downloaded the suspensions report"
+    ),
     ("funding:dashboard_csv", "year=2025-26"): Seen(
         EXPORTED, "", False, "Downloaded the PP+ dashboard 2025-26"
     ),
 }
 # Addresses that take one of these name a record: the page is about it, named or not.
-_RECORD_ARGUMENTS = {"pk", "pep_id", "episode_pk", "placement_pk", "moderation_id"}
+_RECORD_ARGUMENTS = {
+    "pk",
+    "pep_id",
+    "episode_pk",
+    "placement_pk",
+    "moderation_id",
+    "exclusion_pk",
+    "provision_pk",
+}
 
 
 def _marks(child: Child) -> list[str]:

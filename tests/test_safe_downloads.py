@@ -60,6 +60,7 @@ DOWNLOADS = {
     "funding:finance_csv": Role.DATA_OFFICER,
     "funding:dashboard_csv": Role.HEAD,
     "attendance:dashboard": Role.HEAD,
+    "attendance:suspensions": Role.HEAD,
 }
 
 
@@ -319,6 +320,7 @@ REQUESTS = [
     ("funding:finance_csv", {}),
     ("funding:dashboard_csv", {"year": "2025-26"}),
     ("attendance:dashboard", {"year": "2025-26", "format": "csv"}),
+    ("attendance:suspensions", {"year": "2025-26", "format": "csv"}),
 ]
 
 

@@ -278,6 +278,8 @@ VSCHOOL_ATTENDANCE_ASPIRATION = env_int("VSCHOOL_ATTENDANCE_ASPIRATION", 95)
 # The nightly alerts run raises a task for each exclusion recorded this many days back
 # without one (docs/alerts.md).
 VSCHOOL_ALERTS_EXCLUSION_DAYS = env_int("VSCHOOL_ALERTS_EXCLUSION_DAYS", 7)
+# A part-time timetable ends or is reviewed within this many weeks of its start (rules.md 7).
+VSCHOOL_PART_TIME_REVIEW_WEEKS = env_int("VSCHOOL_PART_TIME_REVIEW_WEEKS", 6)
 
 # Personal Education Plans (rules.md 5): the initial PEP's local timescale and start age.
 VSCHOOL_INITIAL_PEP_DAYS = env_int("VSCHOOL_INITIAL_PEP_DAYS", 20)

@@ -8,10 +8,11 @@ class AttendanceConfig(AppConfig):
     verbose_name = "Attendance"
 
     def ready(self) -> None:
+        from vschool.attendance.exclusion_views import education_section
         from vschool.attendance.overview import overview_card, school_section
         from vschool.attendance.receivers import term_dates_changed
         from vschool.calendar.models import TermDates
-        from vschool.cohort.views import OVERVIEW_CARDS, SCHOOL_SECTIONS
+        from vschool.cohort.views import EDUCATION_SECTIONS, OVERVIEW_CARDS, SCHOOL_SECTIONS
 
         if overview_card not in OVERVIEW_CARDS:
             OVERVIEW_CARDS.append(overview_card)
@@ -20,3 +21,5 @@ class AttendanceConfig(AppConfig):
 
         post_save.connect(term_dates_changed, sender=TermDates, dispatch_uid="attendance_terms")
         post_delete.connect(term_dates_changed, sender=TermDates, dispatch_uid="attendance_terms_d")
+        if education_section not in EDUCATION_SECTIONS:
+            EDUCATION_SECTIONS.append(education_section)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from vschool.attendance.exclusion_querysets import ExclusionQuerySet
+from vschool.attendance.exclusion_querysets import ExclusionQuerySet, ProvisionQuerySet
 from vschool.attendance.querysets import AttendanceMarkQuerySet
 from vschool.codes import choices
 from vschool.cohort.models import Child, School
@@ -146,6 +146,8 @@ class AlternativeProvision(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProvisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["child", "-start"]

@@ -7,8 +7,9 @@ with a note. Nothing here lists codes by hand. The database twin of the counting
 attendance.querysets.AttendanceMarkQuerySet.sessions_by; a test checks they agree.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
@@ -174,3 +175,111 @@ def tally(codes: Iterable[str]) -> Sessions:
     for code in codes:
         counts[category_of(code)] += 1
     return Sessions(**counts)
+
+
+# --- Suspensions and the 45-school-day limit (rules.md 7) -------------------------------------
+
+# A child may be suspended for at most 45 school days in an academic year in total, counting
+# every school (statutory: the School Discipline (Pupil Exclusions and Reviews) (England)
+# Regulations 2012 and the DfE's suspension and permanent exclusion guidance).
+SUSPENSION_DAYS_LIMIT = 45
+UNDER, AT_LIMIT, OVER_LIMIT = "under", "at", "over"
+
+
+def days_lost(sessions: int) -> Decimal:
+    """School days lost for `sessions` missed: half of them (EES), e.g. 3 sessions are 1.5."""
+    return Decimal(sessions) / 2
+
+
+def suspension_days_limit(sessions: int) -> str:
+    """Where a year's suspension sessions (every school's) stand against the 45-day limit:
+    "under", "at" (exactly 45 days, 90 sessions) or "over" (more: 91 sessions, 45.5 days).
+    Compared on the sessions, exactly."""
+    limit = SUSPENSION_DAYS_LIMIT * 2
+    if sessions < limit:
+        return UNDER
+    return AT_LIMIT if sessions == limit else OVER_LIMIT
+
+
+def most_sessions(kind: str, school_days: int) -> int:
+    """The most sessions a suspension or exclusion over `school_days` school days can take
+    away: two a day (morning and afternoon); a lunchtime suspension one a day (each counts
+    as half a day, as the DfE counts them)."""
+    return school_days if kind == "lunchtime" else 2 * school_days
+
+
+def allot_sessions(
+    school_days: Sequence[date], sessions: int, periods: Sequence[tuple[date, date]]
+) -> list[int]:
+    """The sessions of a suspension that fall in each of `periods` (inclusive first and last
+    days; academic years, or terms' windows), taken from its school days in order, two a
+    day, the last day perhaps one: a suspension crossing 31 August counts in each year by
+    the sessions of its days there. Sessions beyond its school days (none, once checked)
+    go to the period of its last school day."""
+    allotted = [0] * len(periods)
+    left = sessions
+    for i, day in enumerate(school_days):
+        if left <= 0:
+            break
+        take = left if i == len(school_days) - 1 else min(2, left)
+        for n, (first, last) in enumerate(periods):
+            if first <= day <= last:
+                allotted[n] += take
+        left -= take
+    return allotted
+
+
+# --- Alternative provision and part-time timetables (rules.md 7) ------------------------------
+
+APPROVED = "Approved"
+APPROVED_LATE = "Approved after it started"
+AWAITING = "Awaiting approval"
+STARTED_UNAPPROVED = "Started without approval"
+
+
+def approval_status(start: date, approved_on: date | None, today: date) -> str:
+    """A provision's approval by the Virtual School head or deputy, which is due before it
+    starts: "Approved", "Approved after it started", "Awaiting approval" (not started yet) or
+    "Started without approval"."""
+    if approved_on is not None:
+        return APPROVED if approved_on <= start else APPROVED_LATE
+    return AWAITING if today < start else STARTED_UNAPPROVED
+
+
+def review_overdue(review_date: date, end: date | None, today: date) -> bool:
+    """Past its review date while it is still running (not ended before today)."""
+    return review_date < today and (end is None or end >= today)
+
+
+def part_time_limit_weeks() -> int:
+    """How long a part-time timetable may run before it ends or is reviewed, in weeks
+    (`VSCHOOL_PART_TIME_REVIEW_WEEKS`, default 6)."""
+    return int(settings.VSCHOOL_PART_TIME_REVIEW_WEEKS)
+
+
+def part_time_time_limited(start: date, end: date | None, review_date: date) -> bool:
+    """A part-time timetable is time-limited: it ends, or is reviewed, within
+    part_time_limit_weeks() of its start."""
+    latest = start + timedelta(weeks=part_time_limit_weeks())
+    return review_date <= latest or (end is not None and end <= latest)
+
+
+def provision_from_day_six(
+    kind: str, start: date, end: date, is_school_day: Callable[[date], bool]
+) -> date | None:
+    """The sixth school day of a suspension or permanent exclusion, from which the child must
+    have full-time education (arranged by the school for a suspension, by the local
+    authority for a permanent exclusion); None for a suspension of five school days or fewer
+    and for a lunchtime suspension. A permanent exclusion has no last day: its sixth
+    school day is counted from its first however the record's last day is set."""
+    if kind == "lunchtime":
+        return None
+    day, count = start, 0
+    last = end if kind != "permanent" else start + timedelta(days=60)
+    while day <= last:
+        if is_school_day(day):
+            count += 1
+            if count == 6:
+                return day
+        day += timedelta(days=1)
+    return None

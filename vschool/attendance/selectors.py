@@ -5,10 +5,13 @@ from datetime import date
 from typing import Any
 
 from django.db.models import BooleanField, Case, Max, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
 
-from vschool.attendance.models import AttendanceMark, Exclusion
+from vschool.attendance.exclusions import YearTotal
+from vschool.attendance.models import AlternativeProvision, AttendanceMark, Exclusion
 from vschool.attendance.querysets import AttendanceMarkQuerySet, sessions_of
 from vschool.attendance.rules import CATEGORIES, Sessions
+from vschool.attendance.suspension_days import child_suspension_sessions
 from vschool.calendar.rules import (
     Term,
     academic_year_bounds,
@@ -18,6 +21,7 @@ from vschool.calendar.rules import (
 )
 from vschool.calendar.selectors import term_dates_for_year
 from vschool.cohort.models import Child, School
+from vschool.cohort.querysets import ChildQuerySet
 
 
 def child_year_sessions(child: Child, academic_year: int) -> Sessions:
@@ -128,3 +132,42 @@ def pep_attendance(child: Child, academic_year: int, term: str) -> PepAttendance
         term_first=term_first,
         term_last=term_last,
     )
+
+
+def child_exclusions(child: Child) -> list[Exclusion]:
+    """The child's suspensions and exclusions, latest first, with their schools."""
+    return list(
+        Exclusion.objects.filter(child=child).select_related("school").order_by("-start", "-pk")
+    )
+
+
+def child_provision(child: Child) -> list[AlternativeProvision]:
+    """The child's alternative provision and part-time timetables, latest first."""
+    return list(
+        AlternativeProvision.objects.filter(child=child)
+        .select_related("approved_by")
+        .order_by("-start", "-pk")
+    )
+
+
+def child_suspension_year(child: Child, academic_year: int) -> YearTotal:
+    """The child's suspension sessions in the academic year, every school's."""
+    return YearTotal(academic_year, child_suspension_sessions(child.pk, academic_year))
+
+
+def provision_needing_attention(children: ChildQuerySet, today: date):
+    """Provision of `children` awaiting approval or past its review date, still running."""
+    return (
+        AlternativeProvision.objects.filter(child__in=children)
+        .needing_attention(today)
+        .select_related("child", "child__current_school")
+        .order_by("review_date", "start", "pk")
+    )
+
+
+def exclusion_of(child: Child, pk: int) -> Exclusion:
+    return get_object_or_404(Exclusion, pk=pk, child=child)
+
+
+def provision_of(child: Child, pk: int) -> AlternativeProvision:
+    return get_object_or_404(AlternativeProvision, pk=pk, child=child)

@@ -94,6 +94,17 @@ class ChildQuerySet(models.QuerySet["Child"]):
             Exists(CareEpisode.objects.filter(child=OuterRef("pk")).looked_after_on(day))
         )
 
+    def looked_after_between(self, first: date, last: date) -> Self:
+        """Children looked after on any day from `first` to `last` inclusive (short breaks
+        left out): an episode other than a short break covers one of those days."""
+        from vschool.cohort.models import CareEpisode
+
+        return self.filter(
+            Exists(
+                CareEpisode.objects.filter(child=OuterRef("pk")).looked_after_between(first, last)
+            )
+        )
+
     def new_into_care(self, start: date, end: date) -> Self:
         """Children whose period of care started (RNE S) between `start` and `end` inclusive."""
         from vschool.cohort.models import CareEpisode
@@ -188,6 +199,11 @@ class CareEpisodeQuerySet(models.QuerySet["CareEpisode"]):
     def looked_after_on(self, day: date) -> Self:
         """Episodes by which a child counts as looked after on `day` (rules.looked_after_on)."""
         return self.covering(day).counted()
+
+    def looked_after_between(self, first: date, last: date) -> Self:
+        """Episodes by which a child counts as looked after on a day from `first` to `last`
+        inclusive: they cover one of those days (half-open, rules.covers), short breaks out."""
+        return self.filter(Q(dec__isnull=True) | Q(dec__gt=first), decom__lte=last).counted()
 
 
 class SchoolPlacementQuerySet(models.QuerySet["SchoolPlacement"]):

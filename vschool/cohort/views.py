@@ -159,13 +159,21 @@ def child_care(request, pk: int):
     )
 
 
+# Sections other apps put on the child's Education tab, below the schools (attendance adds
+# suspensions and alternative provision): each a callable (user, child, today) ->
+# {"template": ..., **context} or None, added in the app's AppConfig.ready.
+EDUCATION_SECTIONS: list = []
+
+
 def child_education(request, pk: int):
-    return child_page(
-        request,
-        pk,
-        "education",
-        lambda child, today, fields: {"placements": child_school_placements(child)},
-    )
+    def extra(child, today, fields):
+        sections = [hook(request.user, child, today) for hook in EDUCATION_SECTIONS]
+        return {
+            "placements": child_school_placements(child),
+            "sections": [section for section in sections if section],
+        }
+
+    return child_page(request, pk, "education", extra)
 
 
 @vary_on_headers("HX-Request")

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from vschool.accounts.demo_accounts import demo_users
 from vschool.alerts.engine import run as alerts_run
-from vschool.attendance.models import AttendanceMark
+from vschool.attendance.models import AlternativeProvision, AttendanceMark, Exclusion
 from vschool.cohort.models import CareEpisode, Child, School, SchoolPlacement
 from vschool.cohort.services import analyze_tables, children_refresh_current
 from vschool.demo.attendance import build_attendance
@@ -23,6 +23,7 @@ from vschool.demo.care import CareHistories
 from vschool.demo.children import ChildMaker, MadeChild
 from vschool.demo.draw import split_by_shares
 from vschool.demo.education import SchoolHistories
+from vschool.demo.exclusions import ExclusionsSummary, build_exclusions
 from vschool.demo.funding import FundingSummary, build_funding, delete_funding
 from vschool.demo.moderation import build_moderation
 from vschool.demo.peps import build_peps, clear_this_terms_peps
@@ -56,6 +57,7 @@ class DemoSummary:
     dt_school: str
     funding: FundingSummary | None = None
     marks: int = 0
+    exclusions: ExclusionsSummary | None = None
 
     def __str__(self) -> str:
         cohorts = ", ".join(f"{count} {cohort}" for cohort, count in self.by_cohort.items())
@@ -63,6 +65,7 @@ class DemoSummary:
             f"{self.children} children ({cohorts}), {self.schools} schools, "
             f"{self.episodes} care episodes, {self.placements} school placements, "
             f"{self.marks} attendance marks, {self.users} users{self.funding or ''}"
+            f"{self.exclusions or ''}"
         )
 
 
@@ -117,6 +120,8 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         funding = build_funding(random.Random(f"funding-{seed}"), users, today)
         # Each child's marks draw from their own stream (seed and reference).
         marks = build_attendance(seed, today, children=children)
+        # After the marks: a suspension's sessions are marked E where marks are held.
+        exclusions = build_exclusions(random.Random(f"exclusions-{seed}"), users, today)
         # Last, over everything built above: the alerts the nightly run would have raised.
         alerts_run(today, notify=False)
         analyze_tables(Child, CareEpisode, SchoolPlacement, School, Pep, AttendanceMark)
@@ -130,6 +135,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         dt_school=dt_school.name,
         funding=funding,
         marks=marks,
+        exclusions=exclusions,
     )
 
 
@@ -139,6 +145,8 @@ def delete_demo() -> None:
     with transaction.atomic():
         delete_funding()
         AttendanceMark.objects.all().delete()
+        Exclusion.objects.all().delete()
+        AlternativeProvision.objects.all().delete()
         SchoolPlacement.objects.all().delete()
         CareEpisode.objects.all().delete()
         Child.objects.all().delete()

@@ -59,6 +59,20 @@ REPORTS = [
         "stability for a year from 1 April to 31 March, beside England's figures.",
         True,
     ),
+    (
+        "attendance:suspensions",
+        "Suspensions",
+        "The share of school-age children looked after with a suspension, days lost, and how "
+        "many were out of area, in residential placements or had an EHC plan, by term and phase.",
+        False,
+    ),
+    (
+        "attendance:provision",
+        "Alternative provision to approve or review",
+        "Alternative provision and part-time timetables awaiting the head's approval or past "
+        "their review date.",
+        False,
+    ),
 ]
 
 
