@@ -46,7 +46,8 @@ class Command(BaseCommand):
                 if value
             ]
             if given:
-                raise CommandError(f"{', '.join(given)}: for the attendance report only")
+                verb = "is" if len(given) == 1 else "are"
+                raise CommandError(f"{', '.join(given)} {verb} for the attendance report only")
             header, rows = exclusion_reports.HEADER, exclusion_reports.by_period(start)
         else:
             by = by or "child"
