@@ -2,6 +2,7 @@
 the link to the child's attendance and comes back, assigns it, adds a note and closes it
 with a reason. axe-core finds nothing wrong on the list or the alert."""
 
+import re
 from datetime import date
 
 import pytest
@@ -40,8 +41,10 @@ def test_an_officer_works_a_suspensions_alert(
     expect(page.get_by_text("4 sessions missed", exact=False).first).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Attendance").first.click()
-    expect(page).to_have_url(f"{page.url.split('/children/')[0]}/children/{child.pk}/attendance/")
+    base = page.url.split("/alerts/")[0]
+    page.get_by_role("main").get_by_role("link", name=re.compile("^Attendance of")).click()
+    expect(page).to_have_url(f"{base}/children/{child.pk}/attendance/")
+    expect(page.get_by_role("heading", name=re.compile("^Attendance in"))).to_be_visible()
     page.go_back()
     expect(page.get_by_role("heading", level=1)).to_have_text("Suspension or permanent exclusion")
 

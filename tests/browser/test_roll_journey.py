@@ -109,5 +109,5 @@ def test_a_designated_teacher_opens_a_child_without_its_care_history(
     page.goto(f"/children/{roll['at_a'].pk}/")
     expect(page.get_by_text("are not shown to schools")).to_be_visible()
     tabs = page.get_by_role("navigation", name="Sections of the child's record")
-    expect(tabs.get_by_role("link")).to_have_text(["Overview", "Education", "PEPs"])
+    expect(tabs.get_by_role("link")).to_have_text(["Overview", "Education", "PEPs", "Attendance"])
     assert_accessible(page)
