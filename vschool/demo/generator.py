@@ -12,6 +12,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 
 from vschool.accounts.demo_accounts import demo_users
 from vschool.alerts.engine import run as alerts_run
@@ -44,6 +45,12 @@ SOCIAL_WORKER_CASELOAD = 15
 MAX_CHILDREN = 500_000
 _CHUNK = 2000
 _BATCH = 1000
+
+
+def no_email():
+    """While the demo is built: the alerts raised on its suspensions e-mail no one (the
+    accounts are made up). Wrap the outermost transaction, as e-mail goes on commit."""
+    return override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ def build_demo(*, children: int = 600, seed: int = 1, today: date) -> DemoSummar
         raise ValueError(f"The demo takes 1 to {MAX_CHILDREN} children, not {children}")
     rng = random.Random(seed)
     peps_rng = random.Random(f"peps-{seed}")  # its own stream, so the rest stays as it was
-    with transaction.atomic():
+    with no_email(), transaction.atomic():
         schools, index, areas = _schools(rng, children, today)
         by_cohort = split_by_shares(children, COHORT_SHARES)
         cohorts = [cohort for cohort, count in by_cohort.items() for _ in range(count)]

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from vschool.accounts.models import Role, User
+from vschool.alerts.models import Alert
 from vschool.calendar.rules import academic_year_start
 from vschool.codes import code_list
 from vschool.cohort.models import UPN_UNKNOWN_CODES, Child, SchoolPlacement
@@ -208,3 +209,14 @@ def test_the_designated_teacher_social_worker_and_officer_share_children(demo):
     # and one of them waits on the teacher's Home, under "Not started this term"
     waiting = not_started(children_for_user(dt), TODAY)
     assert waiting.filter(pk__in=shared).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_e_mails_no_one(settings, mailoutbox):
+    """Its suspensions raise alerts, which would tell the (made-up) social workers."""
+    settings.DEMO_MODE = True
+    call_command("demo", children=120, seed=3)
+    assert Alert.objects.filter(
+        kind=Alert.Kind.EXCLUSION, child__social_worker__isnull=False
+    ).exists()
+    assert mailoutbox == []

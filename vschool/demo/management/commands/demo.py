@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from vschool.cohort.models import CareEpisode, Child, SchoolPlacement
 from vschool.cohort.services import vacuum_tables
-from vschool.demo.generator import MAX_CHILDREN, build_demo, delete_demo
+from vschool.demo.generator import MAX_CHILDREN, build_demo, delete_demo, no_email
 from vschool.demo.users import NAMED_USERS
 from vschool.peps.models import Pep
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         if not 1 <= children <= MAX_CHILDREN:
             raise CommandError(f"--children must be from 1 to {MAX_CHILDREN}, not {children}.")
         started = time.perf_counter()
-        with transaction.atomic():
+        with no_email(), transaction.atomic():
             if flush:
                 delete_demo()
             summary = build_demo(children=children, seed=seed, today=timezone.localdate())
